@@ -1,0 +1,47 @@
+// A cell holds everything measured for one (group, phase) pair. Totals, groups and phases
+// are all sums of cells, so every view of the data adds up exactly.
+import { addInto, createHistogram, type LatencyHistogram } from './histogram.js';
+
+export interface Cell {
+  group: string;
+  phaseIndex: number;
+  requests: number;
+  errors: number;
+  statusCodes: Record<string, number>;
+  errorKinds: Record<string, number>;
+  latency: LatencyHistogram;
+  service: LatencyHistogram;
+}
+
+export function createCell(group: string, phaseIndex: number): Cell {
+  return {
+    group,
+    phaseIndex,
+    requests: 0,
+    errors: 0,
+    statusCodes: {},
+    errorKinds: {},
+    latency: createHistogram(),
+    service: createHistogram(),
+  };
+}
+
+export function addCount(counts: Record<string, number>, key: string, n = 1): void {
+  counts[key] = (counts[key] ?? 0) + n;
+}
+
+/** Adds `source` into `target` exactly (counts and histograms). */
+export function addCellInto(target: Cell, source: Cell): void {
+  target.requests += source.requests;
+  target.errors += source.errors;
+  for (const [k, v] of Object.entries(source.statusCodes)) addCount(target.statusCodes, k, v);
+  for (const [k, v] of Object.entries(source.errorKinds)) addCount(target.errorKinds, k, v);
+  addInto(target.latency, source.latency);
+  addInto(target.service, source.service);
+}
+
+export function sumCells(cells: Iterable<Cell>, group = '*', phaseIndex = -1): Cell {
+  const sum = createCell(group, phaseIndex);
+  for (const cell of cells) addCellInto(sum, cell);
+  return sum;
+}

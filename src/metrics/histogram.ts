@@ -1,0 +1,87 @@
+// The only module that touches hdr-histogram-js. It owns the units: values are recorded
+// in microseconds and summarised in milliseconds.
+import * as hdr from 'hdr-histogram-js';
+import type { LatencySummaryMs } from '../result/types.js';
+
+export type LatencyHistogram = hdr.Histogram;
+
+/** 1 µs .. 1 h at 3 significant digits; auto-resize keeps anything longer instead of throwing. */
+export function createHistogram(): LatencyHistogram {
+  return hdr.build({
+    bitBucketSize: 32,
+    autoResize: true,
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 3_600_000_000,
+    numberOfSignificantValueDigits: 3,
+    useWebAssembly: false,
+  });
+}
+
+export function recordMicros(histogram: LatencyHistogram, micros: number): void {
+  histogram.recordValue(micros < 1 ? 1 : Math.round(micros));
+}
+
+/** Exact merge: counts are added bucket by bucket, never percentiles averaged. */
+export function addInto(target: LatencyHistogram, source: LatencyHistogram): void {
+  target.add(source);
+}
+
+export function mergeHistograms(histograms: Iterable<LatencyHistogram>): LatencyHistogram {
+  const merged = createHistogram();
+  for (const h of histograms) merged.add(h);
+  return merged;
+}
+
+export function encodeHistogram(histogram: LatencyHistogram): string {
+  return hdr.encodeIntoCompressedBase64(histogram);
+}
+
+export function decodeHistogram(base64: string): LatencyHistogram {
+  const decoded = hdr.decodeFromCompressedBase64(base64, 32, false);
+  // decoded histograms are not auto-resizing; copy into one of ours so merges never throw
+  const ours = createHistogram();
+  ours.add(decoded);
+  return ours;
+}
+
+const roundMicros = (ms: number): number => Math.round(ms * 1000) / 1000;
+
+/** Value at a percentile (0..100) in ms; 0 for an empty histogram. */
+export function percentileMs(histogram: LatencyHistogram, percentile: number): number {
+  if (histogram.totalCount === 0) return 0;
+  return roundMicros(histogram.getValueAtPercentile(percentile) / 1000);
+}
+
+export function sampleCount(histogram: LatencyHistogram): number {
+  return histogram.totalCount;
+}
+
+export function summariseMs(histogram: LatencyHistogram): LatencySummaryMs {
+  if (histogram.totalCount === 0) {
+    return { min: 0, mean: 0, stdev: 0, p50: 0, p75: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
+  }
+  return {
+    min: roundMicros(histogram.minNonZeroValue / 1000),
+    mean: roundMicros(histogram.mean / 1000),
+    stdev: roundMicros(histogram.stdDeviation / 1000),
+    p50: percentileMs(histogram, 50),
+    p75: percentileMs(histogram, 75),
+    p90: percentileMs(histogram, 90),
+    p95: percentileMs(histogram, 95),
+    p99: percentileMs(histogram, 99),
+    p999: percentileMs(histogram, 99.9),
+    max: roundMicros(histogram.maxValue / 1000),
+  };
+}
+
+export interface PercentilePoint {
+  percentile: number;
+  valueMs: number;
+}
+
+/** The percentile curve (as HdrHistogram's plotter draws it), for the distribution chart. */
+export function percentileCurve(histogram: LatencyHistogram): PercentilePoint[] {
+  if (histogram.totalCount === 0) return [];
+  const levels = [0, 10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 92.5, 95, 96, 97, 98, 99, 99.5, 99.9, 99.95, 99.99, 99.999, 100];
+  return levels.map((percentile) => ({ percentile, valueMs: percentileMs(histogram, percentile) }));
+}

@@ -1,0 +1,30 @@
+// What an executor reports for each request that was due. Times are in microseconds
+// from the start of the run (performance clock), so no wall-clock jump can distort them.
+
+export type ErrorKind =
+  | 'status'
+  | 'timeout'
+  | 'dropped'
+  | 'ECONNREFUSED'
+  | 'ECONNRESET'
+  | 'EPIPE'
+  | 'ENOTFOUND'
+  | 'socket'
+  | 'capture'
+  | 'other'
+  | (string & {});
+
+export interface Outcome {
+  /** request, step or flow name */
+  group: string;
+  /** index of the stage in which the request was due */
+  phaseIndex: number;
+  /** latency from the due time (open) or send (closed) to the last byte, µs; null when no answer came */
+  latencyUs: number | null;
+  /** from the actual send to the last byte, µs (open model); null when not measured */
+  serviceUs: number | null;
+  /** HTTP status, or null when no response was received */
+  status: number | null;
+  /** null for a success */
+  errorKind: ErrorKind | null;
+}

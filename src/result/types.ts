@@ -1,0 +1,147 @@
+// The result.json contract (SPEC §5). schemas/result.schema.json must agree with these types.
+import type { LoadModel, StageSpec } from '../config/types.js';
+
+/** Latency summary in milliseconds with microsecond resolution. */
+export interface LatencySummaryMs {
+  min: number;
+  mean: number;
+  stdev: number;
+  p50: number;
+  p75: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+export interface StatsBlock {
+  /** every request that was due (including dropped ones) */
+  requests: number;
+  errors: number;
+  errorRate: number;
+  rps: number;
+  /** from the scheduled start (open model) or the send (closed model) to the last byte */
+  latencyMs: LatencySummaryMs;
+  /** open model only: from the actual send to the last byte */
+  serviceTimeMs?: LatencySummaryMs;
+  statusCodes: Record<string, number>;
+  errorKinds: Record<string, number>;
+}
+
+export interface PhaseStats extends StatsBlock {
+  name: string;
+  startMs: number;
+  endMs: number;
+}
+
+export interface TimelinePoint {
+  /** second since the start, 1-based: the point covers (t-1, t] */
+  t: number;
+  requests: number;
+  errors: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  /** planned level at the end of that second (requests/s or users) */
+  level: number;
+  /** generator health: planned arrivals that second (open model) */
+  planned?: number;
+  /** generator health: worst event-loop lag observed that second, ms */
+  loopLagMs?: number;
+  /** generator health: worst lateness of a request start against its schedule, ms */
+  startLagMs?: number;
+}
+
+export interface TargetCheckResult {
+  row: string;
+  metric: string;
+  limit: number;
+  actual: number | null;
+  unit: 'ms' | 'ratio' | 'rps';
+  pass: boolean;
+  /** samples in scope; a percentile with too few is marked insufficient and does not pass */
+  samples?: number;
+  insufficient?: boolean;
+  phase?: string | null;
+  message?: string;
+}
+
+export interface ComparisonEntry {
+  scope: string;
+  metric: 'p50' | 'p95' | 'p99' | 'rps' | 'errorRate';
+  baseline: number;
+  current: number;
+  /** relative change (0.1 = +10%); for errorRate the absolute change in percentage points / 100 */
+  change: number;
+  regression: boolean;
+  /** why a difference was or was not called a regression */
+  note?: string;
+}
+
+export interface Comparison {
+  baselineFile: string;
+  baselineStartedAt: string;
+  tolerance: { latency: number; throughput: number; errorRate: number };
+  entries: ComparisonEntry[];
+  regressions: number;
+}
+
+export interface ResultCell {
+  group: string;
+  phase: string;
+  requests: number;
+  errors: number;
+  statusCodes: Record<string, number>;
+  errorKinds: Record<string, number>;
+  /** HdrHistogram V2 compressed base64, microseconds */
+  latency: string;
+  service: string;
+}
+
+export type RunStatus = 'completed' | 'interrupted' | 'aborted' | 'failed';
+export type Verdict = 'pass' | 'fail' | 'inconclusive';
+
+export interface Result {
+  schemaVersion: 1;
+  tool: { name: 'perfctl'; version: string };
+  profile: {
+    name: string;
+    source: string;
+    model: LoadModel;
+    stages: StageSpec[];
+    description?: string;
+    /** the fully resolved profile with secrets redacted, enough to repeat the run */
+    resolved?: unknown;
+    hash?: string;
+  };
+  baseUrl: string;
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+  status: RunStatus;
+  verdict: Verdict;
+  /** one sentence saying why the verdict is not a pass (or why the run was inconclusive) */
+  reason?: string;
+  shard?: { index: number; count: number };
+  totals: StatsBlock;
+  groups: Record<string, StatsBlock>;
+  phases: PhaseStats[];
+  timeline: TimelinePoint[];
+  histograms: {
+    total: string;
+    groups: Record<string, string>;
+    phases: Record<string, string>;
+    serviceTotal?: string;
+  };
+  /**
+   * The exact data behind every view: one entry per (group, phase) pair with its counts and
+   * histograms. Totals, groups and phases are sums of cells; targets, merge and compare
+   * re-read them, so nothing is ever averaged.
+   */
+  cells: ResultCell[];
+  targets: TargetCheckResult[];
+  comparison?: Comparison;
+  environment: { node: string; os: string; cpus: number; host: string; git: string | null };
+}
