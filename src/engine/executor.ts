@@ -1,0 +1,48 @@
+// What both load models share: the context they run in and the handle they return.
+import type { ThinkTime } from '../config/types.js';
+import type { Recorder } from '../metrics/recorder.js';
+import type { Clock } from './clock.js';
+import type { HttpTransport, PreparedRequest } from './http-transport.js';
+import type { Plan } from './plan.js';
+
+export interface Slice {
+  /** 0-based */
+  index: number;
+  count: number;
+}
+
+export interface ExecutionContext {
+  plan: Plan;
+  slice: Slice;
+  requests: Array<PreparedRequest & { weight: number }>;
+  transport: HttpTransport;
+  recorder: Recorder;
+  clock: Clock;
+  /** clock time (ms) of the run's t = 0 */
+  startMs: number;
+  /** open model: most requests in flight at once */
+  maxInFlight: number;
+  /** closed model: pause between a user's iterations */
+  thinkTime: ThinkTime;
+}
+
+export interface Execution {
+  /** resolves when the schedule is over and nothing is in flight */
+  readonly done: Promise<void>;
+  /** stop starting requests; those in flight still finish */
+  stop(): void;
+  inFlight(): number;
+  /** open model: how well perfctl kept to the schedule */
+  health?(): ScheduleHealth;
+}
+
+export interface ScheduleHealth {
+  /** arrivals in the plan (this slice) */
+  due: number;
+  /** arrivals launched (including ones dropped at the in-flight cap) */
+  launched: number;
+  /** launched more than LATE_START_MS after their due time */
+  late: number;
+  /** never launched: perfctl fell behind beyond the end of the plan */
+  undelivered: number;
+}

@@ -1,0 +1,98 @@
+// Open model: requests start on the pacer's schedule whatever the service does. Latency is
+// measured from each request's *due* time, so a stalled service cannot hide its queue
+// (coordinated omission); the time from the actual send is kept as the service time.
+import { createPacer } from './pacer.js';
+import { stageIndexAt } from './plan.js';
+import { WeightedMix } from './request-mix.js';
+import type { Execution, ExecutionContext } from './executor.js';
+import type { SendResult } from './http-transport.js';
+
+/** Most requests launched in one turn of the event loop, so answers still get processed. */
+const MAX_LAUNCHES_PER_TURN = 500;
+/** A request that leaves later than this after its due time counts as late (generator health). */
+export const LATE_START_MS = 50;
+/** Arrivals not launched this long after the plan's end are given up as undelivered. */
+const END_SLACK_MS = 1000;
+
+export function startOpenExecution(ctx: ExecutionContext): Execution {
+  const { plan, clock, recorder, transport, startMs } = ctx;
+  const pacer = createPacer(plan, ctx.slice);
+  const mix = new WeightedMix(ctx.requests);
+  let next = 0;
+  let inFlight = 0;
+  let late = 0;
+  let undelivered = 0;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let resolveDone!: () => void;
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+
+  const finishIfIdle = (): void => {
+    if ((stopped || next >= pacer.total) && inFlight === 0) resolveDone();
+  };
+
+  const launch = (dueMs: number, nowMs: number): void => {
+    const request = mix.next();
+    const phaseIndex = stageIndexAt(plan, dueMs);
+    if (inFlight >= ctx.maxInFlight) {
+      recorder.record({ group: request.name, phaseIndex, latencyUs: null, serviceUs: null, status: null, errorKind: 'dropped' });
+      return;
+    }
+    inFlight++;
+    if (nowMs - dueMs > LATE_START_MS) late++;
+    recorder.noteStartLag((nowMs - dueMs) * 1000);
+    const dueOnClock = startMs + dueMs;
+    transport.send(request, (sent: SendResult) => {
+      inFlight--;
+      const answered = sent.status !== null || sent.errorKind === 'timeout';
+      recorder.record({
+        group: request.name,
+        phaseIndex,
+        latencyUs: answered ? (sent.endedAtMs - dueOnClock) * 1000 : null,
+        serviceUs: sent.status !== null && !Number.isNaN(sent.sentAtMs) ? (sent.endedAtMs - sent.sentAtMs) * 1000 : null,
+        status: sent.status,
+        errorKind: sent.errorKind,
+      });
+      finishIfIdle();
+    });
+  };
+
+  const tick = (): void => {
+    timer = undefined;
+    if (stopped) return finishIfIdle();
+    const nowMs = clock.nowMs() - startMs;
+    if (nowMs > plan.totalMs + END_SLACK_MS) {
+      // perfctl could not keep up: what it never sent is its own failure, not the service's
+      undelivered = pacer.total - next;
+      next = pacer.total;
+      return finishIfIdle();
+    }
+    // everything due by now goes out, each measured from its own due time
+    let dueMs = pacer.dueMs(next);
+    let launched = 0;
+    while (dueMs <= nowMs && launched < MAX_LAUNCHES_PER_TURN) {
+      launch(dueMs, nowMs);
+      launched++;
+      next++;
+      dueMs = pacer.dueMs(next);
+    }
+    if (next >= pacer.total) return finishIfIdle();
+    if (launched === MAX_LAUNCHES_PER_TURN) {
+      timer = setTimeout(tick, 0);
+      return;
+    }
+    timer = setTimeout(tick, Math.max(0, dueMs - (clock.nowMs() - startMs)));
+  };
+
+  tick();
+  return {
+    done,
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      finishIfIdle();
+    },
+    inFlight: () => inFlight,
+    health: () => ({ due: pacer.total, launched: next - undelivered, late, undelivered }),
+  };
+}

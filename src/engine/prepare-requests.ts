@@ -1,0 +1,36 @@
+// Turns the profile's requests into what the transport sends, once, before the run.
+import type { Dispatcher } from 'undici';
+import type { RequestSpec } from '../config/types.js';
+import type { PreparedRequest } from './http-transport.js';
+
+export interface Target {
+  /** scheme://host:port */
+  origin: string;
+  /** the base URL's path without a trailing slash ('' for none) */
+  basePath: string;
+}
+
+export function parseTarget(baseUrl: string): Target {
+  const url = new URL(baseUrl);
+  return { origin: url.origin, basePath: url.pathname.replace(/\/+$/, '') };
+}
+
+export function prepareRequest(spec: RequestSpec, target: Target): PreparedRequest & { weight: number } {
+  return {
+    name: spec.name,
+    method: spec.method.toUpperCase() as Dispatcher.HttpMethod,
+    path: joinPath(target, spec.path),
+    headers: spec.headers,
+    body: spec.body,
+    expectStatus: spec.expectStatus === null ? null : new Set(spec.expectStatus),
+    weight: spec.weight,
+  };
+}
+
+function joinPath(target: Target, path: string): string {
+  if (/^https?:\/\//i.test(path)) {
+    const url = new URL(path);
+    return url.pathname + url.search;
+  }
+  return target.basePath + (path.startsWith('/') ? path : `/${path}`);
+}

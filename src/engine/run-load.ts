@@ -1,0 +1,164 @@
+// Runs one plan against one service: starts the executor of the plan's model, closes a
+// timeline point every second (with the generator's own health), and stops on request.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monotonicClock, type Clock } from './clock.js';
+import { startClosedExecution } from './closed-executor.js';
+import { HttpTransport } from './http-transport.js';
+import { startOpenExecution } from './open-executor.js';
+import { arrivalsBefore, createPacer } from './pacer.js';
+import { levelAt, stageIndexAt, type Plan } from './plan.js';
+import { parseTarget, prepareRequest } from './prepare-requests.js';
+import { Recorder } from '../metrics/recorder.js';
+import type { RequestSpec, ThinkTime } from '../config/types.js';
+import type { Cell } from '../metrics/cell.js';
+import type { TimelinePoint } from '../result/types.js';
+import type { Execution, ScheduleHealth, Slice } from './executor.js';
+
+export interface LoadRunOptions {
+  plan: Plan;
+  slice?: Slice;
+  baseUrl: string;
+  requests: RequestSpec[];
+  timeoutMs: number;
+  maxInFlight: number;
+  thinkTime: ThinkTime;
+  /** how long to wait for requests in flight after a stop */
+  drainMs?: number;
+  clock?: Clock;
+  /** called once a second after the timeline point is closed */
+  onSecond?: (tick: SecondTick) => void;
+}
+
+export interface SecondTick {
+  elapsedMs: number;
+  point: TimelinePoint;
+  stageIndex: number;
+  level: number;
+  requests: number;
+  errors: number;
+  /** the data so far, for live checks (abortOnFail) */
+  cells: () => Cell[];
+}
+
+export type StopReason = 'interrupted' | 'aborted';
+
+export interface LoadRunOutcome {
+  status: 'completed' | StopReason;
+  startedAt: Date;
+  endedAt: Date;
+  durationMs: number;
+  cells: Cell[];
+  timeline: TimelinePoint[];
+  health: ScheduleHealth | null;
+  /** worst event-loop lag over the run, ms */
+  maxLoopLagMs: number;
+}
+
+export interface LoadRun {
+  stop(reason: StopReason): void;
+  readonly finished: Promise<LoadRunOutcome>;
+}
+
+export function startLoad(options: LoadRunOptions): LoadRun {
+  const clock = options.clock ?? monotonicClock;
+  const { plan } = options;
+  const slice = options.slice ?? { index: 0, count: 1 };
+  const target = parseTarget(options.baseUrl);
+  const requests = options.requests.map((r) => prepareRequest(r, target));
+  const peakLevel = Math.max(1, ...plan.stages.map((s) => Math.max(s.fromLevel, s.toLevel)));
+  const connections = plan.model === 'open' ? options.maxInFlight : Math.ceil(peakLevel);
+  const transport = new HttpTransport(target.origin, { connections, timeoutMs: options.timeoutMs }, clock);
+  const recorder = new Recorder(plan.stages.length);
+  const pacer = plan.model === 'open' ? createPacer(plan, slice) : null;
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  let maxLoopLagMs = 0;
+
+  const startedAt = new Date();
+  const startMs = clock.nowMs();
+  const context = {
+    plan,
+    slice,
+    requests,
+    transport,
+    recorder,
+    clock,
+    startMs,
+    maxInFlight: options.maxInFlight,
+    thinkTime: options.thinkTime,
+  };
+  const execution: Execution = plan.model === 'open' ? startOpenExecution(context) : startClosedExecution(context);
+
+  let status: LoadRunOutcome['status'] = 'completed';
+  let second = 0;
+  let ticker: NodeJS.Timeout | undefined;
+
+  const closeSecond = (): void => {
+    second++;
+    const endMs = second * 1000;
+    const loopLagMs = Math.max(0, loopDelay.max / 1e6 - 10);
+    loopDelay.reset();
+    maxLoopLagMs = Math.max(maxLoopLagMs, loopLagMs);
+    const planned = pacer ? arrivalsBefore(pacer, endMs) - arrivalsBefore(pacer, endMs - 1000) : undefined;
+    const level = levelAt(plan, Math.min(endMs, plan.totalMs) - 1);
+    const point = recorder.closeSecond({ t: second, level: level / slice.count, planned, loopLagMs });
+    options.onSecond?.({
+      elapsedMs: clock.nowMs() - startMs,
+      point,
+      stageIndex: stageIndexAt(plan, endMs - 1),
+      level,
+      requests: recorder.requests,
+      errors: recorder.errors,
+      cells: () => recorder.cells(),
+    });
+  };
+
+  const scheduleTick = (): void => {
+    const nextMs = startMs + (second + 1) * 1000;
+    ticker = setTimeout(() => {
+      closeSecond();
+      scheduleTick();
+    }, Math.max(0, nextMs - clock.nowMs()));
+  };
+  scheduleTick();
+
+  const drainMs = options.drainMs ?? 3000;
+  let stopRequested: (() => void) | undefined;
+  const stopSignal = new Promise<void>((resolve) => (stopRequested = resolve));
+
+  const finished = (async (): Promise<LoadRunOutcome> => {
+    await Promise.race([execution.done, stopSignal]);
+    if (status !== 'completed') {
+      // stopped: wait briefly for what is in flight, then cut it
+      await Promise.race([execution.done, sleep(drainMs)]);
+    }
+    if (ticker) clearTimeout(ticker);
+    const durationMs = clock.nowMs() - startMs;
+    // the last, partial second still gets its point
+    if (durationMs > second * 1000 + 1) closeSecond();
+    loopDelay.disable();
+    await transport.destroy().catch(() => undefined);
+    return {
+      status,
+      startedAt,
+      endedAt: new Date(startedAt.getTime() + durationMs),
+      durationMs: Math.round(durationMs),
+      cells: recorder.cells(),
+      timeline: recorder.timeline,
+      health: execution.health?.() ?? null,
+      maxLoopLagMs: Math.round(maxLoopLagMs * 10) / 10,
+    };
+  })();
+
+  return {
+    stop(reason) {
+      if (status !== 'completed') return;
+      status = reason;
+      execution.stop();
+      stopRequested?.();
+    },
+    finished,
+  };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());

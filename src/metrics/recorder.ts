@@ -1,0 +1,95 @@
+// Accumulates outcomes into cells (group × phase) and a per-second timeline. Memory is
+// bounded by the number of groups and phases, plus one small point per second: nothing is
+// kept per request.
+import { addCount, createCell, type Cell } from './cell.js';
+import { createHistogram, percentileMs, recordMicros } from './histogram.js';
+import type { Outcome } from './outcome.js';
+import type { TimelinePoint } from '../result/types.js';
+
+export interface SecondMeta {
+  /** second since the start, 1-based */
+  t: number;
+  level: number;
+  planned?: number;
+  loopLagMs?: number;
+}
+
+export class Recorder {
+  private readonly cellsByGroup = new Map<string, Cell[]>();
+  private readonly secondLatency = createHistogram();
+  private secondRequests = 0;
+  private secondErrors = 0;
+  private secondStartLagUs = 0;
+  readonly timeline: TimelinePoint[] = [];
+  requests = 0;
+  errors = 0;
+
+  constructor(private readonly phaseCount: number) {}
+
+  record(outcome: Outcome): void {
+    const cell = this.cellFor(outcome.group, outcome.phaseIndex);
+    cell.requests++;
+    this.requests++;
+    this.secondRequests++;
+    if (outcome.status !== null) addCount(cell.statusCodes, String(outcome.status));
+    if (outcome.errorKind !== null) {
+      cell.errors++;
+      this.errors++;
+      this.secondErrors++;
+      addCount(cell.errorKinds, outcome.errorKind);
+    }
+    if (outcome.latencyUs !== null) {
+      recordMicros(cell.latency, outcome.latencyUs);
+      recordMicros(this.secondLatency, outcome.latencyUs);
+    }
+    if (outcome.serviceUs !== null) recordMicros(cell.service, outcome.serviceUs);
+  }
+
+  /** How late a request left against its schedule (generator health). */
+  noteStartLag(lagUs: number): void {
+    if (lagUs > this.secondStartLagUs) this.secondStartLagUs = lagUs;
+  }
+
+  /** Ends the current second: appends its timeline point and starts the next. */
+  closeSecond(meta: SecondMeta): TimelinePoint {
+    const point: TimelinePoint = {
+      t: meta.t,
+      requests: this.secondRequests,
+      errors: this.secondErrors,
+      rps: this.secondRequests,
+      p50: percentileMs(this.secondLatency, 50),
+      p95: percentileMs(this.secondLatency, 95),
+      p99: percentileMs(this.secondLatency, 99),
+      level: round1(meta.level),
+    };
+    if (meta.planned !== undefined) point.planned = meta.planned;
+    if (meta.loopLagMs !== undefined) point.loopLagMs = round1(meta.loopLagMs);
+    if (meta.planned !== undefined) point.startLagMs = round1(this.secondStartLagUs / 1000);
+    this.timeline.push(point);
+    this.secondLatency.reset();
+    this.secondRequests = 0;
+    this.secondErrors = 0;
+    this.secondStartLagUs = 0;
+    return point;
+  }
+
+  cells(): Cell[] {
+    return [...this.cellsByGroup.values()].flatMap((byPhase) => byPhase.filter((c): c is Cell => c !== undefined));
+  }
+
+  private cellFor(group: string, phaseIndex: number): Cell {
+    let byPhase = this.cellsByGroup.get(group);
+    if (!byPhase) {
+      byPhase = new Array<Cell>(this.phaseCount);
+      this.cellsByGroup.set(group, byPhase);
+    }
+    let cell = byPhase[phaseIndex];
+    if (!cell) {
+      cell = createCell(group, phaseIndex);
+      byPhase[phaseIndex] = cell;
+    }
+    return cell;
+  }
+}
+
+const round1 = (x: number): number => Math.round(x * 10) / 10;

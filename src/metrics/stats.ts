@@ -1,0 +1,28 @@
+// Pure: cells -> the stats blocks of result.json. No histogram is ever summarised twice
+// in different ways, so terminal, JSON and reports cannot disagree.
+import { summariseMs } from './histogram.js';
+import type { Cell } from './cell.js';
+import type { StatsBlock } from '../result/types.js';
+
+/** Requests that were actually sent: `dropped` ones never left perfctl. */
+export function sentRequests(cell: Cell): number {
+  return cell.requests - (cell.errorKinds['dropped'] ?? 0);
+}
+
+export function statsBlock(cell: Cell, durationMs: number, withServiceTime: boolean): StatsBlock {
+  const seconds = durationMs / 1000;
+  const block: StatsBlock = {
+    requests: cell.requests,
+    errors: cell.errors,
+    errorRate: cell.requests === 0 ? 0 : round6(cell.errors / cell.requests),
+    rps: seconds > 0 ? round3(sentRequests(cell) / seconds) : 0,
+    latencyMs: summariseMs(cell.latency),
+    statusCodes: { ...cell.statusCodes },
+    errorKinds: { ...cell.errorKinds },
+  };
+  if (withServiceTime) block.serviceTimeMs = summariseMs(cell.service);
+  return block;
+}
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;

@@ -1,0 +1,79 @@
+// Cells to and from result.json, and the views (totals, groups, phases) built from them.
+import { createCell, sumCells, type Cell } from '../metrics/cell.js';
+import { decodeHistogram, encodeHistogram } from '../metrics/histogram.js';
+import { statsBlock } from '../metrics/stats.js';
+import type { PhaseStats, Result, ResultCell, StatsBlock } from './types.js';
+
+export interface PhaseWindow {
+  name: string;
+  startMs: number;
+  endMs: number;
+}
+
+export function encodeCells(cells: Cell[], phases: PhaseWindow[]): ResultCell[] {
+  return cells.map((cell) => ({
+    group: cell.group,
+    phase: phases[cell.phaseIndex]?.name ?? String(cell.phaseIndex),
+    requests: cell.requests,
+    errors: cell.errors,
+    statusCodes: { ...cell.statusCodes },
+    errorKinds: { ...cell.errorKinds },
+    latency: encodeHistogram(cell.latency),
+    service: encodeHistogram(cell.service),
+  }));
+}
+
+export function decodeCells(result: Pick<Result, 'cells' | 'phases'>): Cell[] {
+  const phaseIndex = new Map(result.phases.map((p, i) => [p.name, i]));
+  return result.cells.map((rc) => {
+    const cell = createCell(rc.group, phaseIndex.get(rc.phase) ?? -1);
+    cell.requests = rc.requests;
+    cell.errors = rc.errors;
+    cell.statusCodes = { ...rc.statusCodes };
+    cell.errorKinds = { ...rc.errorKinds };
+    cell.latency = decodeHistogram(rc.latency);
+    cell.service = decodeHistogram(rc.service);
+    return cell;
+  });
+}
+
+export interface StatsViews {
+  totals: StatsBlock;
+  groups: Record<string, StatsBlock>;
+  phases: PhaseStats[];
+  histograms: Result['histograms'];
+}
+
+/** Totals over the run, per group over the run, per phase over its window: all sums of cells. */
+export function buildViews(cells: Cell[], phases: PhaseWindow[], durationMs: number, withServiceTime: boolean): StatsViews {
+  const total = sumCells(cells);
+  const groupNames = [...new Set(cells.map((c) => c.group))];
+  const groups: Record<string, StatsBlock> = {};
+  const groupHistograms: Record<string, string> = {};
+  for (const name of groupNames) {
+    const sum = sumCells(cells.filter((c) => c.group === name), name);
+    groups[name] = statsBlock(sum, durationMs, withServiceTime);
+    groupHistograms[name] = encodeHistogram(sum.latency);
+  }
+  const phaseStats: PhaseStats[] = [];
+  const phaseHistograms: Record<string, string> = {};
+  phases.forEach((phase, index) => {
+    const sum = sumCells(cells.filter((c) => c.phaseIndex === index), '*', index);
+    const windowMs = Math.max(0, Math.min(phase.endMs, durationMs) - phase.startMs);
+    phaseStats.push({ name: phase.name, startMs: phase.startMs, endMs: phase.endMs, ...statsBlock(sum, windowMs, withServiceTime) });
+    phaseHistograms[phase.name] = encodeHistogram(sum.latency);
+  });
+  return {
+    totals: statsBlock(total, durationMs, withServiceTime),
+    groups,
+    phases: phaseStats,
+    histograms: {
+      total: encodeHistogram(total.latency),
+      groups: groupHistograms,
+      phases: phaseHistograms,
+      ...(withServiceTime ? { serviceTotal: encodeHistogram(total.service) } : {}),
+    },
+  };
+}
+
+export { createCell };

@@ -1,0 +1,61 @@
+// A real HTTP server on 127.0.0.1 for integration tests: it counts what it actually saw
+// (requests, arrivals per second, most in flight), so perfctl's numbers can be held against it.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Seen {
+  requests: number;
+  /** arrivals per whole second since the first request */
+  perSecond: number[];
+  maxInFlight: number;
+  byPath: Record<string, number>;
+}
+
+export interface TestServer {
+  url: string;
+  seen: Seen;
+  close(): Promise<void>;
+}
+
+export type Behaviour = (req: http.IncomingMessage, n: number) => { delayMs?: number; status?: number; body?: string } | void;
+
+export async function startTestServer(behaviour: Behaviour = () => undefined): Promise<TestServer> {
+  const seen: Seen = { requests: 0, perSecond: [], maxInFlight: 0, byPath: {} };
+  let inFlight = 0;
+  let firstAt = 0;
+  const server = http.createServer((req, res) => {
+    const now = performance.now();
+    if (seen.requests === 0) firstAt = now;
+    const n = seen.requests++;
+    const second = Math.floor((now - firstAt) / 1000);
+    seen.perSecond[second] = (seen.perSecond[second] ?? 0) + 1;
+    const path = (req.url ?? '').split('?')[0]!;
+    seen.byPath[path] = (seen.byPath[path] ?? 0) + 1;
+    inFlight++;
+    seen.maxInFlight = Math.max(seen.maxInFlight, inFlight);
+    const answer = behaviour(req, n) ?? {};
+    req.resume();
+    req.on('end', () => {
+      const reply = (): void => {
+        inFlight--;
+        res.writeHead(answer.status ?? 200, { 'content-type': 'application/json' });
+        res.end(answer.body ?? '{"ok":true}');
+      };
+      if (answer.delayMs) setTimeout(reply, answer.delayMs);
+      else reply();
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    seen,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
