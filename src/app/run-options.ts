@@ -1,0 +1,93 @@
+// Parsing of `run`'s flags into checked values, before anything is loaded or sent.
+import { parseDuration } from '../config/duration.js';
+import { usageError } from '../errors.js';
+import { parseFormats, type ReportFormat } from '../report/write-reports.js';
+
+export interface RunFlags {
+  baseUrl?: string;
+  demo?: boolean;
+  targets?: string;
+  duration?: string;
+  scale?: string;
+  out?: string;
+  format?: string;
+  baseline?: string;
+  tolerance?: string;
+  shard?: string;
+  quiet?: boolean;
+  progress?: boolean;
+}
+
+export interface RunSettings {
+  baseUrl?: string;
+  demo: boolean;
+  targetsFile?: string;
+  totalDurationMs?: number;
+  scale: number;
+  outDir?: string;
+  formats: ReportFormat[];
+  baselineFile?: string;
+  tolerance?: string;
+  shard: { index: number; count: number };
+  quiet: boolean;
+  progress: boolean;
+}
+
+export function parseRunFlags(flags: RunFlags): RunSettings {
+  const formats = parseFormats(flags.format ?? 'json,html');
+  let totalDurationMs: number | undefined;
+  if (flags.duration !== undefined) {
+    try {
+      totalDurationMs = parseDuration(flags.duration);
+    } catch (error) {
+      throw usageError(`--duration: ${(error as Error).message}`);
+    }
+    if (totalDurationMs <= 0) throw usageError(`--duration must be longer than 0, got "${flags.duration}"`);
+  }
+  const scale = flags.scale === undefined ? 1 : Number(flags.scale);
+  if (!Number.isFinite(scale) || scale <= 0) throw usageError(`--scale must be a number above 0, got "${flags.scale}"`, 'e.g. --scale 0.5 halves every level');
+  if (flags.baseUrl !== undefined) checkUrl(flags.baseUrl);
+  if (flags.baseUrl !== undefined && flags.demo) throw usageError('--base-url and --demo cannot be used together', '--demo starts its own service');
+  return {
+    baseUrl: flags.baseUrl,
+    demo: Boolean(flags.demo),
+    targetsFile: flags.targets,
+    totalDurationMs,
+    scale,
+    outDir: flags.out,
+    formats,
+    baselineFile: flags.baseline,
+    tolerance: flags.tolerance,
+    shard: parseShard(flags.shard),
+    quiet: Boolean(flags.quiet),
+    progress: flags.progress !== false,
+  };
+}
+
+export function parseShard(text: string | undefined): { index: number; count: number } {
+  if (text === undefined) return { index: 0, count: 1 };
+  const match = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index < 1 || index > count) {
+    throw usageError(`--shard must be i/n with 1 ≤ i ≤ n, got "${text}"`, 'e.g. --shard 2/4 runs the second of four slices');
+  }
+  return { index: index - 1, count };
+}
+
+function checkUrl(text: string): void {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw usageError(`--base-url "${text}" is not a URL`, 'e.g. --base-url http://127.0.0.1:8080');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw usageError(`--base-url must be http or https, got "${url.protocol}"`);
+}
+
+/** `perf-results/<profile>-<YYYYMMDD-HHMMSS>/` in local time. */
+export function defaultOutDir(profileName: string, now: Date): string {
+  const p = (n: number): string => String(n).padStart(2, '0');
+  const stamp = `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
+  return `perf-results/${profileName.replace(/[^\w.-]+/g, '_')}-${stamp}`;
+}

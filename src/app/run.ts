@@ -1,0 +1,171 @@
+// `perfctl run`: the one place that wires config, engine, targets, compare and reports.
+import { resolve } from 'node:path';
+import { formatDuration } from '../config/duration.js';
+import { loadProfile } from '../config/load-profile.js';
+import { compareResults, assertComparable, parseTolerance } from '../compare/compare.js';
+import { ExitCode, PerfctlError } from '../errors.js';
+import { judgeGeneratorHealth } from '../engine/generator-health.js';
+import { LATE_START_MS } from '../engine/open-executor.js';
+import { buildPlan, describePlan, type Plan } from '../engine/plan.js';
+import { probeTcp } from '../engine/probe.js';
+import { startLoad, type LoadRunOutcome } from '../engine/run-load.js';
+import { renderHtml } from '../report/html/render-html.js';
+import { renderSummary, renderVerdictLine } from '../report/terminal.js';
+import { writeReports } from '../report/write-reports.js';
+import { buildResult, phaseWindows } from '../result/build-result.js';
+import { collectEnvironment } from '../result/environment.js';
+import { readResult } from '../result/read-result.js';
+import { redactText } from '../result/redact.js';
+import { AbortWatch } from '../targets/live-abort.js';
+import { evaluateTargets, describeRowCheck } from '../targets/evaluate.js';
+import { decideVerdict } from '../targets/verdict.js';
+import { builtinScenariosDir, version } from '../version.js';
+import { startDemoProcess, type DemoProcess } from './demo-process.js';
+import { LiveProgress } from './live-progress.js';
+import { defaultOutDir, parseRunFlags, type RunFlags } from './run-options.js';
+import type { Profile } from '../config/types.js';
+import type { Io } from '../io.js';
+import type { Result } from '../result/types.js';
+
+export async function runCommand(profileRef: string, flags: RunFlags, io: Io): Promise<number> {
+  // everything that can be wrong with the input is found before anything is sent
+  const settings = parseRunFlags(flags);
+  const profile = await loadProfile(profileRef, {
+    cwd: io.cwd,
+    env: io.env,
+    builtinDir: builtinScenariosDir,
+    ...(settings.targetsFile ? { targetsFile: settings.targetsFile } : {}),
+  });
+  const baseline = settings.baselineFile ? await readResult(resolve(io.cwd, settings.baselineFile)) : undefined;
+  const tolerance = settings.tolerance ? parseTolerance(settings.tolerance) : undefined;
+  const plan = buildPlan(profile.model, profile.stages, { totalDurationMs: settings.totalDurationMs, scale: settings.scale });
+
+  const demo = settings.demo ? await startDemoProcess() : undefined;
+  try {
+    const baseUrl = demo?.url ?? settings.baseUrl ?? profile.baseUrl;
+    const unreachable = await probeTcp(baseUrl);
+    if (unreachable) {
+      throw new PerfctlError(
+        `cannot connect to ${redactText(baseUrl, profile.secrets)}: ${unreachable}; nothing was sent`,
+        ExitCode.cannotRun,
+        'start the service, point --base-url at it, or try --demo for the bundled demo service',
+      );
+    }
+    if (!settings.quiet) io.out(banner(profile, plan, baseUrl, settings.shard, demo));
+
+    const outcome = await runWithLiveFeedback(profile, plan, baseUrl, settings, io);
+    let result = buildResult({
+      profile,
+      plan,
+      outcome,
+      baseUrl,
+      toolVersion: version,
+      environment: collectEnvironment(io.cwd),
+      ...(settings.shard.count > 1 ? { shard: { index: settings.shard.index + 1, count: settings.shard.count } } : {}),
+    });
+    result = judge(result, profile, plan, outcome, baseline && settings.baselineFile ? { result: baseline, file: settings.baselineFile, tolerance } : undefined);
+
+    const outDir = resolve(io.cwd, settings.outDir ?? defaultOutDir(profile.name, outcome.startedAt));
+    const written = await writeReports([result], outDir, settings.formats, { html: renderHtml });
+    if (settings.quiet) io.out(`${renderVerdictLine(result, { color: io.color })}\n`);
+    else io.out(`${renderSummary(result, { color: io.color })}\nReports: ${written.map((p) => relativeTo(io.cwd, p)).join(', ')}\n`);
+    return exitCodeOf(result);
+  } finally {
+    await demo?.stop();
+  }
+}
+
+async function runWithLiveFeedback(profile: Profile, plan: Plan, baseUrl: string, settings: ReturnType<typeof parseRunFlags>, io: Io): Promise<LoadRunOutcome & { abortedBy: string | null }> {
+  const progress = new LiveProgress(io, settings.progress && !settings.quiet);
+  const abortWatch = new AbortWatch(profile.targets);
+  const phases = phaseWindows(plan);
+  let abortedBy: string | null = null;
+  const run = startLoad({
+    plan,
+    slice: settings.shard,
+    baseUrl,
+    requests: profile.requests,
+    timeoutMs: profile.timeoutMs,
+    maxInFlight: profile.maxInFlight,
+    thinkTime: profile.thinkTime,
+    onSecond(tick) {
+      progress.update({
+        elapsedMs: tick.elapsedMs,
+        totalMs: plan.totalMs,
+        stage: plan.stages[tick.stageIndex]?.name ?? '',
+        level: tick.level,
+        model: plan.model,
+        rps: tick.point.rps,
+        p95Ms: tick.point.p95,
+        errors: tick.errors,
+        requests: tick.requests,
+      });
+      if (abortWatch.active && abortedBy === null) {
+        const decision = abortWatch.check(tick.cells(), phases, tick.elapsedMs);
+        if (decision) {
+          abortedBy = describeRowCheck(decision.check);
+          run.stop('aborted');
+        }
+      }
+    },
+  });
+  const removeInterruptHandler = io.onInterrupt(() => run.stop('interrupted'));
+  try {
+    const outcome = await run.finished;
+    return { ...outcome, abortedBy };
+  } finally {
+    removeInterruptHandler();
+    progress.end();
+  }
+}
+
+function judge(
+  measured: Result,
+  profile: Profile,
+  plan: Plan,
+  outcome: LoadRunOutcome & { abortedBy: string | null },
+  baseline: { result: Result; file: string; tolerance: ReturnType<typeof parseTolerance> | undefined } | undefined,
+): Result {
+  const checks = evaluateTargets(profile.targets, outcome.cells, phaseWindows(plan), outcome.durationMs);
+  let comparison: Result['comparison'];
+  if (baseline) {
+    assertComparable(baseline.result, measured, false);
+    comparison = compareResults(baseline.result, measured, { baselineFile: baseline.file, ...(baseline.tolerance ? { tolerance: baseline.tolerance } : {}) });
+  }
+  const decision = decideVerdict({
+    status: measured.status,
+    checks,
+    regressions: comparison?.regressions ?? 0,
+    inconclusiveReason: judgeGeneratorHealth(outcome.health, outcome.maxLoopLagMs, LATE_START_MS),
+    abortedBy: outcome.abortedBy,
+  });
+  return { ...measured, targets: checks, ...(comparison ? { comparison } : {}), verdict: decision.verdict, reason: decision.reason };
+}
+
+export function exitCodeOf(result: Result): number {
+  if (result.status === 'interrupted') return ExitCode.interrupted;
+  if (result.status === 'failed') return ExitCode.cannotRun;
+  switch (result.verdict) {
+    case 'pass':
+      return ExitCode.ok;
+    case 'fail':
+      return ExitCode.failed;
+    case 'inconclusive':
+      return ExitCode.inconclusive;
+  }
+}
+
+function banner(profile: Profile, plan: Plan, baseUrl: string, shard: { index: number; count: number }, demo: DemoProcess | undefined): string {
+  const source = profile.source === 'builtin' ? 'built-in' : profile.source;
+  const slice = shard.count > 1 ? ` · shard ${shard.index + 1}/${shard.count}` : '';
+  const target = `${redactText(baseUrl, profile.secrets)}${demo ? ' (demo service)' : ''}`;
+  const lines = [
+    `perfctl ${version} · ${profile.name} (${source}) · ${plan.model} model · ${formatDuration(plan.totalMs)} · ${target}${slice}`,
+    ...describePlan(plan, formatDuration).map((line) => `  ${line}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function relativeTo(cwd: string, path: string): string {
+  return path.startsWith(`${cwd}/`) ? path.slice(cwd.length + 1) : path;
+}

@@ -1,0 +1,96 @@
+// The commands and their flags (SPEC §1). Each action calls one use-case in src/app.
+import { Command, Option } from 'commander';
+import { runCommand } from '../app/run.js';
+import type { Io } from '../io.js';
+
+type SetExit = (code: number) => void;
+
+export function registerCommands(program: Command, io: Io, setExit: SetExit): void {
+  program
+    .command('run')
+    .description('run a load profile: live progress, final tables, reports; the exit code is the verdict')
+    .argument('<profile>', 'a profile name (./scenarios/<name>.yaml, then the built-ins) or a path')
+    .option('-u, --base-url <url>', "base URL of the service under test (overrides the profile's baseUrl)")
+    .option('--demo', 'start the bundled demo service on a free loopback port and test it')
+    .option('--targets <file>', "a target table file, used instead of the profile's own")
+    .option('-d, --duration <dur>', 'stretch or compress every stage in proportion so the run lasts <dur> (e.g. 60s)')
+    .option('--scale <x>', "multiply every stage's rate or vus by x")
+    .option('--out <dir>', 'write the reports into <dir> (default perf-results/<profile>-<YYYYMMDD-HHMMSS>/)')
+    .option('--format <list>', 'reports to write, from json,html,junit,md (result.json is always written)', 'json,html')
+    .option('--baseline <result.json>', 'compare with an earlier result; a regression fails the run')
+    .option('--tolerance <spec>', 'regression tolerance, e.g. 10% or latency=5%,throughput=10%,errorRate=0.5%')
+    .option('--shard <i/n>', 'run slice i of n equal slices of the load')
+    .option('--quiet', 'print only the final verdict line')
+    .option('--no-progress', 'no live progress line')
+    .action(async (profile: string, flags) => setExit(await runCommand(profile, flags, io)));
+
+  program
+    .command('validate')
+    .description('check profiles and target tables without sending any request')
+    .argument('<file...>', 'profile or target-table files')
+    .action(async (files: string[]) => {
+      const { validateCommand } = await import('../app/validate.js');
+      setExit(await validateCommand(files, io));
+    });
+
+  program
+    .command('list')
+    .description('the profiles available here (./scenarios/ first, then the built-ins)')
+    .action(async () => {
+      const { listCommand } = await import('../app/list.js');
+      setExit(await listCommand(io));
+    });
+
+  program
+    .command('compare')
+    .description('regression report between two results; exit 1 on a regression')
+    .argument('<baseline>', 'the baseline result.json')
+    .argument('<current>', 'the current result.json')
+    .option('--tolerance <spec>', 'e.g. 10% or latency=5%,throughput=10%,errorRate=0.5% (default: 10%, 10%, 1 point)')
+    .option('--force', 'compare results of different profiles')
+    .option('--json', 'print the comparison as JSON')
+    .action(async (baseline: string, current: string, flags: { tolerance?: string; force?: boolean; json?: boolean }) => {
+      const { compareCommand } = await import('../app/compare.js');
+      setExit(
+        await compareCommand(baseline, current, {
+          ...(flags.tolerance ? { tolerance: flags.tolerance } : {}),
+          force: Boolean(flags.force),
+          format: flags.json ? 'json' : 'text',
+          io: { stdout: (s: string) => io.out(s) },
+        }),
+      );
+    });
+
+  program
+    .command('report')
+    .description('write HTML/JUnit/Markdown again from results; several results make one sign-off report')
+    .argument('<result...>', 'result.json files')
+    .option('--out <dir>', 'where to write (default: beside a single result; perf-results/signoff-<time>/ for several)')
+    .option('--format <list>', 'reports to write, from html,junit,md', 'html,junit,md')
+    .action(async (files: string[], flags: { out?: string; format?: string }) => {
+      const { reportCommand } = await import('../app/report.js');
+      setExit(await reportCommand(files, flags, io));
+    });
+
+  program
+    .command('init')
+    .description('scaffold scenarios/ and targets/ with commented examples')
+    .argument('[dir]', 'where to create them', '.')
+    .action(async (dir: string) => {
+      const { initProject } = await import('../app/init.js');
+      const { resolve } = await import('node:path');
+      const written = await initProject(resolve(io.cwd, dir));
+      io.out(written.length > 0 ? `${written.map((f) => `created ${f}`).join('\n')}\n` : 'nothing to do: every file already exists\n');
+      setExit(0);
+    });
+
+  program
+    .command('demo')
+    .description('run the bundled demo service (to try perfctl, and for tests)')
+    .addOption(new Option('--port <n>', 'port to listen on (0 = a free one)').default('8080'))
+    .option('--host <host>', 'loopback address to listen on', '127.0.0.1')
+    .action(async (flags: { port: string; host: string }) => {
+      const { demoCommand } = await import('../app/demo.js');
+      setExit(await demoCommand(flags, io));
+    });
+}

@@ -1,0 +1,19 @@
+// Did perfctl deliver the profile? If it could not keep to its own schedule, the numbers say
+// more about the load generator than about the service: the run is inconclusive (exit 4).
+import type { ScheduleHealth } from './executor.js';
+
+/** Below this share of requests started on schedule, the run is inconclusive (SPEC §1: 95%). */
+export const MIN_ON_SCHEDULE_RATIO = 0.95;
+
+/** One sentence saying why the run is inconclusive, or null when perfctl kept up. */
+export function judgeGeneratorHealth(health: ScheduleHealth | null, maxLoopLagMs: number, lateStartMs: number): string | null {
+  if (health === null || health.due === 0) return null;
+  const onSchedule = (health.launched - health.late) / health.due;
+  if (onSchedule >= MIN_ON_SCHEDULE_RATIO) return null;
+  const percent = (onSchedule * 100).toFixed(onSchedule < 0.1 ? 1 : 0);
+  const never = health.undelivered > 0 ? `, ${health.undelivered} were never sent` : '';
+  return (
+    `perfctl started only ${percent}% of the planned requests on schedule (within ${lateStartMs} ms${never}; ` +
+    `its event loop lagged up to ${Math.round(maxLoopLagMs)} ms): the load generator, not the service, was the limit`
+  );
+}

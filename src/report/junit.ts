@@ -1,0 +1,149 @@
+// junit.xml: one <testsuite> per result, one <testcase> per target check, so CI lists each one.
+// Failures in the file match the verdict: a run that is not a pass always has a failing testcase.
+import type { ComparisonEntry, Result } from '../result/types.js';
+import { checkName, comparisonUnit, describeCheck, formatComparisonChange, formatValue } from './format.js';
+
+function describeRegression(e: ComparisonEntry): string {
+  const unit = comparisonUnit(e.metric);
+  const note = e.note ? ` (${e.note})` : '';
+  return `${e.scope} ${e.metric}: ${formatValue(unit, e.baseline)} -> ${formatValue(unit, e.current)}, ${formatComparisonChange(e)}${note}`;
+}
+
+/** Escapes text and attribute values; drops characters XML 1.0 cannot carry. */
+export function escapeXml(text: string): string {
+  return text
+    .replace(/[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+    .replace(/\n/g, '&#10;')
+    .replace(/\r/g, '&#13;')
+    .replace(/\t/g, '&#9;');
+}
+
+/** Escapes element text (line breaks kept as they are). */
+function escapeText(text: string): string {
+  return text
+    .replace(/[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
+}
+
+interface Failure {
+  type: string;
+  message: string;
+  details?: string;
+}
+
+interface TestCase {
+  name: string;
+  failure?: Failure;
+}
+
+function testCases(result: Result): TestCase[] {
+  const cases: TestCase[] = result.targets.map((check) => {
+    const message = describeCheck(check);
+    const failure: Failure | undefined = check.insufficient
+      ? { type: 'insufficient-samples', message, details: `samples: ${check.samples ?? 'unknown'}` }
+      : check.pass
+        ? undefined
+        : { type: 'threshold', message };
+    const name = check.phase ? `${checkName(check)} (phase ${check.phase})` : checkName(check);
+    return failure ? { name, failure } : { name };
+  });
+
+  const comparison = result.comparison;
+  if (comparison) {
+    const regressions = comparison.entries.filter((e) => e.regression);
+    const list = regressions.map((e) => `${e.scope} ${e.metric} ${formatComparisonChange(e)}`);
+    cases.push({
+      name: `no regression against ${comparison.baselineFile}`,
+      ...(regressions.length > 0
+        ? {
+            failure: {
+              type: 'regression',
+              message: `${regressions.length} regression${regressions.length === 1 ? '' : 's'}: ${list.join(', ')}`,
+              details: regressions.map(describeRegression).join('\n'),
+            },
+          }
+        : {}),
+    });
+  }
+
+  // A run with no checks, or one whose verdict no failing testcase explains (inconclusive,
+  // interrupted, aborted), gets a testcase of its own so CI agrees with the exit code.
+  const explained = cases.some((c) => c.failure);
+  if (cases.length === 0 || (result.verdict !== 'pass' && !explained)) {
+    const failed = result.verdict !== 'pass';
+    cases.push({
+      name: 'run completed',
+      ...(failed
+        ? {
+            failure: {
+              type: result.verdict,
+              message: result.reason ?? `verdict ${result.verdict} (status ${result.status})`,
+            },
+          }
+        : {}),
+    });
+  }
+  return cases;
+}
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(3);
+}
+
+function renderSuite(result: Result, id: number): { xml: string; tests: number; failures: number } {
+  const cases = testCases(result);
+  const failures = cases.filter((c) => c.failure).length;
+  const profile = result.profile.name;
+  const classname = escapeXml(`perfctl.${profile}`);
+  const properties: Array<[string, string]> = [
+    ['baseUrl', result.baseUrl],
+    ['status', result.status],
+    ['verdict', result.verdict],
+    ['model', result.profile.model],
+    ['requests', String(result.totals.requests)],
+    ['perfctl', result.tool.version],
+  ];
+  if (result.reason) properties.push(['reason', result.reason]);
+  const lines = [
+    `  <testsuite name="${escapeXml(profile)}" id="${id}" tests="${cases.length}" failures="${failures}" errors="0" skipped="0" time="${seconds(result.durationMs)}" timestamp="${escapeXml(result.startedAt)}" hostname="${escapeXml(result.environment.host)}">`,
+    '    <properties>',
+    ...properties.map(([name, value]) => `      <property name="${escapeXml(name)}" value="${escapeXml(value)}"/>`),
+    '    </properties>',
+  ];
+  for (const c of cases) {
+    const open = `    <testcase name="${escapeXml(c.name)}" classname="${classname}" time="0"`;
+    if (!c.failure) {
+      lines.push(`${open}/>`);
+      continue;
+    }
+    const body = c.failure.details ? escapeText(c.failure.details) : '';
+    lines.push(
+      `${open}>`,
+      `      <failure message="${escapeXml(c.failure.message)}" type="${escapeXml(c.failure.type)}">${body}</failure>`,
+      '    </testcase>',
+    );
+  }
+  lines.push('  </testsuite>');
+  return { xml: lines.join('\n'), tests: cases.length, failures };
+}
+
+export function renderJunit(results: Result[]): string {
+  const suites = results.map((r, i) => renderSuite(r, i));
+  const tests = suites.reduce((n, s) => n + s.tests, 0);
+  const failures = suites.reduce((n, s) => n + s.failures, 0);
+  const time = results.reduce((ms, r) => ms + r.durationMs, 0);
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="perfctl" tests="${tests}" failures="${failures}" errors="0" time="${seconds(time)}">`,
+    ...suites.map((s) => s.xml),
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

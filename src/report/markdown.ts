@@ -1,0 +1,218 @@
+// summary.md: the verdict and tables in GitHub-flavoured Markdown, for CI job summaries and
+// pull-request comments. Several results make a sign-off summary with an overall verdict.
+import type { Comparison, Result, StatsBlock, Verdict } from '../result/types.js';
+import {
+  checkOutcome,
+  comparisonUnit,
+  describeCheck,
+  formatActual,
+  formatClock,
+  formatComparisonChange,
+  formatDuration,
+  formatLimit,
+  formatMs,
+  formatPercent,
+  formatRps,
+  formatValue,
+  overallVerdict,
+  sortedCounts,
+  summariseChecks,
+  type CheckOutcome,
+} from './format.js';
+
+/**
+ * Makes any text safe inside Markdown and a table cell: HTML is escaped, Markdown punctuation
+ * and `|` are backslash-escaped, line breaks become spaces.
+ */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_[\]#|~$]/g, (ch) => `\\${ch}`);
+}
+
+const VERDICT_BADGE = {
+  pass: '✅ PASS',
+  fail: '❌ FAIL',
+  inconclusive: '⚠️ INCONCLUSIVE',
+} as const satisfies Record<Verdict, string>;
+
+const OUTCOME_CELL = {
+  PASS: '✅ pass',
+  FAIL: '❌ fail',
+  INSUFFICIENT: '⚠️ insufficient samples',
+} as const satisfies Record<CheckOutcome, string>;
+
+type Align = 'left' | 'right' | 'center';
+
+function mdTable(head: string[], rows: string[][], align: Align[]): string {
+  const rule = align.map((a) => (a === 'right' ? '---:' : a === 'center' ? ':---:' : '---'));
+  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
+  return [line(head), line(rule), ...rows.map(line)].join('\n');
+}
+
+const numeric = (n: number, textColumns = 1): Align[] =>
+  Array.from({ length: n }, (_, i) => (i < textColumns ? 'left' : 'right'));
+
+function checksSection(result: Result, h: string): string {
+  if (result.targets.length === 0) return `${h} Target checks\n\nNo target checks were defined for this run.`;
+  const rows = result.targets.map((check) => [
+    escapeMarkdown(check.phase ? `${check.row} (phase ${check.phase})` : check.row),
+    escapeMarkdown(check.metric),
+    escapeMarkdown(formatLimit(check)),
+    escapeMarkdown(formatActual(check)),
+    check.pass && !check.insufficient ? OUTCOME_CELL.PASS : `${OUTCOME_CELL[checkOutcome(check)]}: ${escapeMarkdown(describeCheck(check))}`,
+  ]);
+  return `${h} Target checks\n\n${mdTable(['Target', 'Metric', 'Limit', 'Actual', 'Result'], rows, ['left', 'left', 'right', 'right', 'left'])}`;
+}
+
+function statsCells(s: StatsBlock): string[] {
+  return [
+    String(s.requests),
+    formatRps(s.rps),
+    String(s.errors),
+    formatPercent(s.errorRate),
+    formatMs(s.latencyMs.p50),
+    formatMs(s.latencyMs.p95),
+    formatMs(s.latencyMs.p99),
+    formatMs(s.latencyMs.max),
+  ];
+}
+
+function requestsSection(result: Result, h: string): string {
+  const rows = Object.entries(result.groups).map(([name, s]) => [escapeMarkdown(name), ...statsCells(s)]);
+  rows.push(['**Total**', ...statsCells(result.totals).map((cell) => `**${cell}**`)]);
+  const head = ['Request', 'Requests', 'RPS', 'Errors', 'Error rate', 'p50 ms', 'p95 ms', 'p99 ms', 'Max ms'];
+  let text = `${h} Requests\n\n${mdTable(head, rows, numeric(head.length))}`;
+  const service = result.totals.serviceTimeMs;
+  if (service) {
+    text += `\n\nService time (from the actual send, without queueing): p50 ${formatMs(service.p50)} ms, p95 ${formatMs(service.p95)} ms, p99 ${formatMs(service.p99)} ms.`;
+  }
+  return text;
+}
+
+function phasesSection(result: Result, h: string): string | null {
+  if (result.phases.length === 0) return null;
+  const rows = result.phases.map((p) => [
+    escapeMarkdown(p.name),
+    `${formatClock(p.startMs)}–${formatClock(p.endMs)}`,
+    String(p.requests),
+    formatRps(p.rps),
+    String(p.errors),
+    formatPercent(p.errorRate),
+    formatMs(p.latencyMs.p95),
+    formatMs(p.latencyMs.p99),
+  ]);
+  const head = ['Phase', 'Window', 'Requests', 'RPS', 'Errors', 'Error rate', 'p95 ms', 'p99 ms'];
+  return `${h} Phases\n\n${mdTable(head, rows, numeric(head.length, 2))}`;
+}
+
+function comparisonSection(comparison: Comparison | undefined, h: string): string | null {
+  if (!comparison) return null;
+  const rows = comparison.entries.map((e) => {
+    const unit = comparisonUnit(e.metric);
+    return [
+      escapeMarkdown(e.scope),
+      e.metric,
+      formatValue(unit, e.baseline),
+      formatValue(unit, e.current),
+      formatComparisonChange(e),
+      e.regression ? '✗' : '',
+      e.note ? escapeMarkdown(e.note) : '',
+    ];
+  });
+  const n = comparison.regressions;
+  const intro =
+    `Against ${escapeMarkdown(comparison.baselineFile)} (started ${escapeMarkdown(comparison.baselineStartedAt)}): ` +
+    (n === 0 ? 'no regression.' : `**${n} regression${n === 1 ? '' : 's'}**.`);
+  const head = ['Scope', 'Metric', 'Baseline', 'Current', 'Change', 'Regression', 'Note'];
+  const align: Align[] = ['left', 'left', 'right', 'right', 'right', 'center', 'left'];
+  return `${h} Comparison with the baseline\n\n${intro}\n\n${mdTable(head, rows, align)}`;
+}
+
+function errorsSection(result: Result, h: string): string | null {
+  if (result.totals.errors === 0) return null;
+  const kinds = sortedCounts(result.totals.errorKinds).map(([kind, n]) => [escapeMarkdown(kind), String(n)]);
+  const codes = sortedCounts(result.totals.statusCodes).map(([code, n]) => [escapeMarkdown(code), String(n)]);
+  const parts = [`${h} Errors`, mdTable(['Error kind', 'Count'], kinds, ['left', 'right'])];
+  if (codes.length > 0) parts.push(mdTable(['Status', 'Count'], codes, ['left', 'right']));
+  return parts.join('\n\n');
+}
+
+function headline(result: Result): string {
+  const t = result.totals;
+  const status = result.status === 'completed' ? '' : ` The run was **${result.status}**.`;
+  return (
+    `${t.requests} requests in ${formatDuration(result.durationMs)} against ${escapeMarkdown(result.baseUrl)} ` +
+    `(${result.profile.model} model): p95 ${formatMs(t.latencyMs.p95)} ms, p99 ${formatMs(t.latencyMs.p99)} ms, ` +
+    `${formatPercent(t.errorRate)} errors, ${formatRps(t.rps)} req/s. ${escapeMarkdown(summariseChecks(result))}.${status}`
+  );
+}
+
+function environmentLine(result: Result): string {
+  const env = result.environment;
+  const parts = [
+    `perfctl ${result.tool.version}`,
+    `Node ${env.node}`,
+    env.os,
+    `${env.cpus} CPUs`,
+    `host ${env.host}`,
+    env.git ? `git ${env.git}` : null,
+    `started ${result.startedAt}`,
+    result.shard ? `shard ${result.shard.index}/${result.shard.count}` : null,
+  ].filter((p): p is string => p !== null);
+  return `<sub>${parts.map(escapeMarkdown).join(' · ')}</sub>`;
+}
+
+/** One result's section; `level` is the heading level of its title. */
+function resultSection(result: Result, level: number): string {
+  const h = '#'.repeat(level);
+  const sub = '#'.repeat(level + 1);
+  const parts: Array<string | null> = [
+    `${h} ${VERDICT_BADGE[result.verdict]} ${escapeMarkdown(result.profile.name)}`,
+    headline(result),
+    result.reason && result.verdict !== 'pass' ? `> **Why:** ${escapeMarkdown(result.reason)}` : null,
+    checksSection(result, sub),
+    requestsSection(result, sub),
+    phasesSection(result, sub),
+    comparisonSection(result.comparison, sub),
+    errorsSection(result, sub),
+    environmentLine(result),
+  ];
+  return parts.filter((p): p is string => p !== null).join('\n\n');
+}
+
+function summaryTable(results: Result[]): string {
+  const rows = results.map((r) => [
+    escapeMarkdown(r.profile.name),
+    VERDICT_BADGE[r.verdict],
+    String(r.totals.requests),
+    formatMs(r.totals.latencyMs.p95),
+    formatMs(r.totals.latencyMs.p99),
+    formatPercent(r.totals.errorRate),
+  ]);
+  const head = ['Profile', 'Verdict', 'Requests', 'p95 ms', 'p99 ms', 'Error rate'];
+  return mdTable(head, rows, ['left', 'left', 'right', 'right', 'right', 'right']);
+}
+
+export function renderMarkdown(results: Result[]): string {
+  if (results.length === 0) return '## perfctl\n\nNo results.\n';
+  if (results.length === 1) return `${resultSection(results[0]!, 2)}\n`;
+  const verdict = overallVerdict(results);
+  const count = (v: Verdict): number => results.filter((r) => r.verdict === v).length;
+  const tally = [
+    `${count('pass')} passed`,
+    count('fail') > 0 ? `${count('fail')} failed` : null,
+    count('inconclusive') > 0 ? `${count('inconclusive')} inconclusive` : null,
+  ].filter((p): p is string => p !== null);
+  return (
+    [
+      `# ${VERDICT_BADGE[verdict]} perfctl sign-off`,
+      `${results.length} profiles: ${tally.join(', ')}.`,
+      summaryTable(results),
+      ...results.map((r) => resultSection(r, 2)),
+    ].join('\n\n') + '\n'
+  );
+}

@@ -1,0 +1,207 @@
+// Terminal output: the live progress line and the end-of-run tables. The only module that uses
+// cli-table3; colours through a chalk instance that is a no-op when colour is off.
+import chalk, { Chalk, type ChalkInstance } from 'chalk';
+import Table from 'cli-table3';
+import type { LoadModel } from '../config/types.js';
+import type { Result, StatsBlock, TargetCheckResult, Verdict } from '../result/types.js';
+import {
+  checkOutcome,
+  formatActual,
+  comparisonUnit,
+  formatComparisonChange,
+  formatClock,
+  formatDuration,
+  formatLimit,
+  formatMs,
+  formatPercent,
+  formatRps,
+  formatValue,
+  sortedCounts,
+  summariseChecks,
+  type CheckOutcome,
+} from './format.js';
+
+export interface TerminalOptions {
+  color: boolean;
+}
+
+export interface ProgressSnapshot {
+  elapsedMs: number;
+  totalMs: number;
+  /** name of the current stage */
+  stage: string;
+  /** planned level now: requests/s (open) or users (closed) */
+  level: number;
+  model: LoadModel;
+  /** achieved requests per second over the last interval */
+  rps: number;
+  p95Ms: number;
+  /** errors and requests so far */
+  errors: number;
+  requests: number;
+}
+
+function palette(opts: TerminalOptions): ChalkInstance {
+  return new Chalk({ level: opts.color ? (chalk.level > 0 ? chalk.level : 1) : 0 });
+}
+
+/** Names come from profiles: never let them carry control characters to the terminal. */
+const plain = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+
+/** A table whose columns from `numericFrom` on (up to `numericTo`, exclusive) are right-aligned. */
+function table(c: ChalkInstance, head: string[], numericFrom: number, numericTo = head.length): Table.Table {
+  return new Table({
+    head: head.map((h) => c.bold(h)),
+    colAligns: head.map((_, i) => (i >= numericFrom && i < numericTo ? 'right' : 'left')),
+    style: { head: [], border: [] },
+  });
+}
+
+function formatLevel(level: number, model: LoadModel): string {
+  const value = Number.isInteger(level) ? String(level) : level.toFixed(1);
+  return model === 'open' ? `${value}/s` : `${value} VUs`;
+}
+
+/** `[00:12/01:00] spike  level 400/s  rps 398  p95 12.3 ms  errors 0 (0.00%)` */
+export function renderProgressLine(p: ProgressSnapshot, opts: TerminalOptions): string {
+  const c = palette(opts);
+  const rate = p.requests === 0 ? 0 : p.errors / p.requests;
+  const errors = `errors ${p.errors} (${formatPercent(rate)})`;
+  return [
+    c.dim(`[${formatClock(p.elapsedMs)}/${formatClock(p.totalMs)}]`),
+    c.cyan(plain(p.stage)),
+    `level ${formatLevel(p.level, p.model)}`,
+    `rps ${Math.round(p.rps)}`,
+    `p95 ${formatMs(p.p95Ms)} ms`,
+    p.errors > 0 ? c.red(errors) : errors,
+  ].join('  ');
+}
+
+function verdictMark(verdict: Verdict, c: ChalkInstance): string {
+  switch (verdict) {
+    case 'pass':
+      return c.green.bold('✔ PASS');
+    case 'fail':
+      return c.red.bold('✖ FAIL');
+    case 'inconclusive':
+      return c.yellow.bold('⚠ INCONCLUSIVE');
+  }
+}
+
+/** `✔ PASS  spike  12000 requests, p95 23.4 ms, 0.10% errors — all 9 checks passed` */
+export function renderVerdictLine(result: Result, opts: TerminalOptions): string {
+  const c = palette(opts);
+  const t = result.totals;
+  const name = plain(result.profile.name) + (result.status === 'completed' ? '' : ` (${result.status})`);
+  const numbers = `${t.requests} requests, p95 ${formatMs(t.latencyMs.p95)} ms, ${formatPercent(t.errorRate)} errors`;
+  const why = result.verdict === 'pass' || !result.reason ? summariseChecks(result) : plain(result.reason);
+  return `${verdictMark(result.verdict, c)}  ${c.bold(name)}  ${numbers} — ${why}`;
+}
+
+function statsRow(name: string, s: StatsBlock, c: ChalkInstance): string[] {
+  const errors = String(s.errors);
+  const rate = formatPercent(s.errorRate);
+  return [
+    name,
+    String(s.requests),
+    formatRps(s.rps),
+    s.errors > 0 ? c.red(errors) : errors,
+    s.errors > 0 ? c.red(rate) : rate,
+    formatMs(s.latencyMs.p50),
+    formatMs(s.latencyMs.p95),
+    formatMs(s.latencyMs.p99),
+    formatMs(s.latencyMs.max),
+  ];
+}
+
+function renderRequests(result: Result, c: ChalkInstance): string {
+  const t = table(c, ['request', 'requests', 'rps', 'errors', 'error %', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'], 1);
+  for (const [name, stats] of Object.entries(result.groups)) t.push(statsRow(plain(name), stats, c));
+  t.push(statsRow('TOTAL', result.totals, c).map((cell) => c.bold(cell)));
+  const lines = [c.bold('Requests'), t.toString()];
+  const service = result.totals.serviceTimeMs;
+  if (service) {
+    lines.push(
+      c.dim(
+        `service time (from the actual send): p50 ${formatMs(service.p50)} ms, p95 ${formatMs(service.p95)} ms, p99 ${formatMs(service.p99)} ms`,
+      ),
+    );
+  }
+  return lines.join('\n');
+}
+
+function renderPhases(result: Result, c: ChalkInstance): string {
+  const t = table(c, ['phase', 'window', 'requests', 'rps', 'errors', 'p95 ms', 'p99 ms'], 2);
+  for (const p of result.phases) {
+    const errors = p.errors > 0 ? c.red(`${p.errors} (${formatPercent(p.errorRate)})`) : '0';
+    t.push([
+      plain(p.name),
+      `${formatClock(p.startMs)}–${formatClock(p.endMs)}`,
+      String(p.requests),
+      formatRps(p.rps),
+      errors,
+      formatMs(p.latencyMs.p95),
+      formatMs(p.latencyMs.p99),
+    ]);
+  }
+  return [c.bold('Phases'), t.toString()].join('\n');
+}
+
+function colourOutcome(outcome: CheckOutcome, c: ChalkInstance): string {
+  switch (outcome) {
+    case 'PASS':
+      return c.green(outcome);
+    case 'FAIL':
+      return c.red.bold(outcome);
+    case 'INSUFFICIENT':
+      return c.yellow(outcome);
+  }
+}
+
+function renderChecks(checks: TargetCheckResult[], c: ChalkInstance): string {
+  const t = table(c, ['target', 'metric', 'limit', 'actual', 'result'], 2, 4);
+  for (const check of checks) {
+    const row = check.phase ? `${plain(check.row)} (${plain(check.phase)})` : plain(check.row);
+    t.push([row, plain(check.metric), formatLimit(check), formatActual(check), colourOutcome(checkOutcome(check), c)]);
+  }
+  return [c.bold('Target checks'), t.toString()].join('\n');
+}
+
+function renderErrors(result: Result, c: ChalkInstance): string {
+  const kinds = table(c, ['error kind', 'count'], 1);
+  for (const [kind, n] of sortedCounts(result.totals.errorKinds)) kinds.push([plain(kind), String(n)]);
+  const codes = table(c, ['status', 'count'], 1);
+  for (const [code, n] of sortedCounts(result.totals.statusCodes)) codes.push([plain(code), String(n)]);
+  const parts = [c.bold('Errors'), kinds.toString()];
+  if (codes.length > 0) parts.push(codes.toString());
+  return parts.join('\n');
+}
+
+function renderRegressions(result: Result, c: ChalkInstance): string | null {
+  const comparison = result.comparison;
+  if (!comparison) return null;
+  const regressions = comparison.entries.filter((e) => e.regression);
+  const title = c.bold(`Baseline comparison (${plain(comparison.baselineFile)})`);
+  if (regressions.length === 0) return `${title}: ${c.green('no regression')}`;
+  const t = table(c, ['scope', 'metric', 'baseline', 'current', 'change'], 2);
+  for (const e of regressions) {
+    const unit = comparisonUnit(e.metric);
+    t.push([plain(e.scope), e.metric, formatValue(unit, e.baseline), formatValue(unit, e.current), c.red(formatComparisonChange(e))]);
+  }
+  return [title, t.toString()].join('\n');
+}
+
+/** Everything printed at the end of a run, the verdict line last. */
+export function renderSummary(result: Result, opts: TerminalOptions): string {
+  const c = palette(opts);
+  const model = result.profile.model === 'open' ? 'open model' : 'closed model';
+  const header = `${c.bold(plain(result.profile.name))} — ${model}, ${formatDuration(result.durationMs)} against ${plain(result.baseUrl)}`;
+  const sections: string[] = [header, renderRequests(result, c)];
+  if (result.phases.length > 0) sections.push(renderPhases(result, c));
+  if (result.targets.length > 0) sections.push(renderChecks(result.targets, c));
+  if (result.totals.errors > 0) sections.push(renderErrors(result, c));
+  const regressions = renderRegressions(result, c);
+  if (regressions) sections.push(regressions);
+  sections.push(renderVerdictLine(result, opts));
+  return sections.join('\n\n') + '\n';
+}

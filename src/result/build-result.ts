@@ -1,0 +1,63 @@
+// Assembles result.json from a finished load run. Statistics come from cells only.
+import { createHash } from 'node:crypto';
+import { buildViews, encodeCells, type PhaseWindow } from './cells.js';
+import { redactDeep } from './redact.js';
+import type { Profile } from '../config/types.js';
+import type { Plan } from '../engine/plan.js';
+import type { LoadRunOutcome } from '../engine/run-load.js';
+import type { Result } from './types.js';
+
+export interface MeasuredRun {
+  profile: Profile;
+  plan: Plan;
+  outcome: LoadRunOutcome;
+  baseUrl: string;
+  toolVersion: string;
+  environment: Result['environment'];
+  shard?: { index: number; count: number };
+}
+
+export function phaseWindows(plan: Plan): PhaseWindow[] {
+  return plan.stages.map((s) => ({ name: s.name, startMs: s.startMs, endMs: s.endMs }));
+}
+
+/** The result before targets and verdict are decided (verdict 'pass' until then). */
+export function buildResult(run: MeasuredRun): Result {
+  const { profile, plan, outcome } = run;
+  const phases = phaseWindows(plan);
+  const withServiceTime = plan.model === 'open';
+  const views = buildViews(outcome.cells, phases, outcome.durationMs, withServiceTime);
+  const resolved = redactDeep(
+    { ...profile, secrets: undefined, stages: plan.stages.map(({ name, durationMs, fromLevel, toLevel }) => ({ name, durationMs, fromLevel, toLevel })) },
+    profile.secrets,
+  );
+  const status = outcome.status === 'completed' ? 'completed' : outcome.status;
+  return {
+    schemaVersion: 1,
+    tool: { name: 'perfctl', version: run.toolVersion },
+    profile: {
+      name: profile.name,
+      source: profile.source,
+      model: plan.model,
+      stages: plan.stages.map(({ name, durationMs, fromLevel, toLevel }) => ({ name, durationMs, fromLevel, toLevel })),
+      description: profile.description,
+      resolved,
+      hash: createHash('sha256').update(JSON.stringify(resolved)).digest('hex').slice(0, 16),
+    },
+    baseUrl: redactDeep(run.baseUrl, profile.secrets),
+    startedAt: outcome.startedAt.toISOString(),
+    endedAt: outcome.endedAt.toISOString(),
+    durationMs: outcome.durationMs,
+    status,
+    verdict: 'pass',
+    ...(run.shard ? { shard: run.shard } : {}),
+    totals: views.totals,
+    groups: views.groups,
+    phases: views.phases,
+    timeline: outcome.timeline,
+    histograms: views.histograms,
+    cells: encodeCells(outcome.cells, phases),
+    targets: [],
+    environment: run.environment,
+  };
+}

@@ -1,0 +1,45 @@
+// The only module that runs ajv on results: schemas/result.schema.json, compiled once.
+import { readFileSync } from 'node:fs';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+
+/** Same relative path from src/result/ (vitest) and dist/result/ (the built package). */
+const schemaUrl = new URL('../../schemas/result.schema.json', import.meta.url);
+
+let compiled: ValidateFunction | undefined;
+
+function validator(): ValidateFunction {
+  if (!compiled) {
+    const schema = JSON.parse(readFileSync(schemaUrl, 'utf8')) as object;
+    const ajv = new Ajv2020({ allErrors: true, strict: true, strictNumbers: true });
+    compiled = ajv.compile(schema);
+  }
+  return compiled;
+}
+
+function describe(error: ErrorObject): string {
+  const at = error.instancePath === '' ? '(root)' : error.instancePath;
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties':
+    case 'unevaluatedProperties': {
+      const extra = params['additionalProperty'] ?? params['unevaluatedProperty'];
+      return `${at}: unknown property "${String(extra)}"`;
+    }
+    case 'required':
+      return `${at}: missing required property "${String(params['missingProperty'])}"`;
+    case 'enum':
+      return `${at}: must be one of ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'const':
+      return `${at}: must be ${JSON.stringify(params['allowedValue'])}`;
+    default:
+      return `${at}: ${error.message ?? error.keyword}`;
+  }
+}
+
+/** Problems of `value` against the result.json schema, one line each; empty when valid. */
+export function validateResult(value: unknown): string[] {
+  const validate = validator();
+  if (validate(value)) return [];
+  const problems = (validate.errors ?? []).map(describe);
+  return [...new Set(problems)];
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import type { TargetRow } from '../../src/config/types.js';
+import { addCount, createCell, type Cell } from '../../src/metrics/cell.js';
+import { recordMicros } from '../../src/metrics/histogram.js';
+import { AbortWatch } from '../../src/targets/live-abort.js';
+
+const phases = [
+  { name: 'baseline', startMs: 0, endMs: 30_000 },
+  { name: 'spike', startMs: 30_000, endMs: 60_000 },
+];
+
+/** A cell of `n` requests at `ms`, `errors` of them failed. */
+function cell(phaseIndex: number, n: number, ms: number, errors = 0, group = 'api'): Cell {
+  const c = createCell(group, phaseIndex);
+  for (let i = 0; i < n; i++) {
+    c.requests++;
+    recordMicros(c.latency, ms * 1000);
+    if (i < errors) {
+      c.errors++;
+      addCount(c.errorKinds, 'status');
+    }
+  }
+  return c;
+}
+
+const errorRow = (partial: Partial<TargetRow> = {}): TargetRow => ({
+  name: 'During the spike',
+  requests: null,
+  phase: 'spike',
+  checks: [{ metric: 'errorRate', limit: 0.05 }],
+  abortOnFail: true,
+  ...partial,
+});
+
+describe('AbortWatch', () => {
+  it('nothing aborts before the grace period, however bad the data', () => {
+    const watch = new AbortWatch([errorRow({ phase: null })], { graceMs: 5000 });
+    const cells = [cell(0, 1000, 5, 500)];
+    expect(watch.check(cells, phases, 4999)).toBeNull();
+    expect(watch.check(cells, phases, 5000)).toMatchObject({ row: 'During the spike', check: { metric: 'errorRate', pass: false } });
+  });
+
+  it('nothing aborts before the row has minSamples', () => {
+    const watch = new AbortWatch([errorRow({ phase: null })], { minSamples: 100 });
+    expect(watch.check([cell(0, 99, 5, 99)], phases, 10_000)).toBeNull();
+    expect(watch.check([cell(0, 100, 5, 99)], phases, 10_000)).not.toBeNull();
+  });
+
+  it('a row scoped to a phase is judged only once the phase has begun, on that phase only', () => {
+    const watch = new AbortWatch([errorRow()]);
+    const badBaseline = [cell(0, 1000, 5, 900)];
+    expect(watch.check(badBaseline, phases, 20_000)).toBeNull(); // the spike has not begun
+    const spikeFine = [...badBaseline, cell(1, 500, 5, 5)];
+    expect(watch.check(spikeFine, phases, 35_000)).toBeNull(); // 1% in the spike
+    const spikeBad = [...badBaseline, cell(1, 500, 5, 60)];
+    const decision = watch.check(spikeBad, phases, 35_000);
+    expect(decision?.row).toBe('During the spike');
+    expect(decision?.check.message).toBe('errorRate 12% ≥ 5%');
+  });
+
+  it('watches only abortOnFail rows', () => {
+    const watch = new AbortWatch([errorRow({ phase: null, abortOnFail: false })]);
+    expect(watch.active).toBe(false);
+    expect(watch.check([cell(0, 1000, 5, 1000)], phases, 10_000)).toBeNull();
+  });
+
+  it('a percentile with too few samples for its own rule does not abort', () => {
+    const watch = new AbortWatch([errorRow({ phase: null, checks: [{ metric: 'p99', limit: 10 }] })]);
+    expect(watch.check([cell(0, 500, 50)], phases, 10_000)).toBeNull(); // p99 needs 1000
+    expect(watch.check([cell(0, 1000, 50)], phases, 10_000)?.check).toMatchObject({ metric: 'p99', pass: false, insufficient: false });
+  });
+
+  it('rps is never judged live', () => {
+    const watch = new AbortWatch([errorRow({ phase: null, checks: [{ metric: 'rps', limit: 1000 }] })]);
+    expect(watch.check([cell(0, 200, 5)], phases, 10_000)).toBeNull();
+  });
+
+  it('returns the first failed check in table order', () => {
+    const watch = new AbortWatch([
+      errorRow({ name: 'A', phase: null, checks: [{ metric: 'p50', limit: 100 }, { metric: 'max', limit: 10 }] }),
+      errorRow({ name: 'B', phase: null }),
+    ]);
+    const decision = watch.check([cell(0, 200, 20, 200)], phases, 10_000);
+    expect(decision).toMatchObject({ row: 'A', check: { metric: 'max' } });
+  });
+});
