@@ -35,6 +35,8 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
     env: io.env,
     builtinDir: builtinScenariosDir,
     ...(settings.targetsFile ? { targetsFile: settings.targetsFile } : {}),
+    // --demo replaces the base URL once the demo is up; until then any valid URL will do
+    ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : settings.demo ? { baseUrl: 'http://127.0.0.1:1' } : {}),
   });
   const baseline = settings.baselineFile ? await readResult(resolve(io.cwd, settings.baselineFile)) : undefined;
   const tolerance = settings.tolerance ? parseTolerance(settings.tolerance) : undefined;

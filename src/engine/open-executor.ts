@@ -13,6 +13,8 @@ const MAX_LAUNCHES_PER_TURN = 500;
 export const LATE_START_MS = 50;
 /** Arrivals not launched this long after the plan's end are given up as undelivered. */
 const END_SLACK_MS = 1000;
+/** Arrivals at least this far apart get a precise (spin-assisted) start. */
+const PRECISE_GAP_MS = 2;
 
 export function startOpenExecution(ctx: ExecutionContext): Execution {
   const { plan, clock, recorder, transport, startMs } = ctx;
@@ -24,6 +26,7 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
   let undelivered = 0;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  let immediate: NodeJS.Immediate | undefined;
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
 
@@ -59,6 +62,7 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
 
   const tick = (): void => {
     timer = undefined;
+    immediate = undefined;
     if (stopped) return finishIfIdle();
     const nowMs = clock.nowMs() - startMs;
     if (nowMs > plan.totalMs + END_SLACK_MS) {
@@ -81,7 +85,17 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
       timer = setTimeout(tick, 0);
       return;
     }
-    timer = setTimeout(tick, Math.max(0, dueMs - (clock.nowMs() - startMs)));
+    scheduleNext(dueMs, dueMs - pacer.dueMs(next - 1));
+  };
+
+  // Node's timers fire up to ~1 ms late. When arrivals are far apart (a low rate), wake 1 ms
+  // early and yield turn by turn until the due time, so the latency clock starts on time; at a
+  // high rate arrivals come in batches anyway and spinning would only burn the CPU.
+  const scheduleNext = (dueMs: number, gapMs: number): void => {
+    const waitMs = dueMs - (clock.nowMs() - startMs);
+    if (gapMs < PRECISE_GAP_MS) timer = setTimeout(tick, Math.max(0, waitMs));
+    else if (waitMs > 1) timer = setTimeout(tick, waitMs - 1);
+    else immediate = setImmediate(tick);
   };
 
   tick();
@@ -90,6 +104,7 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
     stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      if (immediate) clearImmediate(immediate);
       finishIfIdle();
     },
     inFlight: () => inFlight,

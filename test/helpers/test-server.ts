@@ -9,6 +9,8 @@ export interface Seen {
   perSecond: number[];
   maxInFlight: number;
   byPath: Record<string, number>;
+  /** how long the server itself took for each request, arrival to response end, ms */
+  durationsMs: number[];
 }
 
 export interface TestServer {
@@ -17,10 +19,15 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+export function medianMs(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
+}
+
 export type Behaviour = (req: http.IncomingMessage, n: number) => { delayMs?: number; status?: number; body?: string } | void;
 
 export async function startTestServer(behaviour: Behaviour = () => undefined): Promise<TestServer> {
-  const seen: Seen = { requests: 0, perSecond: [], maxInFlight: 0, byPath: {} };
+  const seen: Seen = { requests: 0, perSecond: [], maxInFlight: 0, byPath: {}, durationsMs: [] };
   let inFlight = 0;
   let firstAt = 0;
   const server = http.createServer((req, res) => {
@@ -40,6 +47,7 @@ export async function startTestServer(behaviour: Behaviour = () => undefined): P
         inFlight--;
         res.writeHead(answer.status ?? 200, { 'content-type': 'application/json' });
         res.end(answer.body ?? '{"ok":true}');
+        seen.durationsMs.push(performance.now() - now);
       };
       if (answer.delayMs) setTimeout(reply, answer.delayMs);
       else reply();

@@ -1,0 +1,166 @@
+// One profile or target table, from its text to the engine's types: YAML -> ${ENV} -> schema ->
+// rules -> defaults, collecting every problem of the file(s) on the way.
+
+import { dirname, resolve } from 'node:path';
+import type { InputIssue } from '../errors.js';
+import type { Env } from './env.js';
+import { interpolateSource } from './env.js';
+import { displayPath, fileExists, readInputFile } from './files.js';
+import { mergeIssues } from './issues.js';
+import { normaliseProfile } from './normalise-profile.js';
+import { isRecord } from './read-values.js';
+import type { NormalisedProfile } from './normalise-profile.js';
+import { normaliseTargetRows } from './normalise-targets.js';
+import type { KnownNames } from './normalise-targets.js';
+import { checkSchema } from './schema.js';
+import type { SchemaKind } from './schema.js';
+import type { Profile, TargetRow } from './types.js';
+import { fileIssue, issueAt, parseYamlSource, toData } from './yaml-source.js';
+import type { YamlSource } from './yaml-source.js';
+
+export interface CheckedTargets {
+  rows: TargetRow[];
+  issues: InputIssue[];
+  secrets: string[];
+}
+
+export interface CheckedProfile {
+  /** complete only when there are no issues */
+  profile: Omit<Profile, 'source'>;
+  issues: InputIssue[];
+}
+
+interface ReadSource {
+  source: YamlSource;
+  data: Record<string, unknown>;
+  /** unset variables: explain the empty values the later checks see */
+  envIssues: InputIssue[];
+  secrets: string[];
+}
+
+/** YAML with positions, then ${ENV}; issues instead when the file cannot be read as a map */
+function readSource(text: string, file: string, env: Env, what: string): ReadSource | { issues: InputIssue[] } {
+  const { source, issues } = parseYamlSource(text, file);
+  if (issues.length > 0) return { issues };
+  if (source.doc.contents === null) return { issues: [fileIssue(file, 'the file is empty', `expected ${what}`)] };
+  const interpolated = interpolateSource(source, env);
+  let data: unknown;
+  try {
+    data = toData(source);
+  } catch (error) {
+    // e.g. more aliases than allowed (a "billion laughs" document)
+    return { issues: [fileIssue(file, `cannot read the YAML: ${(error as Error).message}`)] };
+  }
+  if (!isRecord(data)) return { issues: [issueAt(source, [], `expected ${what}`)] };
+  return { source, data, envIssues: interpolated.issues, secrets: interpolated.secrets };
+}
+
+/** schema problems as issues: `structure` ones (missing, unknown keys) and `value` ones */
+function schemaIssues(kind: SchemaKind, read: ReadSource): { structure: InputIssue[]; value: InputIssue[] } {
+  const structure: InputIssue[] = [];
+  const value: InputIssue[] = [];
+  for (const problem of checkSchema(kind, read.data)) {
+    const issue = issueAt(read.source, problem.path, problem.message, problem.hint, problem.at);
+    (problem.kind === 'structure' ? structure : value).push(issue);
+  }
+  return { structure, value };
+}
+
+const targetsShape = 'a map with a `targets` list';
+const profileShape = 'a map with `stages` and `requests`';
+
+/** A target table file; with `known`, its rows must name requests and stages of the profile. */
+export function checkTargetsText(text: string, file: string, env: Env, known?: KnownNames): CheckedTargets {
+  const read = readSource(text, file, env, targetsShape);
+  if (!('data' in read)) return { rows: [], issues: read.issues, secrets: [] };
+  const schema = schemaIssues('targets', read);
+  const { rows, issues } = normaliseTargetRows(read.data['targets'], {
+    source: read.source,
+    basePath: ['targets'],
+    ...(known ? { known } : {}),
+  });
+  return { rows, issues: mergeIssues([read.envIssues, issues, schema.value], schema.structure), secrets: read.secrets };
+}
+
+export interface ProfileCheckOptions {
+  cwd: string;
+  env: Env;
+  /** --targets, as typed (relative to cwd): replaces the profile's own targets */
+  targetsFile?: string;
+  /** --base-url, already checked: replaces the profile's baseUrl */
+  baseUrl?: string;
+  /** the profile's name when it has none */
+  defaultName: string;
+}
+
+/** A profile file (`abs`, shown as `file`) and the target table it refers to. */
+export async function checkProfileText(text: string, abs: string, file: string, options: ProfileCheckOptions): Promise<CheckedProfile> {
+  const read = readSource(text, file, options.env, profileShape);
+  if (!('data' in read)) return { profile: emptyProfile(options.defaultName), issues: read.issues };
+  const envIssues = options.baseUrl === undefined ? read.envIssues : read.envIssues.filter((issue) => issue.path !== 'baseUrl');
+  const schema = schemaIssues('profile', read);
+  const schemaValue = options.baseUrl === undefined ? schema.value : schema.value.filter((issue) => issue.path !== 'baseUrl');
+  const normalised = normaliseProfile(read.data, {
+    source: read.source,
+    defaultName: options.defaultName,
+    ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
+  });
+  const known: KnownNames = {
+    requestNames: normalised.profile.requests.map((request) => request.name),
+    stageNames: normalised.profile.stages.map((stage) => stage.name),
+  };
+  const targets = await checkProfileTargets(read, abs, options, known);
+
+  const issues = [
+    ...mergeIssues([envIssues, [...normalised.issues, ...targets.inlineIssues], schemaValue], schema.structure),
+    ...targets.fileIssues,
+  ];
+  const { secrets: headerSecrets, ...profile } = normalised.profile;
+  const secrets = [...new Set([...read.secrets, ...headerSecrets, ...targets.secrets])].filter((secret) => secret !== '');
+  return { profile: { ...profile, targets: targets.rows, targetsSource: targets.source, secrets }, issues };
+}
+
+interface ProfileTargets {
+  rows: TargetRow[];
+  source: string | null;
+  /** issues in the profile itself (inline rows, a missing file) */
+  inlineIssues: InputIssue[];
+  /** issues in a separate target table file */
+  fileIssues: InputIssue[];
+  secrets: string[];
+}
+
+async function checkProfileTargets(read: ReadSource, abs: string, options: ProfileCheckOptions, known: KnownNames): Promise<ProfileTargets> {
+  const none: ProfileTargets = { rows: [], source: null, inlineIssues: [], fileIssues: [], secrets: [] };
+  if (options.targetsFile !== undefined) {
+    // a flag: a missing file is a usage error
+    const text = await readInputFile(resolve(options.cwd, options.targetsFile), options.targetsFile, 'target table file');
+    const checked = checkTargetsText(text, options.targetsFile, options.env, known);
+    return { ...none, rows: checked.rows, source: options.targetsFile, fileIssues: checked.issues, secrets: checked.secrets };
+  }
+  const raw = read.data['targets'];
+  if (typeof raw === 'string' && raw !== '') {
+    const targetsAbs = resolve(dirname(abs), raw);
+    const shown = displayPath(targetsAbs, options.cwd);
+    if (!(await fileExists(targetsAbs))) {
+      const issue = issueAt(read.source, ['targets'], `target table file "${raw}" not found`, `looked for ${shown}; the path is relative to the profile`);
+      return { ...none, source: shown, inlineIssues: [issue] };
+    }
+    const text = await readInputFile(targetsAbs, shown, 'target table file');
+    const checked = checkTargetsText(text, shown, options.env, known);
+    return { ...none, rows: checked.rows, source: shown, fileIssues: checked.issues, secrets: checked.secrets };
+  }
+  if (Array.isArray(raw)) {
+    const { rows, issues } = normaliseTargetRows(raw, { source: read.source, basePath: ['targets'], known });
+    return { ...none, rows, source: 'inline', inlineIssues: issues };
+  }
+  return none;
+}
+
+function emptyProfile(name: string): Omit<Profile, 'source'> {
+  const empty: NormalisedProfile = {
+    name, description: '', baseUrl: '', model: 'open', stages: [], requests: [],
+    timeoutMs: 0, thinkTime: { minMs: 0, maxMs: 0 }, maxInFlight: 0, secrets: [],
+  };
+  return { ...empty, targets: [], targetsSource: null };
+}

@@ -1,0 +1,90 @@
+// The rules of a profile beyond its schema, and the defaults: plain data in, the engine's Profile
+// fields out, with every problem found. Defensive: a value of the wrong type is skipped here (the
+// schema reports it), so one bad field hides nothing else.
+
+import type { InputIssue } from '../errors.js';
+import { readDuration, readThinkTime } from './duration.js';
+import { normaliseRequests } from './normalise-requests.js';
+import { normaliseStages } from './normalise-stages.js';
+import { has, httpUrlProblem, take } from './read-values.js';
+import type { Report } from './read-values.js';
+import type { LoadModel, RequestSpec, StageSpec, ThinkTime } from './types.js';
+import { issueAt } from './yaml-source.js';
+import type { YamlSource } from './yaml-source.js';
+
+export const defaultTimeoutMs = 10_000;
+export const defaultMaxInFlight = 10_000;
+
+export interface NormalisedProfile {
+  name: string;
+  description: string;
+  baseUrl: string;
+  model: LoadModel;
+  stages: StageSpec[];
+  requests: RequestSpec[];
+  timeoutMs: number;
+  thinkTime: ThinkTime;
+  maxInFlight: number;
+  /** values of secret headers */
+  secrets: string[];
+}
+
+export interface ProfileContext {
+  source: YamlSource;
+  /** used when the profile has no `name` (the file's base name) */
+  defaultName: string;
+  /** --base-url: replaces the profile's `baseUrl`, which is then not required */
+  baseUrl?: string;
+}
+
+export function normaliseProfile(data: Record<string, unknown>, context: ProfileContext): { profile: NormalisedProfile; issues: InputIssue[] } {
+  const issues: InputIssue[] = [];
+  const report: Report = (path, message, hint) => issues.push(issueAt(context.source, path, message, hint));
+
+  const { model, stages } = normaliseStages(data['stages'], report);
+  const { requests, secrets } = normaliseRequests(data['requests'], report);
+
+  const timeoutMs = has(data, 'timeout') ? take(readDuration(data['timeout']), defaultTimeoutMs, ['timeout'], report) : defaultTimeoutMs;
+  if (timeoutMs === 0) report(['timeout'], 'must be more than 0s', 'a request needs some time to answer, e.g. "10s"');
+  const thinkTime = has(data, 'thinkTime') ? take(readThinkTime(data['thinkTime']), { minMs: 0, maxMs: 0 }, ['thinkTime'], report) : { minMs: 0, maxMs: 0 };
+  const maxInFlight = typeof data['maxInFlight'] === 'number' ? data['maxInFlight'] : defaultMaxInFlight;
+
+  const profile: NormalisedProfile = {
+    name: typeof data['name'] === 'string' ? data['name'] : context.defaultName,
+    description: typeof data['description'] === 'string' ? data['description'] : '',
+    baseUrl: normaliseBaseUrl(data, context.baseUrl, report),
+    model,
+    stages,
+    requests,
+    timeoutMs,
+    thinkTime,
+    maxInFlight,
+    secrets,
+  };
+  return { profile, issues };
+}
+
+/**
+ * An http(s) URL without trailing slashes (paths are appended to it), or '' after a report.
+ * An override (--base-url) is checked by the caller, as a flag.
+ */
+function normaliseBaseUrl(data: Record<string, unknown>, override: string | undefined, report: Report): string {
+  if (override !== undefined) return override.replace(/\/+$/, '');
+  const hint = 'set `baseUrl` in the profile, or pass --base-url';
+  const value = data['baseUrl'];
+  if (!('baseUrl' in data)) {
+    report([], '`baseUrl` is missing', hint);
+    return '';
+  }
+  if (value === null || value === '') {
+    report(['baseUrl'], 'is empty', hint);
+    return '';
+  }
+  if (typeof value !== 'string') return ''; // the schema reports the type
+  const problem = httpUrlProblem(value);
+  if (problem) {
+    report(['baseUrl'], problem.message, problem.hint);
+    return '';
+  }
+  return value.replace(/\/+$/, '');
+}

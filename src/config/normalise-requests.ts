@@ -1,0 +1,119 @@
+// The request mix: method, path, headers (lower-cased), body (`json` serialised once), expected
+// statuses, weight, unique names; values of secret headers are collected for redaction.
+
+import { didYouMeanHint } from './did-you-mean.js';
+import { has, httpUrlProblem, isRecord } from './read-values.js';
+import type { Report } from './read-values.js';
+import type { RequestSpec } from './types.js';
+import type { FieldPath } from './yaml-source.js';
+
+export const httpMethods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'] as const;
+
+/** request headers whose values are secrets */
+const secretHeaders = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key']);
+
+export function normaliseRequests(raw: unknown, report: Report): { requests: RequestSpec[]; secrets: string[] } {
+  const items = Array.isArray(raw) ? raw : [];
+  const requests: RequestSpec[] = [];
+  const secrets: string[] = [];
+  const names = new Map<string, number>();
+
+  items.forEach((item: unknown, index) => {
+    if (!isRecord(item)) return;
+    const path = ['requests', index];
+    const method = readMethod(item['method'], [...path, 'method'], report);
+    const requestPath = typeof item['path'] === 'string' ? item['path'] : '';
+    if (requestPath !== '') checkRequestPath(requestPath, [...path, 'path'], report);
+    const headers = readHeaders(item['headers'], [...path, 'headers'], report, secrets);
+
+    let body: string | undefined;
+    if (has(item, 'json') && has(item, 'body')) {
+      report([...path, 'body'], 'has both `json` and `body`', 'use `json` for a body sent as JSON, or `body` for one sent as written');
+    } else if (item['json'] !== undefined) {
+      body = JSON.stringify(item['json']);
+      headers['content-type'] ??= 'application/json';
+    } else if (typeof item['body'] === 'string') {
+      body = item['body'];
+    }
+
+    const explicitName = typeof item['name'] === 'string' && item['name'] !== '' ? item['name'] : undefined;
+    const name = explicitName ?? `${method} ${requestPath}`;
+    const first = names.get(name);
+    if (first !== undefined) {
+      report(
+        explicitName ? [...path, 'name'] : path,
+        `request name "${name}" is already used by requests.${first}`,
+        explicitName ? 'give each request its own name' : 'give one of them a `name`',
+      );
+    } else {
+      names.set(name, index);
+    }
+
+    requests.push({
+      name,
+      method,
+      path: requestPath,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+      expectStatus: readExpectStatus(item['expect']),
+      weight: typeof item['weight'] === 'number' && item['weight'] > 0 ? item['weight'] : 1,
+    });
+  });
+  return { requests, secrets };
+}
+
+function readMethod(value: unknown, path: FieldPath, report: Report): string {
+  if (typeof value !== 'string') return 'GET';
+  const method = value.toUpperCase();
+  if (!(httpMethods as readonly string[]).includes(method)) {
+    report(path, `"${value}" is not an HTTP method`, didYouMeanHint(method, httpMethods, '"'));
+    return 'GET';
+  }
+  return method;
+}
+
+function checkRequestPath(text: string, path: FieldPath, report: Report): void {
+  if (text.startsWith('/')) return;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(text)) {
+    const problem = httpUrlProblem(text);
+    if (problem) report(path, problem.message, 'a request path starts with / or is an http(s) URL');
+    return;
+  }
+  report(path, `"${text}" must start with / or be an http(s) URL`, `write "/${text}"`);
+}
+
+const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** header names lower-cased; values of secret headers go to `secrets` */
+function readHeaders(value: unknown, path: FieldPath, report: Report, secrets: string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (!isRecord(value)) return headers;
+  for (const [key, raw] of Object.entries(value)) {
+    if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') continue;
+    const name = key.toLowerCase();
+    const text = String(raw);
+    if (!headerName.test(key)) {
+      report([...path, key], `"${key}" is not a valid header name`);
+      continue;
+    }
+    if (/[\r\n]/.test(text)) report([...path, key], 'a header value must be on one line');
+    if (headers[name] !== undefined) {
+      report([...path, key], `header "${name}" is given twice`, 'header names are not case-sensitive');
+    }
+    headers[name] = text;
+    if (secretHeaders.has(name) && text !== '') {
+      secrets.push(text);
+      const credentials = name.endsWith('authorization') ? /^\S+\s+(\S.*)$/.exec(text)?.[1] : undefined;
+      if (credentials) secrets.push(credentials); // `Bearer abc`: also `abc` on its own
+    }
+  }
+  return headers;
+}
+
+function readExpectStatus(value: unknown): number[] | null {
+  if (!isRecord(value)) return null;
+  const status = value['status'];
+  if (typeof status === 'number') return [status];
+  if (Array.isArray(status)) return status.filter((code): code is number => typeof code === 'number');
+  return null;
+}

@@ -1,0 +1,124 @@
+// The only module that touches the `yaml` package: parses a file keeping node positions, and
+// answers "where in the file is `stages.1.duration`?" so every issue can carry line:col.
+
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { Document, Node, Scalar } from 'yaml';
+import type { InputIssue } from '../errors.js';
+
+export type PathSegment = string | number;
+export type FieldPath = readonly PathSegment[];
+
+export interface YamlSource {
+  /** the file as shown in messages (relative to cwd, as the user typed it) */
+  file: string;
+  doc: Document.Parsed;
+  lineCounter: LineCounter;
+}
+
+export interface ParsedYaml {
+  source: YamlSource;
+  /** syntax errors; when there are any, the data is not worth validating */
+  issues: InputIssue[];
+}
+
+export function parseYamlSource(text: string, file: string): ParsedYaml {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  const issues = doc.errors.map((error): InputIssue => {
+    const at = error.linePos?.[0] ?? { line: 1, col: 1 };
+    // prettyErrors appends " at line L, column C:" and a code frame; line:col is printed anyway
+    const message = error.message.split(/ at line \d+, column \d+/)[0] ?? error.message;
+    return { file, line: at.line, col: at.col, path: '', message: `YAML syntax error: ${message}` };
+  });
+  return { source: { file, doc, lineCounter }, issues };
+}
+
+/** `['stages', 1, 'duration']` -> `stages.1.duration` */
+export function dottedPath(path: FieldPath): string {
+  return path.join('.');
+}
+
+function resolveAlias(source: YamlSource, node: unknown): unknown {
+  return isAlias(node) ? node.resolve(source.doc) : node;
+}
+
+/**
+ * The node at `path`, or the deepest node on the way when the path goes further than the file
+ * (a missing key is reported at its parent). With `key`, the key of the last map entry instead of
+ * its value (for unknown keys).
+ */
+function locate(source: YamlSource, path: FieldPath, key: boolean): Node | null {
+  let node = resolveAlias(source, source.doc.contents) as Node | null;
+  for (const [index, segment] of path.entries()) {
+    const last = index === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
+      if (!pair) return node;
+      const value = resolveAlias(source, pair.value) as Node | null;
+      if ((last && key) || value === null) return pair.key as Node;
+      node = value;
+    } else if (isSeq(node)) {
+      const item = resolveAlias(source, node.items[Number(segment)]) as Node | undefined;
+      if (item === undefined || item === null) return node;
+      node = item;
+    } else {
+      return node;
+    }
+  }
+  return node;
+}
+
+export function positionOf(source: YamlSource, path: FieldPath, key = false): { line: number; col: number } {
+  const node = locate(source, path, key);
+  const offset = node?.range?.[0];
+  if (offset === undefined) return { line: 1, col: 1 };
+  return source.lineCounter.linePos(offset);
+}
+
+/** An issue at the node of `path` (or, with `at: 'key'`, at the key naming it). */
+export function issueAt(
+  source: YamlSource,
+  path: FieldPath,
+  message: string,
+  hint?: string,
+  at: 'value' | 'key' = 'value',
+): InputIssue {
+  const { line, col } = positionOf(source, path, at === 'key');
+  return { file: source.file, line, col, path: dottedPath(path), message, ...(hint ? { hint } : {}) };
+}
+
+/** An issue about the file as a whole (empty, not a map). */
+export function fileIssue(file: string, message: string, hint?: string): InputIssue {
+  return { file, line: 1, col: 1, path: '', message, ...(hint ? { hint } : {}) };
+}
+
+/** Calls `visit` for every scalar value in the document (not keys), with its path. */
+export function visitScalars(source: YamlSource, visit: (scalar: Scalar, path: FieldPath) => void): void {
+  const walk = (node: unknown, path: PathSegment[]): void => {
+    if (isScalar(node)) visit(node, path);
+    else if (isMap(node)) {
+      for (const pair of node.items) {
+        if (isScalar(pair.key)) walk(pair.value, [...path, String(pair.key.value)]);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, index) => walk(item, [...path, index]));
+    }
+  };
+  walk(source.doc.contents, []);
+}
+
+/** The document as plain data (aliases resolved). */
+export function toData(source: YamlSource): unknown {
+  return source.doc.toJS({ maxAliasCount: 1000 });
+}
+
+/** Parses one scalar text the way YAML would resolve a plain scalar (for `${VAR}` results). */
+export function resolvePlainScalar(text: string): unknown {
+  try {
+    const doc = parseDocument(text);
+    if (doc.errors.length > 0 || !isScalar(doc.contents)) return text;
+    return doc.contents.value;
+  } catch {
+    return text;
+  }
+}

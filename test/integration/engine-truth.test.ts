@@ -1,0 +1,100 @@
+// Truthful numbers: a stalled service must show in the latencies (no coordinated omission),
+// and a rate perfctl cannot deliver must be called out, not blamed on the service.
+import { afterEach, describe, expect, it } from 'vitest';
+import { judgeGeneratorHealth } from '../../src/engine/generator-health.js';
+import { LATE_START_MS } from '../../src/engine/open-executor.js';
+import { buildPlan } from '../../src/engine/plan.js';
+import { startLoad } from '../../src/engine/run-load.js';
+import { sumCells } from '../../src/metrics/cell.js';
+import { summariseMs } from '../../src/metrics/histogram.js';
+import { medianMs, startTestServer, type TestServer } from '../helpers/test-server.js';
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const ping = { name: 'ping', method: 'GET', path: '/', headers: {}, expectStatus: null, weight: 1 };
+
+describe('coordinated omission', () => {
+  it('a 2 s stall under 200/s shows: p50 a few ms, p95 ≈ 1.5 s, p99 ≈ 1.9 s, and the service still sees every due request', async () => {
+    let origin = 0;
+    // the service answers at once, except that everything arriving in [3 s, 5 s) waits until 5 s
+    server = await startTestServer(() => {
+      const now = performance.now();
+      if (origin === 0) origin = now;
+      const t = now - origin;
+      return t >= 3000 && t < 5000 ? { delayMs: 5000 - t } : undefined;
+    });
+    const run = startLoad({
+      plan: buildPlan('open', [{ name: 'hold', durationMs: 10_000, fromLevel: 200, toLevel: 200 }]),
+      baseUrl: server.url,
+      requests: [ping],
+      timeoutMs: 10_000,
+      maxInFlight: 10_000,
+      thinkTime: { minMs: 0, maxMs: 0 },
+    });
+    const outcome = await run.finished;
+    const total = sumCells(outcome.cells);
+    const latency = summariseMs(total.latency);
+    const service = summariseMs(total.service);
+    expect(server.seen.requests).toBe(2000);
+    expect(total.requests).toBe(2000);
+    expect(latency.p50).toBeLessThan(10);
+    expect(latency.p95).toBeGreaterThan(1300);
+    expect(latency.p95).toBeLessThan(1700);
+    expect(latency.p99).toBeGreaterThan(1750);
+    expect(latency.p99).toBeLessThan(2100);
+    // the schedule went on through the stall: the service saw ~200 arrivals in each stalled second
+    expect(server.seen.perSecond[3]).toBeGreaterThan(180);
+    expect(server.seen.perSecond[4]).toBeGreaterThan(180);
+    // service time counts from the actual send; here the stall is in the service, so it shows too
+    expect(service.p99).toBeGreaterThan(1500);
+    expect(judgeGeneratorHealth(outcome.health, outcome.maxLoopLagMs, LATE_START_MS)).toBeNull();
+  });
+
+  it('a fixed 10 ms service at moderate load: p50 within 1.5 ms of what the service itself took', async () => {
+    server = await startTestServer(() => ({ delayMs: 10 }));
+    const run = startLoad({
+      plan: buildPlan('open', [{ name: 'hold', durationMs: 3000, fromLevel: 300, toLevel: 300 }]),
+      baseUrl: server.url,
+      requests: [ping],
+      timeoutMs: 5000,
+      maxInFlight: 10_000,
+      thinkTime: { minMs: 0, maxMs: 0 },
+    });
+    const outcome = await run.finished;
+    const latency = summariseMs(sumCells(outcome.cells).latency);
+    // the server runs in this process, so its own timers are late too: compare with what it saw
+    const serverP50 = medianMs(server.seen.durationsMs);
+    expect(serverP50).toBeGreaterThan(9);
+    expect(latency.p50).toBeGreaterThanOrEqual(serverP50);
+    expect(latency.p50 - serverP50, `perfctl p50 ${latency.p50} ms, service p50 ${serverP50} ms`).toBeLessThan(1.5);
+  });
+});
+
+describe('generator health', () => {
+  it('an impossible rate (200,000/s) is judged inconclusive with the reason, not blamed on the service', async () => {
+    server = await startTestServer();
+    const run = startLoad({
+      plan: buildPlan('open', [{ name: 'flood', durationMs: 1000, fromLevel: 200_000, toLevel: 200_000 }]),
+      baseUrl: server.url,
+      requests: [ping],
+      timeoutMs: 5000,
+      maxInFlight: 10_000,
+      thinkTime: { minMs: 0, maxMs: 0 },
+      drainMs: 2000,
+    });
+    const outcome = await run.finished;
+    const reason = judgeGeneratorHealth(outcome.health, outcome.maxLoopLagMs, LATE_START_MS);
+    expect(reason).toMatch(/perfctl started only [\d.]+% of the planned requests on schedule/);
+    expect(outcome.health!.due).toBe(200_000);
+    expect(outcome.health!.launched).toBeLessThan(outcome.health!.due);
+  });
+
+  it('names nothing when perfctl kept to its schedule', () => {
+    expect(judgeGeneratorHealth({ due: 1000, launched: 1000, late: 10, undelivered: 0 }, 5, LATE_START_MS)).toBeNull();
+    expect(judgeGeneratorHealth({ due: 1000, launched: 1000, late: 60, undelivered: 0 }, 80, LATE_START_MS)).toMatch(/94%/);
+  });
+});
