@@ -16,6 +16,7 @@ export interface RunFlags {
   shard?: string;
   quiet?: boolean;
   progress?: boolean;
+  workers?: string;
 }
 
 export interface RunSettings {
@@ -31,6 +32,8 @@ export interface RunSettings {
   shard: { index: number; count: number };
   quiet: boolean;
   progress: boolean;
+  /** worker threads that run the schedule (1 = in the main thread) */
+  workers: number;
 }
 
 export function parseRunFlags(flags: RunFlags): RunSettings {
@@ -61,6 +64,7 @@ export function parseRunFlags(flags: RunFlags): RunSettings {
     shard: parseShard(flags.shard),
     quiet: Boolean(flags.quiet),
     progress: flags.progress !== false,
+    workers: parseWorkers(flags.workers),
   };
 }
 
@@ -73,6 +77,13 @@ export function parseShard(text: string | undefined): { index: number; count: nu
     throw usageError(`--shard must be i/n with 1 ≤ i ≤ n, got "${text}"`, 'e.g. --shard 2/4 runs the second of four slices');
   }
   return { index: index - 1, count };
+}
+
+function parseWorkers(text: string | undefined): number {
+  if (text === undefined) return 1;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw usageError(`--workers must be a whole number from 1 to 64, got "${text}"`);
+  return n;
 }
 
 function checkUrl(text: string): void {

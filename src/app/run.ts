@@ -8,7 +8,8 @@ import { judgeGeneratorHealth } from '../engine/generator-health.js';
 import { LATE_START_MS } from '../engine/open-executor.js';
 import { buildPlan, describePlan, type Plan } from '../engine/plan.js';
 import { probeTcp } from '../engine/probe.js';
-import { startLoad, type LoadRunOutcome } from '../engine/run-load.js';
+import { type LoadRunOutcome } from '../engine/run-load.js';
+import { startLoadInWorkers } from '../engine/run-workers.js';
 import { renderHtml } from '../report/html/render-html.js';
 import { renderSummary, renderVerdictLine } from '../report/terminal.js';
 import { writeReports } from '../report/write-reports.js';
@@ -82,7 +83,7 @@ async function runWithLiveFeedback(profile: Profile, plan: Plan, baseUrl: string
   const abortWatch = new AbortWatch(profile.targets);
   const phases = phaseWindows(plan);
   let abortedBy: string | null = null;
-  const run = startLoad({
+  const run = startLoadInWorkers({
     plan,
     slice: settings.shard,
     baseUrl,
@@ -110,7 +111,7 @@ async function runWithLiveFeedback(profile: Profile, plan: Plan, baseUrl: string
         }
       }
     },
-  });
+  }, settings.workers, abortWatch.active);
   const removeInterruptHandler = io.onInterrupt(() => run.stop('interrupted'));
   try {
     const outcome = await run.finished;
@@ -132,7 +133,10 @@ function judge(
   let comparison: Result['comparison'];
   if (baseline) {
     assertComparable(baseline.result, measured, false);
-    comparison = compareResults(baseline.result, measured, { baselineFile: baseline.file, ...(baseline.tolerance ? { tolerance: baseline.tolerance } : {}) });
+    comparison = {
+      ...compareResults(baseline.result, measured, { baselineFile: baseline.file, ...(baseline.tolerance ? { tolerance: baseline.tolerance } : {}) }),
+      baselineHistogram: baseline.result.histograms.total,
+    };
   }
   const decision = decideVerdict({
     status: measured.status,

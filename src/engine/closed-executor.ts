@@ -66,14 +66,19 @@ export function startClosedExecution(ctx: ExecutionContext): Execution {
     for (let i = users.length - 1; i >= 0; i--) if (users[i]!.retired) users.splice(i, 1);
   };
 
-  const interval = setInterval(control, CONTROL_INTERVAL_MS);
+  let interval: NodeJS.Timeout | undefined;
+  // worker threads share a t = 0 that may lie a little in the future
+  const begin = setTimeout(() => {
+    interval = setInterval(control, CONTROL_INTERVAL_MS);
+    control();
+  }, Math.max(0, startMs - clock.nowMs()));
   const stop = (): void => {
     if (stopped) return;
     stopped = true;
-    clearInterval(interval);
+    clearTimeout(begin);
+    if (interval) clearInterval(interval);
     finishIfIdle();
   };
-  control();
   return { done, stop, inFlight: () => inFlight };
 }
 

@@ -27,6 +27,10 @@ export interface LoadRunOptions {
   clock?: Clock;
   /** called once a second after the timeline point is closed */
   onSecond?: (tick: SecondTick) => void;
+  /** include each second's latency histogram in the tick (for merging across workers) */
+  exportSecondHistograms?: boolean;
+  /** clock time of t = 0, so several worker threads share one schedule; default: now */
+  startAtMs?: number;
 }
 
 export interface SecondTick {
@@ -38,6 +42,8 @@ export interface SecondTick {
   errors: number;
   /** the data so far, for live checks (abortOnFail) */
   cells: () => Cell[];
+  /** this second's latencies (HdrHistogram base64), with exportSecondHistograms */
+  secondHistogram?: string;
 }
 
 export type StopReason = 'interrupted' | 'aborted';
@@ -74,8 +80,8 @@ export function startLoad(options: LoadRunOptions): LoadRun {
   loopDelay.enable();
   let maxLoopLagMs = 0;
 
-  const startedAt = new Date();
-  const startMs = clock.nowMs();
+  const startMs = options.startAtMs ?? clock.nowMs();
+  const startedAt = new Date(Date.now() + (startMs - clock.nowMs()));
   const context = {
     plan,
     slice,
@@ -101,8 +107,10 @@ export function startLoad(options: LoadRunOptions): LoadRun {
     maxLoopLagMs = Math.max(maxLoopLagMs, loopLagMs);
     const planned = pacer ? arrivalsBefore(pacer, endMs) - arrivalsBefore(pacer, endMs - 1000) : undefined;
     const level = levelAt(plan, Math.min(endMs, plan.totalMs) - 1);
+    const secondHistogram = options.exportSecondHistograms ? recorder.encodeSecondLatency() : undefined;
     const point = recorder.closeSecond({ t: second, level: level / slice.count, planned, loopLagMs });
     options.onSecond?.({
+      ...(secondHistogram !== undefined ? { secondHistogram } : {}),
       elapsedMs: clock.nowMs() - startMs,
       point,
       stageIndex: stageIndexAt(plan, endMs - 1),

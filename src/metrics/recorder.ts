@@ -2,7 +2,7 @@
 // bounded by the number of groups and phases, plus one small point per second: nothing is
 // kept per request.
 import { addCount, createCell, type Cell } from './cell.js';
-import { createHistogram, percentileMs, recordMicros } from './histogram.js';
+import { createHistogram, encodeHistogram, percentileMs, recordMicros } from './histogram.js';
 import type { Outcome } from './outcome.js';
 import type { TimelinePoint } from '../result/types.js';
 
@@ -48,6 +48,11 @@ export class Recorder {
   /** How late a request left against its schedule (generator health). */
   noteStartLag(lagUs: number): void {
     if (lagUs > this.secondStartLagUs) this.secondStartLagUs = lagUs;
+  }
+
+  /** The current second's latencies, for an exact merge across worker threads. */
+  encodeSecondLatency(): string {
+    return encodeHistogram(this.secondLatency);
   }
 
   /** Ends the current second: appends its timeline point and starts the next. */

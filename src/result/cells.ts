@@ -1,6 +1,7 @@
 // Cells to and from result.json, and the views (totals, groups, phases) built from them.
 import { createCell, sumCells, type Cell } from '../metrics/cell.js';
-import { decodeHistogram, encodeHistogram } from '../metrics/histogram.js';
+import { decodeCell, encodeCell } from '../metrics/cell-codec.js';
+import { encodeHistogram } from '../metrics/histogram.js';
 import { statsBlock } from '../metrics/stats.js';
 import type { PhaseStats, Result, ResultCell, StatsBlock } from './types.js';
 
@@ -11,30 +12,15 @@ export interface PhaseWindow {
 }
 
 export function encodeCells(cells: Cell[], phases: PhaseWindow[]): ResultCell[] {
-  return cells.map((cell) => ({
-    group: cell.group,
-    phase: phases[cell.phaseIndex]?.name ?? String(cell.phaseIndex),
-    requests: cell.requests,
-    errors: cell.errors,
-    statusCodes: { ...cell.statusCodes },
-    errorKinds: { ...cell.errorKinds },
-    latency: encodeHistogram(cell.latency),
-    service: encodeHistogram(cell.service),
-  }));
+  return cells.map((cell) => {
+    const { phaseIndex, ...rest } = encodeCell(cell);
+    return { ...rest, phase: phases[phaseIndex]?.name ?? String(phaseIndex) };
+  });
 }
 
 export function decodeCells(result: Pick<Result, 'cells' | 'phases'>): Cell[] {
   const phaseIndex = new Map(result.phases.map((p, i) => [p.name, i]));
-  return result.cells.map((rc) => {
-    const cell = createCell(rc.group, phaseIndex.get(rc.phase) ?? -1);
-    cell.requests = rc.requests;
-    cell.errors = rc.errors;
-    cell.statusCodes = { ...rc.statusCodes };
-    cell.errorKinds = { ...rc.errorKinds };
-    cell.latency = decodeHistogram(rc.latency);
-    cell.service = decodeHistogram(rc.service);
-    return cell;
-  });
+  return result.cells.map(({ phase, ...rest }) => decodeCell({ ...rest, phaseIndex: phaseIndex.get(phase) ?? -1 }));
 }
 
 export interface StatsViews {

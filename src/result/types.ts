@@ -86,6 +86,8 @@ export interface Comparison {
   tolerance: { latency: number; throughput: number; errorRate: number };
   entries: ComparisonEntry[];
   regressions: number;
+  /** the baseline's total latency histogram (HdrHistogram base64), to overlay its curve */
+  baselineHistogram?: string;
 }
 
 export interface ResultCell {

@@ -1,0 +1,49 @@
+// Messages between the coordinating thread and the load workers (plain, cloneable data).
+import type { EncodedCell } from '../metrics/cell-codec.js';
+import type { TimelinePoint } from '../result/types.js';
+import type { ScheduleHealth } from './executor.js';
+import type { LoadRunOptions, StopReason } from './run-load.js';
+
+/** What a worker needs: the load options without callbacks, and the shared t = 0. */
+export interface WorkerInput {
+  options: Omit<LoadRunOptions, 'onSecond' | 'clock' | 'startAtMs' | 'exportSecondHistograms'>;
+  /** send the cells every second (only when a live check needs them) */
+  liveCells: boolean;
+}
+
+export interface WorkerSecond {
+  type: 'second';
+  elapsedMs: number;
+  point: TimelinePoint;
+  stageIndex: number;
+  level: number;
+  requests: number;
+  errors: number;
+  secondHistogram: string;
+  cells?: EncodedCell[];
+}
+
+export interface WorkerDone {
+  type: 'done';
+  status: 'completed' | StopReason;
+  durationMs: number;
+  cells: EncodedCell[];
+  health: ScheduleHealth | null;
+  maxLoopLagMs: number;
+}
+
+export interface WorkerFailed {
+  type: 'failed';
+  message: string;
+}
+
+export interface WorkerReady {
+  type: 'ready';
+}
+
+export type WorkerMessage = WorkerReady | WorkerSecond | WorkerDone | WorkerFailed;
+
+export type WorkerCommand =
+  /** t = 0 as epoch ms (performance.timeOrigin + now), the same for every worker */
+  | { type: 'start'; startAtEpochMs: number }
+  | { type: 'stop'; reason: StopReason };

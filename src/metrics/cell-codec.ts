@@ -1,0 +1,50 @@
+// Cells as plain data (histograms as HdrHistogram base64), to cross a thread or a file.
+import { addCellInto, createCell, type Cell } from './cell.js';
+import { decodeHistogram, encodeHistogram } from './histogram.js';
+
+export interface EncodedCell {
+  group: string;
+  phaseIndex: number;
+  requests: number;
+  errors: number;
+  statusCodes: Record<string, number>;
+  errorKinds: Record<string, number>;
+  latency: string;
+  service: string;
+}
+
+export function encodeCell(cell: Cell): EncodedCell {
+  return {
+    group: cell.group,
+    phaseIndex: cell.phaseIndex,
+    requests: cell.requests,
+    errors: cell.errors,
+    statusCodes: { ...cell.statusCodes },
+    errorKinds: { ...cell.errorKinds },
+    latency: encodeHistogram(cell.latency),
+    service: encodeHistogram(cell.service),
+  };
+}
+
+export function decodeCell(encoded: EncodedCell): Cell {
+  const cell = createCell(encoded.group, encoded.phaseIndex);
+  cell.requests = encoded.requests;
+  cell.errors = encoded.errors;
+  cell.statusCodes = { ...encoded.statusCodes };
+  cell.errorKinds = { ...encoded.errorKinds };
+  cell.latency = decodeHistogram(encoded.latency);
+  cell.service = decodeHistogram(encoded.service);
+  return cell;
+}
+
+/** Adds cells of the same (group, phase) together exactly; one cell per pair comes out. */
+export function combineCells(cells: Iterable<Cell>): Cell[] {
+  const byKey = new Map<string, Cell>();
+  for (const cell of cells) {
+    const key = `${cell.phaseIndex}\u0000${cell.group}`;
+    const existing = byKey.get(key);
+    if (existing) addCellInto(existing, cell);
+    else byKey.set(key, cell);
+  }
+  return [...byKey.values()];
+}

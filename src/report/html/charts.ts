@@ -1,0 +1,311 @@
+// The report's three charts, drawn as inline SVG from a finished Result: throughput and
+// errors over time (planned level dashed, stages shaded), latency percentiles over time,
+// and the latency distribution as a percentile curve on a log percentile axis.
+import { decodeHistogram, percentileCurve, type PercentilePoint } from '../../metrics/histogram.js';
+import type { Result, TimelinePoint } from '../../result/types.js';
+import { formatClock, formatMsWithUnit } from './format.js';
+import {
+  bands,
+  bottomAxis,
+  emptyNote,
+  innerTicks,
+  legend,
+  linearScale,
+  niceTicks,
+  seriesPath,
+  stepArea,
+  svgRoot,
+  tickLabel,
+  type Band,
+  type LegendItem,
+  type PlotArea,
+  type TrustedSvg,
+  type XTick,
+  valueAxis,
+} from './svg.js';
+
+const WIDTH = 900;
+/** More points than this are binned: a 4-hour soak would otherwise draw 14,400 per line. */
+const MAX_POINTS = 900;
+/** Room above the highest value, so that no line runs along the top edge of a plot. */
+const HEADROOM = 1.06;
+
+export const SERIES = {
+  rps: '#1f6feb',
+  level: '#57606a',
+  errors: '#cf222e',
+  p50: '#2da44e',
+  p95: '#d4a72c',
+  p99: '#cf222e',
+  current: '#1f6feb',
+  baseline: '#8c959f',
+} as const;
+
+// ---------------------------------------------------------------- time axis and binning
+
+interface TimeUnit {
+  seconds: number;
+  name: string;
+}
+
+function timeUnit(durationS: number): TimeUnit {
+  if (durationS <= 300) return { seconds: 1, name: 's' };
+  if (durationS <= 3 * 3600) return { seconds: 60, name: 'min' };
+  return { seconds: 3600, name: 'h' };
+}
+
+function timeTicks(durationS: number, unit: TimeUnit, target: number): XTick[] {
+  const ticks = innerTicks(durationS / unit.seconds, target);
+  return ticks.values.map((v) => ({ value: v * unit.seconds, label: tickLabel(v, ticks.step) }));
+}
+
+/** One plotted interval of the timeline, (t0, t1] in seconds. */
+interface Bin {
+  t0: number;
+  t1: number;
+  rps: number;
+  errorsPerS: number;
+  level: number;
+  /** null when nothing was answered in the bin (no latency to draw) */
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+/** Bins of k seconds: rates averaged, errors summed per second, p95/p99 the worst (never hide a spike). */
+export function binTimeline(timeline: TimelinePoint[], maxPoints = MAX_POINTS): { bins: Bin[]; secondsPerBin: number } {
+  const k = Math.max(1, Math.ceil(timeline.length / maxPoints));
+  const bins: Bin[] = [];
+  for (let i = 0; i < timeline.length; i += k) {
+    const chunk = timeline.slice(i, i + k);
+    const first = chunk[0]!;
+    const last = chunk[chunk.length - 1]!;
+    const t0 = first.t - 1;
+    const t1 = last.t;
+    const span = Math.max(1, t1 - t0);
+    const answered = chunk.filter((p) => p.requests > 0 && p.p99 > 0);
+    const mean = (f: (p: TimelinePoint) => number): number => chunk.reduce((s, p) => s + f(p), 0) / chunk.length;
+    bins.push({
+      t0,
+      t1,
+      rps: mean((p) => p.rps),
+      errorsPerS: chunk.reduce((s, p) => s + p.errors, 0) / span,
+      level: last.level,
+      p50: answered.length === 0 ? null : answered.reduce((s, p) => s + p.p50, 0) / answered.length,
+      p95: answered.length === 0 ? null : Math.max(...answered.map((p) => p.p95)),
+      p99: answered.length === 0 ? null : Math.max(...answered.map((p) => p.p99)),
+    });
+  }
+  return { bins, secondsPerBin: k };
+}
+
+function runSeconds(result: Result): number {
+  const lastT = result.timeline.length > 0 ? result.timeline[result.timeline.length - 1]!.t : 0;
+  return Math.max(1, result.durationMs / 1000, lastT);
+}
+
+function stageBands(result: Result): Band[] {
+  return result.phases.map((p) => ({
+    name: p.name,
+    start: p.startMs / 1000,
+    end: p.endMs / 1000,
+    detail: `stage ${p.name}: ${formatClock(p.startMs)} – ${formatClock(p.endMs)}`,
+  }));
+}
+
+function binNote(secondsPerBin: number): string {
+  return secondsPerBin > 1 ? ` (each point: ${secondsPerBin} s)` : '';
+}
+
+// ---------------------------------------------------------------- chart 1: throughput and errors
+
+export function throughputChart(result: Result, id: string): TrustedSvg {
+  const closed = result.profile.model === 'closed';
+  const durationS = runSeconds(result);
+  const unit = timeUnit(durationS);
+  const { bins, secondsPerBin } = binTimeline(result.timeline);
+  const margin = { left: 72, right: closed ? 72 : 24 };
+  const legendY = 18;
+  const top = 52;
+  const mainH = 210;
+  const gap = 14;
+  const errH = 72;
+  const bottom = 50;
+  const height = top + mainH + gap + errH + bottom;
+  const main: PlotArea = { x: margin.left, y: top, w: WIDTH - margin.left - margin.right, h: mainH };
+  const err: PlotArea = { x: margin.left, y: top + mainH + gap, w: main.w, h: errH };
+  const x = linearScale(0, durationS, main.x, main.x + main.w);
+  const ticks = timeTicks(durationS, unit, 9);
+
+  const startLevel = result.profile.stages[0]?.fromLevel;
+  const levelPoints: Array<[number, number]> = [];
+  if (bins.length > 0 && startLevel !== undefined) levelPoints.push([0, startLevel]);
+  for (const b of bins) levelPoints.push([b.t1, b.level]);
+
+  const maxRps = Math.max(0, ...bins.map((b) => b.rps));
+  const maxLevel = Math.max(0, ...levelPoints.map(([, l]) => l));
+  const yMax = closed ? maxRps : Math.max(maxRps, maxLevel);
+  const yTicks = niceTicks(0, Math.max(yMax * HEADROOM, 1), 5, yMax === 0);
+  const y = linearScale(0, yTicks.max, main.y + main.h, main.y);
+  const maxErr = Math.max(0, ...bins.map((b) => b.errorsPerS));
+  const eTicks = niceTicks(0, Math.max(maxErr * HEADROOM, 1), 2, maxErr === 0);
+  const ey = linearScale(0, eTicks.max, err.y + err.h, err.y);
+
+  const parts: string[] = [];
+  parts.push(bands(x, main.y, err.y + err.h, stageBands(result)));
+  parts.push(valueAxisFor(main, y, yTicks, 'throughput (requests/s)'));
+  parts.push(valueAxisFor(err, ey, eTicks, 'errors/s'));
+  parts.push(bottomAxis(main, x, ticks, null, false));
+  parts.push(bottomAxis(err, x, ticks, `elapsed time (${unit.name})${binNote(secondsPerBin)}`));
+
+  const items: LegendItem[] = [{ label: 'achieved throughput (req/s)', color: SERIES.rps, kind: 'line' }];
+  if (bins.length === 0) {
+    parts.push(emptyNote(main, 'no timeline recorded'));
+  } else {
+    if (closed) {
+      const lTicks = niceTicks(0, Math.max(maxLevel * HEADROOM, 1), 5, true);
+      const ly = linearScale(0, lTicks.max, main.y + main.h, main.y);
+      parts.push(valueAxisRight(main, ly, lTicks, 'planned virtual users'));
+      parts.push(seriesPath(levelPoints.map(([t, l]) => [x(t), ly(l)]), SERIES.level, { dashed: true, cls: 'series level' }));
+      items.push({ label: 'planned users (right axis)', color: SERIES.level, kind: 'dashed' });
+    } else {
+      parts.push(seriesPath(levelPoints.map(([t, l]) => [x(t), y(l)]), SERIES.level, { dashed: true, cls: 'series level' }));
+      items.push({ label: 'planned rate (req/s)', color: SERIES.level, kind: 'dashed' });
+    }
+    parts.push(seriesPath(bins.map((b) => [x((b.t0 + b.t1) / 2), y(b.rps)]), SERIES.rps, { cls: 'series rps' }));
+    if (maxErr > 0) {
+      parts.push(stepArea(bins.filter((b) => b.errorsPerS > 0).map((b) => [x(b.t0), x(b.t1), ey(b.errorsPerS)]), ey(0), SERIES.errors));
+    } else {
+      parts.push(emptyNote(err, 'no errors'));
+    }
+  }
+  items.push({ label: 'errors/s', color: SERIES.errors, kind: 'area' });
+  parts.push(legend(main.x, legendY, main.w, items));
+  return svgRoot(id, WIDTH, height, 'Throughput, planned level and errors over time', parts);
+}
+
+function valueAxisFor(area: PlotArea, scale: ReturnType<typeof linearScale>, ticks: ReturnType<typeof niceTicks>, label: string): string {
+  return valueAxis(area, scale, ticks, label, 'left');
+}
+function valueAxisRight(area: PlotArea, scale: ReturnType<typeof linearScale>, ticks: ReturnType<typeof niceTicks>, label: string): string {
+  return valueAxis(area, scale, ticks, label, 'right', false);
+}
+
+// ---------------------------------------------------------------- chart 2: latency over time
+
+export function latencyChart(result: Result, id: string): TrustedSvg {
+  const durationS = runSeconds(result);
+  const unit = timeUnit(durationS);
+  const { bins, secondsPerBin } = binTimeline(result.timeline);
+  const top = 52;
+  const plotH = 230;
+  const bottom = 50;
+  const height = top + plotH + bottom;
+  const area: PlotArea = { x: 72, y: top, w: WIDTH - 72 - 24, h: plotH };
+  const x = linearScale(0, durationS, area.x, area.x + area.w);
+  const maxMs = Math.max(0, ...bins.map((b) => b.p99 ?? 0), ...bins.map((b) => b.p95 ?? 0));
+  const yTicks = niceTicks(0, maxMs > 0 ? maxMs * HEADROOM : 1, 5, maxMs === 0);
+  const y = linearScale(0, yTicks.max, area.y + area.h, area.y);
+
+  const parts: string[] = [];
+  parts.push(bands(x, area.y, area.y + area.h, stageBands(result)));
+  parts.push(valueAxisFor(area, y, yTicks, 'latency (ms)'));
+  parts.push(bottomAxis(area, x, timeTicks(durationS, unit, 9), `elapsed time (${unit.name})${binNote(secondsPerBin)}`));
+  if (bins.every((b) => b.p50 === null)) {
+    parts.push(emptyNote(area, bins.length === 0 ? 'no timeline recorded' : 'no request was answered'));
+  } else {
+    const mid = (b: Bin): number => x((b.t0 + b.t1) / 2);
+    const line = (f: (b: Bin) => number | null): Array<[number, number] | null> =>
+      bins.map((b) => {
+        const v = f(b);
+        return v === null ? null : [mid(b), y(v)];
+      });
+    parts.push(seriesPath(line((b) => b.p50), SERIES.p50, { cls: 'series p50' }));
+    parts.push(seriesPath(line((b) => b.p95), SERIES.p95, { cls: 'series p95' }));
+    parts.push(seriesPath(line((b) => b.p99), SERIES.p99, { cls: 'series p99' }));
+  }
+  const items: LegendItem[] = [
+    { label: 'p50', color: SERIES.p50, kind: 'line' },
+    { label: 'p95', color: SERIES.p95, kind: 'line' },
+    { label: 'p99', color: SERIES.p99, kind: 'line' },
+  ];
+  parts.push(legend(area.x, 18, area.w, items));
+  return svgRoot(id, WIDTH, height, 'Latency percentiles over time', parts);
+}
+
+// ---------------------------------------------------------------- chart 3: percentile curve
+
+const DECADE_LABELS = ['0%', '90%', '99%', '99.9%', '99.99%', '99.999%'];
+
+/** x of a percentile on the log axis: log10(1 / (1 - q)). */
+export function percentileX(percentile: number): number {
+  return Math.log10(1 / (1 - percentile / 100));
+}
+
+interface Curve {
+  points: PercentilePoint[];
+  count: number;
+}
+
+function readCurve(base64: string | undefined): Curve | null {
+  if (base64 === undefined || base64 === '') return null;
+  try {
+    const h = decodeHistogram(base64);
+    return { points: percentileCurve(h), count: h.totalCount };
+  } catch {
+    return null;
+  }
+}
+
+export interface DistributionOptions {
+  /** the baseline's total histogram (comparison), drawn dashed when present */
+  baselineHistogram?: string;
+  baselineLabel?: string;
+}
+
+export function distributionChart(result: Result, id: string, opts: DistributionOptions = {}): TrustedSvg {
+  const current = readCurve(result.histograms.total);
+  const baseline = readCurve(opts.baselineHistogram);
+  const top = 36;
+  const plotH = 250;
+  const bottom = 50;
+  const height = top + plotH + bottom;
+  const area: PlotArea = { x: 72, y: top, w: WIDTH - 72 - 24, h: plotH };
+  const parts: string[] = [];
+
+  const maxCount = Math.max(current?.count ?? 0, baseline?.count ?? 0);
+  // as far right as the samples can tell apart: 1,000 samples reach 99.9%
+  const decades = Math.min(5, Math.max(2, Math.floor(Math.log10(Math.max(1, maxCount)))));
+  const x = linearScale(0, decades, area.x, area.x + area.w);
+  const inRange = (c: Curve | null): PercentilePoint[] =>
+    c === null ? [] : c.points.filter((p) => p.percentile < 100 && percentileX(p.percentile) <= decades + 1e-9);
+  const cur = inRange(current);
+  const base = inRange(baseline);
+  const maxMs = Math.max(0, ...cur.map((p) => p.valueMs), ...base.map((p) => p.valueMs));
+  const yTicks = niceTicks(0, maxMs > 0 ? maxMs * HEADROOM : 1, 5, maxMs === 0);
+  const y = linearScale(0, yTicks.max, area.y + area.h, area.y);
+
+  const ticks: XTick[] = DECADE_LABELS.slice(0, decades + 1).map((label, i) => ({ value: i, label }));
+  const decadePx = area.w / decades;
+  const minor = [50, 75].filter(() => decadePx >= 140).map((p) => ({ value: percentileX(p), label: `${p}%` }));
+  parts.push(valueAxisFor(area, y, yTicks, 'latency (ms)'));
+  parts.push(bottomAxis(area, x, [...ticks, ...minor].sort((a, b) => a.value - b.value), 'percentile (log scale)', true, true));
+
+  const items: LegendItem[] = [];
+  if (cur.length === 0) {
+    parts.push(emptyNote(area, 'no latency recorded'));
+  } else {
+    const toPoints = (ps: PercentilePoint[]): Array<[number, number]> => ps.map((p) => [x(percentileX(p.percentile)), y(p.valueMs)]);
+    if (base.length > 0) {
+      parts.push(seriesPath(toPoints(base), SERIES.baseline, { dashed: true, cls: 'series baseline' }));
+    }
+    parts.push(seriesPath(toPoints(cur), SERIES.current, { width: 2.5, cls: 'series current' }));
+    const at = (ps: PercentilePoint[], q: number): string => formatMsWithUnit(ps.find((p) => p.percentile === q)?.valueMs ?? null);
+    items.push({ label: `this run (p50 ${at(cur, 50)}, p99 ${at(cur, 99)})`, color: SERIES.current, kind: 'line' });
+    if (base.length > 0) {
+      items.push({ label: `${opts.baselineLabel ?? 'baseline'} (p50 ${at(base, 50)}, p99 ${at(base, 99)})`, color: SERIES.baseline, kind: 'dashed' });
+    }
+  }
+  parts.push(legend(area.x, 18, area.w, items));
+  return svgRoot(id, WIDTH, height, 'Latency distribution: percentile curve', parts);
+}

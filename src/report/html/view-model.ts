@@ -1,0 +1,456 @@
+// Finished Result(s) -> what the templates print: every number formatted, every label
+// chosen, every chart drawn. No statistics here: the report shows the Result as it is.
+import type { ComparisonEntry, PhaseStats, Result, StatsBlock, TargetCheckResult, Verdict } from '../../result/types.js';
+import { distributionChart, latencyChart, throughputChart } from './charts.js';
+import {
+  formatChangePercent,
+  formatChangePoints,
+  formatClock,
+  formatCount,
+  formatDate,
+  formatDuration,
+  formatMs,
+  formatMsWithUnit,
+  formatNumber,
+  formatPercent,
+  formatRps,
+  MISSING,
+} from './format.js';
+import type { TrustedSvg } from './svg.js';
+
+export interface VerdictView {
+  cls: Verdict;
+  label: string;
+  icon: string;
+  reason: string;
+  /** set when the run did not complete normally */
+  status: string | null;
+}
+
+export interface Field {
+  label: string;
+  value: string;
+}
+
+export interface Figure {
+  field: string;
+  label: string;
+  value: string;
+  unit: string;
+}
+
+export interface CheckRow {
+  row: string;
+  phase: string;
+  metric: string;
+  limit: string;
+  actual: string;
+  cls: 'pass' | 'fail' | 'insufficient';
+  result: string;
+  note: string;
+}
+
+export interface StatsRow {
+  name: string;
+  /** the "all requests" row */
+  total: boolean;
+  window: string;
+  planned: string;
+  requests: string;
+  rps: string;
+  errors: string;
+  errorRate: string;
+  p50: string;
+  p95: string;
+  p99: string;
+  max: string;
+  serviceP99: string;
+}
+
+export interface ComparisonRow {
+  scope: string;
+  metric: string;
+  baseline: string;
+  current: string;
+  change: string;
+  regression: boolean;
+  result: string;
+  note: string;
+}
+
+export interface ComparisonView {
+  baselineFile: string;
+  baselineStartedAt: string;
+  tolerance: string;
+  summary: string;
+  regression: boolean;
+  rows: ComparisonRow[];
+}
+
+export interface RunView {
+  id: string;
+  number: number;
+  of: number;
+  multi: boolean;
+  name: string;
+  description: string;
+  verdict: VerdictView;
+  meta: Field[];
+  figures: Figure[];
+  checks: { rows: CheckRow[]; summary: string };
+  charts: {
+    throughput: TrustedSvg;
+    latency: TrustedSvg;
+    distribution: TrustedSvg;
+    distributionNote: string;
+  };
+  requests: { rows: StatsRow[]; showService: boolean; statusCodes: string; errorKinds: string };
+  phases: { rows: StatsRow[]; plannedUnit: string };
+  comparison: ComparisonView | null;
+  environment: Field[];
+  profileJson: string | null;
+}
+
+export interface SummaryRow {
+  id: string;
+  number: number;
+  name: string;
+  verdict: VerdictView;
+  started: string;
+  requests: string;
+  p95: string;
+  p99: string;
+  errorRate: string;
+  checks: string;
+  checksNote: string;
+}
+
+export interface ReportView {
+  title: string;
+  generator: string;
+  overall: { verdict: VerdictView; runs: string; period: string; summary: SummaryRow[] } | null;
+  runs: RunView[];
+}
+
+const VERDICT_LABELS: Record<Verdict, { label: string; icon: string }> = {
+  pass: { label: 'PASS', icon: '✔' },
+  fail: { label: 'FAIL', icon: '✖' },
+  inconclusive: { label: 'INCONCLUSIVE', icon: '?' },
+};
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
+function defaultReason(result: Result): string {
+  const total = result.targets.length;
+  const failed = result.targets.filter((t) => !t.pass).length;
+  switch (result.verdict) {
+    case 'pass': {
+      if (total === 0) return 'The run completed; no targets were set.';
+      const insufficient = result.targets.filter((t) => t.insufficient === true).length;
+      if (insufficient === 0) return `All ${plural(total, 'target check')} passed.`;
+      return `${formatCount(total - insufficient)} of ${plural(total, 'target check')} passed; ${formatCount(insufficient)} had too few samples to judge.`;
+    }
+    case 'fail':
+      if (result.comparison !== undefined && result.comparison.regressions > 0 && failed === 0) {
+        return `${plural(result.comparison.regressions, 'regression')} against the baseline.`;
+      }
+      return total === 0 ? 'The run failed.' : `${formatCount(failed)} of ${plural(total, 'target check')} did not pass.`;
+    case 'inconclusive':
+      return 'perfctl could not deliver the planned load, so these numbers describe the load generator more than the service.';
+    default: {
+      const never: never = result.verdict;
+      return String(never);
+    }
+  }
+}
+
+function verdictView(verdict: Verdict, reason: string, status: string | null): VerdictView {
+  return { cls: verdict, ...VERDICT_LABELS[verdict], reason, status };
+}
+
+function runVerdict(result: Result): VerdictView {
+  const reason = result.reason !== undefined && result.reason.trim() !== '' ? result.reason : defaultReason(result);
+  return verdictView(result.verdict, reason, result.status === 'completed' ? null : `run ${result.status}`);
+}
+
+// ---------------------------------------------------------------- target checks
+
+const METRIC_NAMES: Record<string, string> = { errorRate: 'error rate', rps: 'throughput', mean: 'mean', max: 'max' };
+
+function checkValue(value: number | null, unit: TargetCheckResult['unit']): string {
+  if (value === null) return MISSING;
+  switch (unit) {
+    case 'ms':
+      return formatMsWithUnit(value);
+    case 'ratio':
+      return formatPercent(value);
+    case 'rps':
+      return `${formatRps(value)} req/s`;
+    default: {
+      const never: never = unit;
+      return String(never);
+    }
+  }
+}
+
+function checkRow(t: TargetCheckResult): CheckRow {
+  const cls = t.insufficient === true ? 'insufficient' : t.pass ? 'pass' : 'fail';
+  const comparator = t.unit === 'rps' ? '≥' : '<';
+  const notes: string[] = [];
+  if (t.message !== undefined && t.message !== '') notes.push(t.message);
+  else if (t.insufficient === true && t.samples !== undefined) notes.push(`only ${plural(t.samples, 'sample')}`);
+  return {
+    row: t.row,
+    phase: t.phase ?? '',
+    metric: METRIC_NAMES[t.metric] ?? t.metric,
+    limit: `${comparator} ${checkValue(t.limit, t.unit)}`,
+    actual: checkValue(t.actual, t.unit),
+    cls,
+    result: cls === 'insufficient' ? 'too few samples' : cls,
+    note: notes.join(' '),
+  };
+}
+
+function checksSummary(checks: TargetCheckResult[]): string {
+  if (checks.length === 0) return 'No targets were set for this run.';
+  const passed = checks.filter((c) => c.pass).length;
+  const insufficient = checks.filter((c) => c.insufficient === true).length;
+  const failed = checks.length - passed - insufficient;
+  const parts = [`${formatCount(passed)} of ${plural(checks.length, 'check')} passed`];
+  if (failed > 0) parts.push(`${formatCount(failed)} failed`);
+  if (insufficient > 0) parts.push(`${formatCount(insufficient)} had too few samples`);
+  return `${parts.join(', ')}.`;
+}
+
+// ---------------------------------------------------------------- stats tables
+
+function statsRow(name: string, s: StatsBlock, extra: { total?: boolean; window?: string; planned?: string } = {}): StatsRow {
+  return {
+    name,
+    total: extra.total ?? false,
+    window: extra.window ?? '',
+    planned: extra.planned ?? '',
+    requests: formatCount(s.requests),
+    rps: formatRps(s.rps),
+    errors: formatCount(s.errors),
+    errorRate: formatPercent(s.errorRate),
+    p50: formatMs(s.latencyMs.p50),
+    p95: formatMs(s.latencyMs.p95),
+    p99: formatMs(s.latencyMs.p99),
+    max: formatMs(s.latencyMs.max),
+    serviceP99: s.serviceTimeMs === undefined ? MISSING : formatMs(s.serviceTimeMs.p99),
+  };
+}
+
+function countsText(counts: Record<string, number>): string {
+  const entries = Object.entries(counts).filter(([, n]) => n > 0);
+  if (entries.length === 0) return 'none';
+  return entries
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, n]) => `${k}: ${formatCount(n)}`)
+    .join(', ');
+}
+
+function phaseRows(result: Result): StatsRow[] {
+  const unit = result.profile.model === 'open' ? 'req/s' : 'users';
+  return result.phases.map((p: PhaseStats, i) => {
+    const stage = result.profile.stages.find((s) => s.name === p.name) ?? result.profile.stages[i];
+    const planned =
+      stage === undefined
+        ? ''
+        : stage.fromLevel === stage.toLevel
+          ? `${formatNumber(stage.toLevel, 0)} ${unit}`
+          : `${formatNumber(stage.fromLevel, 0)} → ${formatNumber(stage.toLevel, 0)} ${unit}`;
+    return statsRow(p.name, p, { window: `${formatClock(p.startMs)} – ${formatClock(p.endMs)}`, planned });
+  });
+}
+
+// ---------------------------------------------------------------- comparison
+
+function comparisonValue(metric: ComparisonEntry['metric'], v: number): string {
+  if (metric === 'rps') return `${formatRps(v)} req/s`;
+  if (metric === 'errorRate') return formatPercent(v);
+  return formatMsWithUnit(v);
+}
+
+function comparisonView(result: Result): ComparisonView | null {
+  const c = result.comparison;
+  if (c === undefined) return null;
+  const rows = c.entries.map((e) => ({
+    scope: e.scope,
+    metric: METRIC_NAMES[e.metric] ?? e.metric,
+    baseline: comparisonValue(e.metric, e.baseline),
+    current: comparisonValue(e.metric, e.current),
+    change: e.metric === 'errorRate' ? formatChangePoints(e.change) : formatChangePercent(e.change),
+    regression: e.regression,
+    result: e.regression ? 'regression' : 'ok',
+    note: e.note ?? '',
+  }));
+  const t = c.tolerance;
+  return {
+    baselineFile: c.baselineFile,
+    baselineStartedAt: formatDate(c.baselineStartedAt),
+    tolerance: `latency ${formatPercent(t.latency, 0)}, throughput ${formatPercent(t.throughput, 0)}, error rate ${trimZeros(formatNumber(t.errorRate * 100, 2))} pp`,
+    summary: c.regressions > 0 ? `${plural(c.regressions, 'regression')} against the baseline.` : 'No regression against the baseline.',
+    regression: c.regressions > 0,
+    rows,
+  };
+}
+
+const trimZeros = (s: string): string => (s.includes('.') ? s.replace(/\.?0+$/, '') : s);
+
+/** The comparison may carry the baseline's total histogram (for the curve overlay). */
+function baselineHistogramOf(result: Result): string | undefined {
+  const c = result.comparison as (Result['comparison'] & { baselineHistogram?: unknown }) | undefined;
+  return typeof c?.baselineHistogram === 'string' ? c.baselineHistogram : undefined;
+}
+
+// ---------------------------------------------------------------- one run
+
+function profileJson(resolved: unknown): string | null {
+  if (resolved === undefined || resolved === null) return null;
+  try {
+    return JSON.stringify(resolved, null, 2) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function runView(result: Result, index: number, count: number): RunView {
+  const id = `run-${index + 1}`;
+  const t = result.totals;
+  const unit = result.profile.model === 'open' ? 'req/s' : 'users';
+  const levels = result.profile.stages.flatMap((s) => [s.fromLevel, s.toLevel]);
+  const peak = levels.length > 0 ? Math.max(...levels) : null;
+  const meta: Field[] = [
+    { label: 'Started', value: formatDate(result.startedAt) },
+    { label: 'Duration', value: formatDuration(result.durationMs) },
+    { label: 'Base URL', value: result.baseUrl },
+    {
+      label: 'Load model',
+      value: `${result.profile.model === 'open' ? 'open (arrival rate)' : 'closed (virtual users)'}${peak === null ? '' : `, peak ${formatNumber(peak, 0)} ${unit}`}`,
+    },
+  ];
+  if (result.shard !== undefined) meta.push({ label: 'Shard', value: `${result.shard.index} of ${result.shard.count}` });
+
+  const baselineHistogram = baselineHistogramOf(result);
+  const baselineLabel = result.comparison === undefined ? undefined : `baseline ${formatDate(result.comparison.baselineStartedAt).slice(0, 10)}`;
+  let distributionNote = `Latency at each percentile of the whole run; each step to the right is ten times rarer. The slowest request took ${formatMsWithUnit(t.latencyMs.max)}.`;
+  if (result.comparison !== undefined) {
+    distributionNote += baselineHistogram === undefined ? ' The baseline carries no histogram, so its curve is not drawn.' : ' The dashed curve is the baseline.';
+  }
+
+  const groupRows = Object.entries(result.groups).map(([name, s]) => statsRow(name, s));
+  groupRows.push(statsRow('all requests', t, { total: true }));
+
+  return {
+    id,
+    number: index + 1,
+    of: count,
+    multi: count > 1,
+    name: result.profile.name,
+    description: result.profile.description ?? '',
+    verdict: runVerdict(result),
+    meta,
+    figures: [
+      { field: 'requests', label: 'requests', value: formatCount(t.requests), unit: '' },
+      { field: 'rps', label: 'throughput', value: formatRps(t.rps), unit: 'req/s' },
+      { field: 'errors', label: 'errors', value: formatCount(t.errors), unit: '' },
+      { field: 'error-rate', label: 'error rate', value: formatPercent(t.errorRate), unit: '' },
+      { field: 'p50', label: 'p50', value: formatMs(t.latencyMs.p50), unit: 'ms' },
+      { field: 'p95', label: 'p95', value: formatMs(t.latencyMs.p95), unit: 'ms' },
+      { field: 'p99', label: 'p99', value: formatMs(t.latencyMs.p99), unit: 'ms' },
+      { field: 'max', label: 'max', value: formatMs(t.latencyMs.max), unit: 'ms' },
+    ],
+    checks: { rows: result.targets.map(checkRow), summary: checksSummary(result.targets) },
+    charts: {
+      throughput: throughputChart(result, `${id}-chart-throughput`),
+      latency: latencyChart(result, `${id}-chart-latency`),
+      distribution: distributionChart(result, `${id}-chart-distribution`, {
+        ...(baselineHistogram === undefined ? {} : { baselineHistogram }),
+        ...(baselineLabel === undefined ? {} : { baselineLabel }),
+      }),
+      distributionNote,
+    },
+    requests: {
+      rows: groupRows,
+      showService: t.serviceTimeMs !== undefined,
+      statusCodes: countsText(t.statusCodes),
+      errorKinds: countsText(t.errorKinds),
+    },
+    phases: { rows: phaseRows(result), plannedUnit: unit },
+    comparison: comparisonView(result),
+    environment: [
+      { label: 'perfctl', value: result.tool.version },
+      { label: 'Node.js', value: result.environment.node },
+      { label: 'OS', value: result.environment.os },
+      { label: 'CPUs', value: String(result.environment.cpus) },
+      { label: 'Host', value: result.environment.host },
+      { label: 'Git commit', value: result.environment.git ?? 'not a git checkout' },
+      { label: 'Profile source', value: result.profile.source },
+      { label: 'Profile hash', value: result.profile.hash ?? MISSING },
+      { label: 'Ended', value: formatDate(result.endedAt) },
+    ],
+    profileJson: profileJson(result.profile.resolved),
+  };
+}
+
+// ---------------------------------------------------------------- the document
+
+function overallVerdict(results: Result[]): VerdictView {
+  const n = results.length;
+  const names = (v: Verdict): string[] => results.filter((r) => r.verdict === v).map((r) => r.profile.name);
+  const failed = names('fail');
+  const inconclusive = names('inconclusive');
+  if (failed.length > 0) {
+    return verdictView('fail', `${formatCount(failed.length)} of ${plural(n, 'run')} failed: ${failed.join(', ')}.`, null);
+  }
+  if (inconclusive.length > 0) {
+    return verdictView('inconclusive', `${formatCount(inconclusive.length)} of ${plural(n, 'run')} ${inconclusive.length === 1 ? 'was' : 'were'} inconclusive: ${inconclusive.join(', ')}.`, null);
+  }
+  return verdictView('pass', n === 1 ? 'The run passed.' : `All ${formatCount(n)} runs passed.`, null);
+}
+
+function summaryRow(result: Result, run: RunView): SummaryRow {
+  const passed = result.targets.filter((c) => c.pass).length;
+  const insufficient = result.targets.filter((c) => c.insufficient === true).length;
+  return {
+    id: run.id,
+    number: run.number,
+    name: result.profile.name,
+    verdict: run.verdict,
+    started: formatDate(result.startedAt),
+    requests: formatCount(result.totals.requests),
+    p95: formatMs(result.totals.latencyMs.p95),
+    p99: formatMs(result.totals.latencyMs.p99),
+    errorRate: formatPercent(result.totals.errorRate),
+    checks: result.targets.length === 0 ? MISSING : `${formatCount(passed)} / ${formatCount(result.targets.length)}`,
+    checksNote: insufficient === 0 ? '' : `${formatCount(insufficient)} too few samples`,
+  };
+}
+
+export function buildReportView(results: Result[]): ReportView {
+  if (results.length === 0) throw new Error('renderHtml needs at least one result');
+  const runs = results.map((r, i) => runView(r, i, results.length));
+  const generator = `perfctl ${results[0]!.tool.version}`;
+  if (results.length === 1) {
+    const run = runs[0]!;
+    return { title: `perfctl report: ${run.name} — ${run.verdict.label}`, generator, overall: null, runs };
+  }
+  const verdict = overallVerdict(results);
+  const starts = results.map((r) => r.startedAt).sort();
+  const ends = results.map((r) => r.endedAt).sort();
+  return {
+    title: `perfctl release sign-off: ${results.length} runs — ${verdict.label}`,
+    generator,
+    overall: {
+      verdict,
+      runs: results.map((r) => r.profile.name).join(', '),
+      period: `${formatDate(starts[0]!)} – ${formatDate(ends[ends.length - 1]!)}`,
+      summary: results.map((r, i) => summaryRow(r, runs[i]!)),
+    },
+    runs,
+  };
+}

@@ -1,0 +1,290 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { escapeXml } from '../../src/report/html/escape-xml.js';
+import { formatChangePercent, formatCount, formatDuration, formatMs, formatPercent } from '../../src/report/html/format.js';
+import { TEMPLATES_DIR } from '../../src/report/html/handlebars-templates.js';
+import { renderHtml } from '../../src/report/html/render-html.js';
+import { niceTicks, tickLabel } from '../../src/report/html/svg.js';
+import type { Result } from '../../src/result/types.js';
+import { HOSTILE_DESCRIPTION, HOSTILE_REQUEST, hostileResult, spikeRun } from '../helpers/html-report-fixture.js';
+import { makeResult, spread } from '../helpers/result-fixture.js';
+
+/** handlebars escapes `=` too; the SVG's escapeXml leaves it (harmless in text) */
+const HB_ESCAPED_REQUEST = '&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;';
+
+function count(haystack: string, needle: string | RegExp): number {
+  return haystack.split(needle).length - 1;
+}
+
+function svgBlocks(html: string): string[] {
+  return html.match(/<svg\b[\s\S]*?<\/svg>/g) ?? [];
+}
+
+describe('renderHtml: one run', () => {
+  const result = spikeRun();
+  const html = renderHtml([result]);
+
+  it('is one complete HTML document, templates resolved from the package root', () => {
+    expect(existsSync(join(TEMPLATES_DIR, 'report.hbs'))).toBe(true);
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(html).toContain('</html>');
+    expect(html).toContain('<style>');
+    expect(html).toContain('@media print');
+  });
+
+  it('shows the verdict in big, with its reason, the profile, date, duration and base URL', () => {
+    expect(result.verdict).toBe('fail');
+    expect(html).toMatch(/<div class="verdict fail"[\s\S]*?FAIL<\/div>/);
+    expect(html).toContain(escapeXml(result.reason!));
+    expect(html).toContain('<h1 class="run-title">spike</h1>');
+    expect(html).toContain('2026-03-02 09:30:00 UTC');
+    expect(html).toContain('2m 00s');
+    expect(html).toContain('http://127.0.0.1:8080');
+  });
+
+  it('shows the totals as they are in the result', () => {
+    const t = result.totals;
+    expect(html).toContain(`<span class="figure-value">${formatCount(t.requests)}</span>`);
+    expect(html).toContain(`<span class="figure-value">${formatMs(t.latencyMs.p95)}</span>`);
+    expect(html).toContain(`<span class="figure-value">${formatMs(t.latencyMs.p99)}</span>`);
+    expect(html).toContain(`<span class="figure-value">${formatPercent(t.errorRate)}</span>`);
+  });
+
+  it('lists every target check with its limit, actual value and result', () => {
+    const table = html.match(/<table class="checks">[\s\S]*?<\/table>/)![0];
+    expect(count(table, '<tr class=')).toBe(result.targets.length);
+    expect(count(table, '<span class="badge fail">fail</span>')).toBe(2);
+    expect(count(table, '<span class="badge insufficient">too few samples</span>')).toBe(1);
+    expect(table).toContain(`${formatMs(result.totals.latencyMs.p99)} ms`);
+    expect(table).toContain('&lt; 300.0 ms');
+    expect(table).toContain('≥ 300.0 req/s');
+    expect(table).toContain('&lt; 1.00 %');
+  });
+
+  it('draws three charts with labelled axes and units, the stages shaded and named', () => {
+    const svgs = svgBlocks(html);
+    expect(svgs.length).toBeGreaterThanOrEqual(3);
+    const [throughput, latency, distribution] = svgs as [string, string, string];
+    expect(throughput).toContain('throughput (requests/s)');
+    expect(throughput).toContain('errors/s');
+    expect(throughput).toContain('elapsed time (s)');
+    expect(throughput).toContain('planned rate (req/s)');
+    expect(throughput).toMatch(/class="series level"><path[^>]*stroke-dasharray/);
+    expect(latency).toContain('latency (ms)');
+    for (const name of ['p50', 'p95', 'p99']) expect(latency).toContain(`class="series ${name}"`);
+    for (const svg of [throughput, latency]) {
+      expect(count(svg, '<g class="stage">')).toBe(3);
+      for (const phase of ['baseline', 'spike', 'recovery']) expect(svg).toContain(`class="stage-label">${phase}</text>`);
+    }
+    expect(distribution).toContain('percentile (log scale)');
+    for (const tick of ['0%', '90%', '99%', '99.9%']) expect(distribution).toContain(`>${tick}</text>`);
+  });
+
+  it('has round tick labels', () => {
+    const ticks = [...svgBlocks(html)[0]!.matchAll(/class="tick">([^<]+)</g)].map((m) => m[1]);
+    expect(ticks).toEqual(expect.arrayContaining(['0', '500', '1,000', '20', '40', '120']));
+  });
+
+  it('overlays the baseline curve when the comparison carries its histogram', () => {
+    const distribution = svgBlocks(html)[2]!;
+    expect(distribution).toContain('class="series baseline"');
+    expect(distribution).toContain('baseline 2026-02-24');
+    const without = structuredClone(result);
+    delete (without.comparison as { baselineHistogram?: string }).baselineHistogram;
+    const plain = renderHtml([without]);
+    expect(svgBlocks(plain)[2]).not.toContain('class="series baseline"');
+    expect(plain).toContain('The baseline carries no histogram');
+  });
+
+  it('has the per-request table with service time, the per-phase table and the comparison', () => {
+    const requests = html.match(/<table class="stats requests">[\s\S]*?<\/table>/)![0];
+    expect(requests).toContain('service p99 (ms)');
+    for (const name of ['list-challenges', 'login', 'all requests']) expect(requests).toContain(`>${name}</td>`);
+    expect(requests).toContain(`>${formatCount(result.groups['login']!.requests)}</td>`);
+    const phases = html.match(/<table class="stats phases">[\s\S]*?<\/table>/)![0];
+    expect(phases).toContain('0:40 – 1:20');
+    expect(phases).toContain('1,000 req/s');
+    const comparison = html.match(/<table class="comparison">[\s\S]*?<\/table>/)![0];
+    const regressions = result.comparison!.regressions;
+    expect(regressions).toBeGreaterThan(0);
+    expect(count(comparison, '<tr class="regression">')).toBe(regressions);
+    expect(comparison).toContain(formatChangePercent(result.comparison!.entries[0]!.change));
+    expect(html).toContain(`${regressions} regressions against the baseline.`);
+  });
+
+  it('shows the environment, the resolved profile and its hash', () => {
+    expect(html).toContain('ci-runner-07');
+    expect(html).toContain('3f9a2c1d7e');
+    expect(html).toContain(result.profile.hash!);
+    expect(html).toMatch(/<pre class="profile">\{\n {2}&quot;name&quot;: &quot;spike&quot;,/);
+  });
+
+  it('leaves out what the result does not have', () => {
+    const bare = makeResult({ model: 'closed', cells: [{ group: 'a', phase: 'main', latenciesMs: spread(50, 1, 9) }] });
+    const out = renderHtml([bare]);
+    expect(out).not.toContain('<table class="comparison">');
+    expect(out).not.toContain('service p99');
+    expect(out).not.toContain('<pre class="profile">');
+    expect(out).toContain('No targets were set for this run.');
+    expect(out).toContain('planned virtual users');
+    expect(out).toContain('The run completed; no targets were set.');
+  });
+});
+
+describe('renderHtml: edge cases render without error', () => {
+  it('an empty run: no requests, no timeline', () => {
+    const empty = makeResult({ cells: [] });
+    empty.timeline = [];
+    empty.status = 'interrupted';
+    empty.verdict = 'inconclusive';
+    const out = renderHtml([empty]);
+    expect(svgBlocks(out)).toHaveLength(3);
+    expect(out).toContain('no timeline recorded');
+    expect(out).toContain('no latency recorded');
+    expect(out).toContain('run interrupted');
+    expect(out).toContain('INCONCLUSIVE');
+    expect(out).not.toContain('NaN');
+    expect(out).not.toContain('Infinity');
+  });
+
+  it('a single timeline point is drawn as a dot', () => {
+    const one = makeResult({ durationMs: 1000, cells: [{ group: 'a', phase: 'main', latenciesMs: [3, 4, 5] }] });
+    expect(one.timeline).toHaveLength(1);
+    const out = renderHtml([one]);
+    expect(svgBlocks(out)[1]).toMatch(/class="series p50"><circle/);
+    expect(out).not.toContain('NaN');
+  });
+
+  it('an unreadable histogram does not break the report', () => {
+    const r = makeResult({ cells: [{ group: 'a', phase: 'main', latenciesMs: [3, 4, 5] }] });
+    r.histograms.total = 'not base64 at all';
+    expect(renderHtml([r])).toContain('no latency recorded');
+  });
+
+  it('a long soak is binned, not drawn point by point', () => {
+    const soak = makeResult({ durationMs: 4 * 3600_000, cells: [{ group: 'a', phase: 'main', latenciesMs: spread(1000, 1, 9) }] });
+    const out = renderHtml([soak]);
+    expect(out).toContain('elapsed time (h) (each point: 16 s)');
+    expect(out.length).toBeLessThan(600_000);
+  });
+
+  it('rejects an empty list', () => {
+    expect(() => renderHtml([])).toThrow(/at least one result/);
+  });
+});
+
+describe('renderHtml: several runs make one sign-off document', () => {
+  const pass = spikeRun({ profileName: 'normal', spikeMedianMs: 14, seed: 3, withComparison: false });
+  pass.targets = pass.targets.filter((t) => t.insufficient !== true);
+  const fail = spikeRun();
+
+  it('puts the overall verdict and a summary of all runs on top, then one section per run', () => {
+    const html = renderHtml([pass, fail]);
+    const overall = html.match(/<section class="overall"[\s\S]*?<\/section>/)![0];
+    expect(overall).toMatch(/<div class="verdict fail"/);
+    expect(overall).toContain('1 of 2 runs failed: spike.');
+    const rows = overall.match(/<tbody>[\s\S]*?<\/tbody>/)![0];
+    expect(count(rows, '<tr class=')).toBe(2);
+    expect(rows).toContain(formatMs(fail.totals.latencyMs.p99));
+    expect(rows).toContain(formatMs(pass.totals.latencyMs.p95));
+    expect(count(html, /<section class="run"/)).toBe(2);
+    expect(html.indexOf('class="overall"')).toBeLessThan(html.indexOf('class="run"'));
+    expect(html).toContain('Run 2 of 2');
+  });
+
+  it('passes only if every run passes', () => {
+    expect(renderHtml([pass, pass])).toMatch(/<section class="overall"[\s\S]*?<div class="verdict pass"[\s\S]*?All 2 runs passed\./);
+    const inconclusive = structuredClone(pass);
+    inconclusive.verdict = 'inconclusive';
+    expect(renderHtml([pass, inconclusive])).toMatch(/<section class="overall"[\s\S]*?<div class="verdict inconclusive"/);
+  });
+
+  it('keeps every id unique', () => {
+    const html = renderHtml([pass, fail, hostileResult()]);
+    const ids = [...html.matchAll(/\sid="([^"]*)"/g)].map((m) => m[1]);
+    expect(ids.length).toBeGreaterThan(10);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const href of html.matchAll(/href="#([^"]*)"/g)) expect(ids).toContain(href[1]);
+  });
+});
+
+describe('renderHtml: escaping', () => {
+  const html = renderHtml([hostileResult()]);
+
+  it('shows a hostile request name as text, never as markup', () => {
+    expect(html).not.toContain('<img');
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/<svg onload/i);
+    // no element anywhere carries an event-handler attribute
+    expect(html).not.toMatch(/<[a-z][^>]*\son[a-z]+\s*=/i);
+    expect(html).toContain(HB_ESCAPED_REQUEST);
+    expect(html).toContain('Checkout &lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt; &amp; more');
+  });
+
+  it('escapes it in the tables', () => {
+    for (const table of html.match(/<table[\s\S]*?<\/table>/g)!) expect(table).not.toContain('<img');
+    expect(html).toContain(`<td class="name">${HB_ESCAPED_REQUEST}</td>`);
+    expect(html).toMatch(/<pre class="profile">[^<]*&lt;script&gt;[^<]*&lt;\/script&gt;/);
+  });
+
+  it('escapes it in the SVG labels and tooltips', () => {
+    const svgs = svgBlocks(html).join('');
+    expect(svgs).toContain('class="stage-label">&lt;img src=x onerror=alert(1)&gt;</text>');
+    expect(svgs).toContain('<title>stage &lt;img src=x onerror=alert(1)&gt;: 0:03 – 0:07</title>');
+    expect(svgs).not.toContain('<img');
+  });
+
+  it('escapes every character that matters', () => {
+    expect(escapeXml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
+    expect(escapeXml('bell\u0007')).toBe('bell');
+  });
+});
+
+describe('renderHtml: nothing from the network', () => {
+  const hostile = hostileResult();
+  hostile.baseUrl = 'https://shop.example.com';
+  hostile.groups['https://cdn.example.com/x.png'] = hostile.groups['ok-request']!;
+  const html = renderHtml([spikeRun(), hostile]);
+
+  it('has no script, link, import or remote reference in an attribute or url()', () => {
+    expect(html).not.toMatch(/<script\b/i);
+    expect(html).not.toMatch(/<link\b/i);
+    expect(html).not.toMatch(/<(iframe|object|embed|img|image|use|video|audio|source)\b/i);
+    expect(html).not.toMatch(/@import/i);
+    expect(html).not.toMatch(/url\(\s*['"]?\s*(https?:)?\/\//i);
+    expect(html).not.toMatch(/\s(src|href|xlink:href|action|poster|srcset|data)\s*=\s*["']?\s*(https?:)?\/\//i);
+    expect(html).not.toMatch(/@font-face/i);
+    expect(html).toContain(`default-src 'none'`);
+  });
+
+  it('may show the service URL as text', () => {
+    expect(html).toContain('<dd>https://shop.example.com</dd>');
+  });
+});
+
+describe('chart and number helpers', () => {
+  it('nice ticks are round numbers covering the data', () => {
+    expect(niceTicks(0, 1043).values).toEqual([0, 500, 1000, 1500]);
+    expect(niceTicks(0, 318.2).values).toEqual([0, 100, 200, 300, 400]);
+    expect(niceTicks(0, 0.37).values).toEqual([0, 0.1, 0.2, 0.3, 0.4]);
+    expect(niceTicks(0, 0).values).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+    expect(niceTicks(0, 3, 5, true).values).toEqual([0, 1, 2, 3]);
+    expect(tickLabel(20_000, 5000)).toBe('20k');
+    expect(tickLabel(5000, 5000, 20_000)).toBe('5k');
+    expect(tickLabel(5000, 1000, 6000)).toBe('5,000');
+    expect(tickLabel(1500, 500)).toBe('1,500');
+    expect(tickLabel(0.25, 0.05)).toBe('0.25');
+  });
+
+  it('numbers keep their precision and units', () => {
+    expect(formatMs(0.1234)).toBe('0.123');
+    expect(formatMs(50.4632)).toBe('50.46');
+    expect(formatMs(196.863)).toBe('196.9');
+    expect(formatMs(1195.973)).toBe('1,196');
+    expect(formatPercent(0.005183)).toBe('0.52 %');
+    expect(formatPercent(0.00001)).toBe('< 0.01 %');
+    expect(formatDuration(3723000)).toBe('1h 02m 03s');
+    expect(formatChangePercent(-0.0004)).toBe('0.0 %');
+  });
+});
