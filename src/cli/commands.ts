@@ -74,6 +74,17 @@ export function registerCommands(program: Command, io: Io, setExit: SetExit): vo
     });
 
   program
+    .command('merge')
+    .description('merge the results of the shards of one run into one result (histograms added, never averaged)')
+    .argument('<result...>', 'the shards\' result.json files')
+    .requiredOption('--out <dir>', 'where to write the merged result and reports')
+    .option('--format <list>', 'reports to write, from json,html,junit,md', 'json,html')
+    .action(async (files: string[], flags: { out: string; format?: string }) => {
+      const { mergeCommand } = await import('../app/merge.js');
+      setExit(await mergeCommand(files, flags, io));
+    });
+
+  program
     .command('init')
     .description('scaffold scenarios/ and targets/ with commented examples')
     .argument('[dir]', 'where to create them', '.')
