@@ -7,6 +7,7 @@ import type { Env } from './env.js';
 import { interpolateSource } from './env.js';
 import { displayPath, fileExists, readInputFile } from './files.js';
 import { mergeIssues } from './issues.js';
+import { loadDataSources, normaliseFlows } from './normalise-flows.js';
 import { normaliseProfile } from './normalise-profile.js';
 import { isRecord } from './read-values.js';
 import type { NormalisedProfile } from './normalise-profile.js';
@@ -105,19 +106,31 @@ export async function checkProfileText(text: string, abs: string, file: string, 
     defaultName: options.defaultName,
     ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
   });
+  const requestNames = normalised.profile.requests.map((request) => request.name);
+  const data = await loadDataSources(read.data['data'], { source: read.source, profilePath: abs, cwd: options.cwd });
+  const flows = normaliseFlows(read.data['flows'], {
+    source: read.source,
+    env: options.env,
+    requestNames,
+    dataSources: data.sources,
+    brokenSources: isRecord(read.data['data']) ? Object.keys(read.data['data']).filter((name) => !data.sources.some((source) => source.name === name)) : [],
+    hasRequests: read.data['requests'] !== undefined,
+  });
   const known: KnownNames = {
-    requestNames: normalised.profile.requests.map((request) => request.name),
+    // flows and their request steps are result groups too
+    requestNames: [...requestNames, ...flows.flows.flatMap((flow) => [flow.name, ...flow.steps.flatMap((step) => (step.kind === 'request' ? [step.name] : []))])],
     stageNames: normalised.profile.stages.map((stage) => stage.name),
   };
   const targets = await checkProfileTargets(read, abs, options, known);
 
   const issues = [
-    ...mergeIssues([envIssues, [...normalised.issues, ...targets.inlineIssues], schemaValue], schema.structure),
+    ...mergeIssues([envIssues, [...normalised.issues, ...flows.issues, ...data.issues.filter((issue) => issue.file === file), ...targets.inlineIssues], schemaValue], schema.structure),
+    ...data.issues.filter((issue) => issue.file !== file),
     ...targets.fileIssues,
   ];
   const { secrets: headerSecrets, ...profile } = normalised.profile;
-  const secrets = [...new Set([...read.secrets, ...headerSecrets, ...targets.secrets])].filter((secret) => secret !== '');
-  return { profile: { ...profile, targets: targets.rows, targetsSource: targets.source, secrets }, issues };
+  const secrets = [...new Set([...read.secrets, ...headerSecrets, ...flows.secrets, ...targets.secrets])].filter((secret) => secret !== '');
+  return { profile: { ...profile, flows: flows.flows, data: data.sources, targets: targets.rows, targetsSource: targets.source, secrets }, issues };
 }
 
 interface ProfileTargets {
@@ -162,5 +175,5 @@ function emptyProfile(name: string): Omit<Profile, 'source'> {
     name, description: '', baseUrl: '', model: 'open', stages: [], requests: [],
     timeoutMs: 0, thinkTime: { minMs: 0, maxMs: 0 }, maxInFlight: 0, secrets: [],
   };
-  return { ...empty, targets: [], targetsSource: null };
+  return { ...empty, flows: [], data: [], targets: [], targetsSource: null };
 }

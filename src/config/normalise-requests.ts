@@ -10,7 +10,7 @@ import type { FieldPath } from './yaml-source.js';
 export const httpMethods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'] as const;
 
 /** request headers whose values are secrets */
-const secretHeaders = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key']);
+export const secretHeaders = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key']);
 
 export function normaliseRequests(raw: unknown, report: Report): { requests: RequestSpec[]; secrets: string[] } {
   const items = Array.isArray(raw) ? raw : [];
@@ -62,7 +62,7 @@ export function normaliseRequests(raw: unknown, report: Report): { requests: Req
   return { requests, secrets };
 }
 
-function readMethod(value: unknown, path: FieldPath, report: Report): string {
+export function readMethod(value: unknown, path: FieldPath, report: Report): string {
   if (typeof value !== 'string') return 'GET';
   const method = value.toUpperCase();
   if (!(httpMethods as readonly string[]).includes(method)) {
@@ -72,7 +72,7 @@ function readMethod(value: unknown, path: FieldPath, report: Report): string {
   return method;
 }
 
-function checkRequestPath(text: string, path: FieldPath, report: Report): void {
+export function checkRequestPath(text: string, path: FieldPath, report: Report): void {
   if (text.startsWith('/')) return;
   if (/^[a-z][a-z0-9+.-]*:/i.test(text)) {
     const problem = httpUrlProblem(text);
@@ -82,7 +82,7 @@ function checkRequestPath(text: string, path: FieldPath, report: Report): void {
   report(path, `"${text}" must start with / or be an http(s) URL`, `write "/${text}"`);
 }
 
-const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+export const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** header names lower-cased; values of secret headers go to `secrets` */
 function readHeaders(value: unknown, path: FieldPath, report: Report, secrets: string[]): Record<string, string> {
@@ -110,7 +110,7 @@ function readHeaders(value: unknown, path: FieldPath, report: Report, secrets: s
   return headers;
 }
 
-function readExpectStatus(value: unknown): number[] | null {
+export function readExpectStatus(value: unknown): number[] | null {
   if (!isRecord(value)) return null;
   const status = value['status'];
   if (typeof status === 'number') return [status];

@@ -32,10 +32,7 @@ const schemaFiles: Record<SchemaKind, string> = {
 };
 
 /** top-level profile keys planned for later versions */
-const notYetSupported: Record<string, string> = {
-  flows: 'multi-step flows are not supported yet',
-  data: 'data files for flows are not supported yet',
-};
+const notYetSupported: Record<string, string> = {};
 
 let validators: Record<SchemaKind, ValidateFunction> | undefined;
 

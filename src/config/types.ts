@@ -31,12 +31,82 @@ export interface ThinkTime {
   maxMs: number;
 }
 
+/**
+ * A step field with `{{ ... }}` references, compiled when the profile loads: literal text and
+ * references, joined per request without parsing. `{{ env.NAME }}` is already text here.
+ */
+export type TemplatePart =
+  | { kind: 'text'; text: string }
+  /** a value captured by an earlier step of the same flow */
+  | { kind: 'capture'; name: string }
+  /** a column of the iteration's row of a data source */
+  | { kind: 'data'; source: string; column: string };
+
+/** how a value is written into the text: as is, inside a JSON string, or into a URL path */
+export type TemplateEncoding = 'none' | 'json' | 'path';
+
+export interface Template {
+  /** as written in the profile (shown in result.json instead of any value) */
+  source: string;
+  parts: TemplatePart[];
+  encoding: TemplateEncoding;
+}
+
+/** Where a step's captured value comes from: the JSON body, a response header, or a regex. */
+export type CaptureSpec =
+  | { name: string; from: 'json'; expression: string; path: Array<string | number> }
+  | { name: string; from: 'header'; header: string }
+  | { name: string; from: 'regex'; pattern: string };
+
+export interface FlowRequestStep {
+  kind: 'request';
+  /** unique among requests, steps and flows: the result group of the step */
+  name: string;
+  method: string;
+  path: Template;
+  /** lower-case names */
+  headers: Record<string, Template>;
+  body?: Template;
+  expectStatus: number[] | null;
+  captures: CaptureSpec[];
+}
+
+export interface FlowThinkStep {
+  kind: 'think';
+  thinkTime: ThinkTime;
+}
+
+export type FlowStep = FlowRequestStep | FlowThinkStep;
+
+/** A multi-step user journey, picked by weight together with the plain requests. */
+export interface FlowSpec {
+  name: string;
+  weight: number;
+  steps: FlowStep[];
+}
+
+/** A CSV file read at load: each flow iteration that uses it takes one row. */
+export interface DataSourceSpec {
+  /** the scope in templates: `row` in `{{ row.email }}` */
+  name: string;
+  /** the file as shown in messages (relative to cwd) */
+  file: string;
+  order: 'sequence' | 'random';
+  columns: string[];
+  rows: string[][];
+}
+
 export type LatencyMetric = `p${string}` | 'max' | 'mean';
-export type TargetMetric = LatencyMetric | 'errorRate' | 'rps';
+/** judged on the run's analysis (src/analysis/), not on the cells of the row's scope */
+export type AnalysisMetric = 'recovery' | 'drift' | 'memoryGrowth';
+export type TargetMetric = LatencyMetric | 'errorRate' | 'rps' | AnalysisMetric;
 
 export interface TargetCheckSpec {
   metric: TargetMetric;
-  /** ms for latency metrics, a ratio 0..1 for errorRate, requests/s for rps */
+  /**
+   * ms for latency metrics and recovery, a ratio 0..1 for errorRate, requests/s for rps,
+   * a ratio (0.02 = 2%) for drift and memoryGrowth
+   */
   limit: number;
 }
 
@@ -59,13 +129,27 @@ export interface Profile {
   model: LoadModel;
   stages: StageSpec[];
   requests: RequestSpec[];
+  /** multi-step journeys, picked by weight together with `requests` */
+  flows: FlowSpec[];
+  /** the CSV files the flows' templates read (`data:`) */
+  data: DataSourceSpec[];
   timeoutMs: number;
   thinkTime: ThinkTime;
-  /** open model: cap on requests in flight; arrivals beyond it are counted as `dropped` */
+  /** open model: cap on requests (or flow iterations) in flight; arrivals beyond it are counted as `dropped` */
   maxInFlight: number;
   targets: TargetRow[];
   /** where the targets came from: 'inline', a file path, or null when there are none */
   targetsSource: string | null;
   /** values that must never reach a report (secret env values, secret header values) */
   secrets: string[];
+  /** the service's CPU and memory, sampled during the run (`monitor:`) */
+  monitor?: MonitorSpec;
+  /** stress staircase: end the run once a step has clearly broken a target */
+  stopOnBreak?: boolean;
 }
+
+/** Where the service's CPU and memory are read: a local process, or a Prometheus-format metrics URL. */
+export type MonitorSpec = ({ kind: 'pid'; pid: number } | { kind: 'url'; url: string }) & {
+  /** time between samples */
+  intervalMs: number;
+};

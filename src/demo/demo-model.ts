@@ -21,6 +21,12 @@ export const DEMO_ROUTES = [
   'listChallenges',
   'getChallenge',
   'createSubmission',
+  // the user journeys' endpoints (examples/journeys/): they require `authorization: Bearer <token>`
+  'me',
+  'getSubmission',
+  'tutorChat',
+  'createCollabSession',
+  'collabEdit',
 ] as const;
 export type DemoRoute = (typeof DEMO_ROUTES)[number];
 
@@ -67,6 +73,13 @@ export const DEFAULT_ROUTE_BEHAVIOUR: Readonly<Record<DemoRoute, RouteBehaviour>
   listChallenges: { medianMs: 15, spread: 0.35, errorRate: 0.0005 },
   getChallenge: { medianMs: 8, spread: 0.35, errorRate: 0.0005 },
   createSubmission: { medianMs: 40, spread: 0.4, errorRate: 0.005 },
+  me: { medianMs: 6, spread: 0.3, errorRate: 0.0005 },
+  getSubmission: { medianMs: 10, spread: 0.35, errorRate: 0.0005 },
+  // the AI tutor is the slow one (the seeds: p50 < 2 s), scaled down like the rest
+  tutorChat: { medianMs: 400, spread: 0.45, errorRate: 0.0015 },
+  // real-time collaboration is the fast one (the seeds: p50 < 50 ms)
+  createCollabSession: { medianMs: 12, spread: 0.3, errorRate: 0.001 },
+  collabEdit: { medianMs: 5, spread: 0.3, errorRate: 0.001 },
 };
 
 /**

@@ -1,6 +1,8 @@
 // The bundled demo service: a small HTTP API modelled on the seed documents (CodeMentor AI's
 // challenges and submissions), with realistic, slightly variable latency, a small error rate and a
 // capacity beyond which latency grows, so that perfctl's profiles have something to show.
+// The user journeys' endpoints (/api/me, /api/submissions/:id, /api/tutor/chat, /api/collab/...)
+// require `authorization: Bearer <token>` with a token from POST /api/auth/login (401 without).
 // node:http only; latency is waited with setTimeout, never burnt on the CPU.
 
 import { createHash } from 'node:crypto';
@@ -66,6 +68,8 @@ export interface Challenge {
 }
 
 const CHALLENGE_COUNT = 50;
+/** tokens remembered for the authenticated endpoints; the oldest are forgotten beyond this */
+const MAX_SESSIONS = 100_000;
 const MAX_BODY_BYTES = 1_000_000;
 const STATS_PATH = '/_demo/stats';
 
@@ -127,6 +131,30 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   let inFlight = 0;
   let maxInFlight = 0;
   let submissionSeq = 0;
+  let collabSeq = 0;
+  /** token -> user, for the endpoints that require a login */
+  const sessions = new Map<string, DemoUser>();
+  const remember = (reply: Reply): Reply => {
+    const token = reply.body['token'];
+    if (reply.status === 200 && typeof token === 'string' && !sessions.has(token)) {
+      if (sessions.size >= MAX_SESSIONS) sessions.delete(sessions.keys().next().value as string);
+      sessions.set(token, reply.body['user'] as DemoUser);
+    }
+    return reply;
+  };
+  /** the user of a valid `Bearer` token, or a 401 */
+  const authed = (authorization: string | undefined, answer: (user: DemoUser) => Reply): Reply => {
+    const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+    const user = token === undefined ? undefined : sessions.get(token);
+    if (user === undefined) {
+      return {
+        status: 401,
+        body: { error: token === undefined ? 'authorization: Bearer <token> is required' : 'the token is not valid' },
+        headers: { 'www-authenticate': 'Bearer' },
+      };
+    }
+    return answer(user);
+  };
   const pendingTimers = new Set<NodeJS.Timeout>();
   const startedAtMs = Date.now();
 
@@ -205,7 +233,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
           reply = { status: 500, body: { error: 'internal error (injected by the demo service)' } };
         } else {
           try {
-            reply = match.answer(raw, url);
+            reply = match.answer(raw, url, req.headers.authorization);
           } catch (error) {
             reply =
               error instanceof BadBody
@@ -238,7 +266,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 
   interface Match {
     route: DemoStatsRoute;
-    answer(rawBody: string, url: URL): Reply;
+    answer(rawBody: string, url: URL, authorization: string | undefined): Reply;
   }
 
   const matchRoute = (method: string, pathname: string): Match => {
@@ -265,7 +293,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
       });
     }
     if (path === '/api/auth/login') {
-      return allow(['POST'], { route: 'login', answer: (raw) => login(raw) });
+      return allow(['POST'], { route: 'login', answer: (raw) => remember(login(raw)) });
     }
     if (path === '/api/challenges') {
       return allow(['GET', 'HEAD'], { route: 'listChallenges', answer: (_raw, url) => listChallenges(url) });
@@ -283,6 +311,32 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
           return createSubmission(raw, submissionSeq);
         },
       });
+    }
+    if (path === '/api/me') {
+      return allow(['GET'], { route: 'me', answer: (_raw, _url, auth) => authed(auth, (user) => ({ status: 200, body: { ...user } })) });
+    }
+    const submission = /^\/api\/submissions\/([^/]+)$/.exec(path);
+    if (submission) {
+      const id = decodeURIComponent(submission[1] ?? '');
+      return allow(['GET'], { route: 'getSubmission', answer: (_raw, _url, auth) => authed(auth, () => getSubmission(id, submissionSeq)) });
+    }
+    if (path === '/api/tutor/chat') {
+      return allow(['POST'], { route: 'tutorChat', answer: (raw, _url, auth) => authed(auth, (user) => tutorChat(raw, user)) });
+    }
+    if (path === '/api/collab/sessions') {
+      return allow(['POST'], {
+        route: 'createCollabSession',
+        answer: (raw, _url, auth) =>
+          authed(auth, (user) => {
+            collabSeq += 1;
+            return createCollabSession(raw, user, collabSeq);
+          }),
+      });
+    }
+    const edit = /^\/api\/collab\/sessions\/([^/]+)\/edits$/.exec(path);
+    if (edit) {
+      const id = decodeURIComponent(edit[1] ?? '');
+      return allow(['POST'], { route: 'collabEdit', answer: (raw, _url, auth) => authed(auth, () => collabEdit(raw, id, collabSeq)) });
     }
     return {
       route: 'notFound',
@@ -437,6 +491,53 @@ function createSubmission(raw: string, seq: number): Reply {
       createdAt: new Date().toISOString(),
     },
   };
+}
+
+interface DemoUser {
+  id: string;
+  email: string;
+  name: string;
+}
+
+function getSubmission(id: string, lastSeq: number): Reply {
+  const seq = /^sub_(\d+)$/.exec(id)?.[1];
+  if (seq === undefined || Number(seq) < 1 || Number(seq) > lastSeq) return { status: 404, body: { error: `submission ${id} not found` } };
+  const passed = Number(seq) % 5 !== 0;
+  return { status: 200, body: { id, status: passed ? 'passed' : 'failed', tests: { passed: passed ? 10 : 7, total: 10 } } };
+}
+
+function tutorChat(raw: string, user: DemoUser): Reply {
+  const body = parseJsonObject(raw);
+  if (!nonEmptyString(body.message)) return { status: 400, body: { error: 'missing field(s): message' } };
+  const challenge = /^\d+$/.test(String(body.challengeId ?? '')) ? DEMO_CHALLENGES[Number(body.challengeId) - 1] : undefined;
+  const topic = challenge ? `"${challenge.title}"` : 'this problem';
+  return {
+    status: 200,
+    body: {
+      reply: `${user.name}, for ${topic} start from a brute-force solution, then look for repeated work you can cache.`,
+      challengeId: challenge?.id ?? null,
+      usage: { promptTokens: String(body.message).length, completionTokens: 24 },
+    },
+  };
+}
+
+function createCollabSession(raw: string, user: DemoUser, seq: number): Reply {
+  const body = raw.trim() === '' ? {} : parseJsonObject(raw);
+  const challengeId = Number(body.challengeId ?? 1);
+  const id = `collab_${seq}`;
+  return {
+    status: 201,
+    headers: { location: `/api/collab/sessions/${id}` },
+    body: { id, challengeId: Number.isInteger(challengeId) ? challengeId : 1, owner: user.id, participants: [user.id], version: 0 },
+  };
+}
+
+function collabEdit(raw: string, id: string, lastSeq: number): Reply {
+  const seq = /^collab_(\d+)$/.exec(id)?.[1];
+  if (seq === undefined || Number(seq) < 1 || Number(seq) > lastSeq) return { status: 404, body: { error: `session ${id} not found` } };
+  const body = parseJsonObject(raw);
+  if (!nonEmptyString(body.text)) return { status: 400, body: { error: 'missing field(s): text' } };
+  return { status: 200, body: { id, applied: true, version: Number(seq) + String(body.text).length } };
 }
 
 function clampInt(raw: string | null, fallback: number, min: number, max: number): number {

@@ -1,4 +1,5 @@
-// Closed model: virtual users each send a request, wait for the answer, think, and repeat.
+// Closed model: virtual users each send a request (or run a flow's steps), wait for the answer,
+// think, and repeat.
 // The number of users follows the plan (ramps, holds, jumps); a user above the planned
 // level retires after its current iteration. Latency is measured from the send.
 import { sliceOfLevel } from './pacer.js';
@@ -24,9 +25,27 @@ export function startClosedExecution(ctx: ExecutionContext): Execution {
     if (stopped && inFlight === 0) resolveDone();
   };
 
+  /** the user's pause between iterations */
+  const rest = (user: { retired: boolean }, unanswered: boolean): void => {
+    const pauseMs = thinkMs(ctx.thinkTime.minMs, ctx.thinkTime.maxMs);
+    // a failed connection answers at once: pause briefly so a dead service is not spun on
+    const floorMs = unanswered ? 10 : 0;
+    if (pauseMs + floorMs > 0) setTimeout(() => iterate(user), pauseMs + floorMs);
+    else setImmediate(() => iterate(user));
+  };
+
   const iterate = (user: { retired: boolean }): void => {
     if (stopped || user.retired) return;
     const request = mix.next();
+    if (request.kind === 'flow') {
+      inFlight++;
+      ctx.flows!.run(request, clock.nowMs(), (end) => {
+        inFlight--;
+        if (stopped) return finishIfIdle();
+        rest(user, end.unanswered);
+      });
+      return;
+    }
     const sentAt = clock.nowMs();
     const phaseIndex = stageIndexAt(plan, sentAt - startMs);
     inFlight++;
@@ -42,11 +61,7 @@ export function startClosedExecution(ctx: ExecutionContext): Execution {
         errorKind: sent.errorKind,
       });
       if (stopped) return finishIfIdle();
-      const pauseMs = thinkMs(ctx.thinkTime.minMs, ctx.thinkTime.maxMs);
-      // a failed connection answers at once: pause briefly so a dead service is not spun on
-      const floorMs = sent.status === null ? 10 : 0;
-      if (pauseMs + floorMs > 0) setTimeout(() => iterate(user), pauseMs + floorMs);
-      else setImmediate(() => iterate(user));
+      rest(user, sent.status === null);
     });
   };
 
@@ -75,6 +90,8 @@ export function startClosedExecution(ctx: ExecutionContext): Execution {
   const stop = (): void => {
     if (stopped) return;
     stopped = true;
+    // flow iterations pausing in a think step end now
+    ctx.flows?.stop();
     clearTimeout(begin);
     if (interval) clearInterval(interval);
     finishIfIdle();

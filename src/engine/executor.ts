@@ -2,7 +2,9 @@
 import type { ThinkTime } from '../config/types.js';
 import type { Recorder } from '../metrics/recorder.js';
 import type { Clock } from './clock.js';
-import type { HttpTransport, PreparedRequest } from './http-transport.js';
+import type { FlowRunner, PreparedFlow } from './flow-runner.js';
+import type { HttpTransport } from './http-transport.js';
+import type { PreparedMixRequest } from './prepare-requests.js';
 import type { Plan } from './plan.js';
 
 export interface Slice {
@@ -14,13 +16,16 @@ export interface Slice {
 export interface ExecutionContext {
   plan: Plan;
   slice: Slice;
-  requests: Array<PreparedRequest & { weight: number }>;
+  /** the mix: plain requests and flows, picked together by weight */
+  requests: Array<PreparedMixRequest | PreparedFlow>;
+  /** runs flow iterations (present when the mix has flows) */
+  flows?: FlowRunner;
   transport: HttpTransport;
   recorder: Recorder;
   clock: Clock;
   /** clock time (ms) of the run's t = 0 */
   startMs: number;
-  /** open model: most requests in flight at once */
+  /** open model: most requests (or flow iterations) in flight at once */
   maxInFlight: number;
   /** closed model: pause between a user's iterations */
   thinkTime: ThinkTime;

@@ -15,7 +15,20 @@ export interface PreparedRequest {
   body: string | undefined;
   /** null = any 2xx or 3xx */
   expectStatus: ReadonlySet<number> | null;
+  /** keep the response's headers and body (up to MAX_COLLECTED_BYTES) for captures; off by default */
+  collect?: boolean;
 }
+
+/** What a request with `collect` keeps of its response. */
+export interface CollectedResponse {
+  /** lower-case names; a header sent several times has several values */
+  headers: Record<string, string[]>;
+  /** the body as UTF-8, cut at MAX_COLLECTED_BYTES */
+  body: string;
+}
+
+/** a capture reads at most this much of a body */
+export const MAX_COLLECTED_BYTES = 1024 * 1024;
 
 export interface SendResult {
   status: number | null;
@@ -23,6 +36,8 @@ export interface SendResult {
   /** when the request went on the wire, ms on the run's clock (NaN if it never did) */
   sentAtMs: number;
   endedAtMs: number;
+  /** only for a request with `collect` that was answered */
+  response?: CollectedResponse;
 }
 
 export interface TransportOptions {
@@ -54,20 +69,26 @@ export class HttpTransport {
     let sentAtMs = Number.NaN;
     let status: number | null = null;
     let finished = false;
+    // only for captures: everything else keeps the no-body fast path
+    const collector = request.collect === true ? new ResponseCollector() : null;
     const finish = (errorKind: ErrorKind | null): void => {
       if (finished) return;
       finished = true;
-      done({ status, errorKind, sentAtMs, endedAtMs: clock.nowMs() });
+      const endedAtMs = clock.nowMs();
+      if (collector !== null && status !== null && errorKind !== 'timeout') done({ status, errorKind, sentAtMs, endedAtMs, response: collector.response() });
+      else done({ status, errorKind, sentAtMs, endedAtMs });
     };
     const handler: Dispatcher.DispatchHandler = {
       onConnect() {
         sentAtMs = clock.nowMs();
       },
-      onHeaders(statusCode) {
+      onHeaders(statusCode, rawHeaders) {
         status = statusCode;
+        collector?.headers(rawHeaders);
         return true;
       },
-      onData() {
+      onData(chunk) {
+        collector?.data(chunk);
         return true;
       },
       onComplete() {
@@ -94,6 +115,32 @@ export class HttpTransport {
 
   async destroy(): Promise<void> {
     await this.pool.destroy();
+  }
+}
+
+class ResponseCollector {
+  private rawHeaders: Buffer[] = [];
+  private readonly chunks: Buffer[] = [];
+  private bytes = 0;
+
+  headers(raw: Buffer[] | string[] | null | undefined): void {
+    this.rawHeaders = (raw ?? []).map((item) => (typeof item === 'string' ? Buffer.from(item) : item));
+  }
+
+  data(chunk: Buffer): void {
+    if (this.bytes >= MAX_COLLECTED_BYTES) return;
+    const kept = chunk.length <= MAX_COLLECTED_BYTES - this.bytes ? chunk : chunk.subarray(0, MAX_COLLECTED_BYTES - this.bytes);
+    this.chunks.push(kept);
+    this.bytes += kept.length;
+  }
+
+  response(): CollectedResponse {
+    const headers: Record<string, string[]> = {};
+    for (let i = 0; i + 1 < this.rawHeaders.length; i += 2) {
+      const name = this.rawHeaders[i]!.toString('latin1').toLowerCase();
+      (headers[name] ??= []).push(this.rawHeaders[i + 1]!.toString('latin1'));
+    }
+    return { headers, body: Buffer.concat(this.chunks, this.bytes).toString('utf8') };
   }
 }
 

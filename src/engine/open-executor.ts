@@ -38,13 +38,22 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
     const request = mix.next();
     const phaseIndex = stageIndexAt(plan, dueMs);
     if (inFlight >= ctx.maxInFlight) {
-      recorder.record({ group: request.name, phaseIndex, latencyUs: null, serviceUs: null, status: null, errorKind: 'dropped' });
+      if (request.kind === 'flow') ctx.flows!.recordDropped(request, phaseIndex);
+      else recorder.record({ group: request.name, phaseIndex, latencyUs: null, serviceUs: null, status: null, errorKind: 'dropped' });
       return;
     }
     inFlight++;
     if (nowMs - dueMs > LATE_START_MS) late++;
     recorder.noteStartLag((nowMs - dueMs) * 1000);
     const dueOnClock = startMs + dueMs;
+    if (request.kind === 'flow') {
+      // an arrival starts a whole iteration, which holds its in-flight place until its last step
+      ctx.flows!.run(request, dueOnClock, () => {
+        inFlight--;
+        finishIfIdle();
+      });
+      return;
+    }
     transport.send(request, (sent: SendResult) => {
       inFlight--;
       const answered = sent.status !== null || sent.errorKind === 'timeout';
@@ -105,6 +114,8 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
       stopped = true;
       if (timer) clearTimeout(timer);
       if (immediate) clearImmediate(immediate);
+      // flow iterations pausing in a think step end now (and leave the in-flight count)
+      ctx.flows?.stop();
       finishIfIdle();
     },
     inFlight: () => inFlight,

@@ -15,8 +15,12 @@ export function parseTarget(baseUrl: string): Target {
   return { origin: url.origin, basePath: url.pathname.replace(/\/+$/, '') };
 }
 
-export function prepareRequest(spec: RequestSpec, target: Target): PreparedRequest & { weight: number } {
+/** A plain request of the mix, ready to send (flows are prepared by flow-runner.ts). */
+export type PreparedMixRequest = PreparedRequest & { kind: 'request'; weight: number };
+
+export function prepareRequest(spec: RequestSpec, target: Target): PreparedMixRequest {
   return {
+    kind: 'request',
     name: spec.name,
     method: spec.method.toUpperCase() as Dispatcher.HttpMethod,
     path: joinPath(target, spec.path),
@@ -27,7 +31,8 @@ export function prepareRequest(spec: RequestSpec, target: Target): PreparedReque
   };
 }
 
-function joinPath(target: Target, path: string): string {
+/** the path to send: the base URL's path prefix and `path`, or the path and query of an absolute URL */
+export function joinPath(target: Target, path: string): string {
   if (/^https?:\/\//i.test(path)) {
     const url = new URL(path);
     return url.pathname + url.search;

@@ -7,9 +7,10 @@ import { HttpTransport } from './http-transport.js';
 import { startOpenExecution } from './open-executor.js';
 import { arrivalsBefore, createPacer } from './pacer.js';
 import { levelAt, stageIndexAt, type Plan } from './plan.js';
+import { DataRows, FlowRunner, prepareFlows } from './flow-runner.js';
 import { parseTarget, prepareRequest } from './prepare-requests.js';
 import { Recorder } from '../metrics/recorder.js';
-import type { RequestSpec, ThinkTime } from '../config/types.js';
+import type { DataSourceSpec, FlowSpec, RequestSpec, ThinkTime } from '../config/types.js';
 import type { Cell } from '../metrics/cell.js';
 import type { TimelinePoint } from '../result/types.js';
 import type { Execution, ScheduleHealth, Slice } from './executor.js';
@@ -19,6 +20,10 @@ export interface LoadRunOptions {
   slice?: Slice;
   baseUrl: string;
   requests: RequestSpec[];
+  /** multi-step flows, picked by weight together with `requests` */
+  flows?: FlowSpec[];
+  /** the data files the flows read */
+  data?: DataSourceSpec[];
   timeoutMs: number;
   maxInFlight: number;
   thinkTime: ThinkTime;
@@ -46,7 +51,8 @@ export interface SecondTick {
   secondHistogram?: string;
 }
 
-export type StopReason = 'interrupted' | 'aborted';
+/** `breakingPoint`: stopOnBreak ended a staircase at its broken step (the run counts as completed) */
+export type StopReason = 'interrupted' | 'aborted' | 'breakingPoint';
 
 export interface LoadRunOutcome {
   status: 'completed' | StopReason;
@@ -70,7 +76,8 @@ export function startLoad(options: LoadRunOptions): LoadRun {
   const { plan } = options;
   const slice = options.slice ?? { index: 0, count: 1 };
   const target = parseTarget(options.baseUrl);
-  const requests = options.requests.map((r) => prepareRequest(r, target));
+  const flows = prepareFlows(options.flows ?? [], options.data ?? [], target);
+  const requests = [...options.requests.map((r) => prepareRequest(r, target)), ...flows];
   const peakLevel = Math.max(1, ...plan.stages.map((s) => Math.max(s.fromLevel, s.toLevel)));
   const connections = plan.model === 'open' ? options.maxInFlight : Math.ceil(peakLevel);
   const transport = new HttpTransport(target.origin, { connections, timeoutMs: options.timeoutMs }, clock);
@@ -92,6 +99,20 @@ export function startLoad(options: LoadRunOptions): LoadRun {
     startMs,
     maxInFlight: options.maxInFlight,
     thinkTime: options.thinkTime,
+    ...(flows.length > 0
+      ? {
+          flows: new FlowRunner({
+            plan,
+            transport,
+            recorder,
+            clock,
+            startMs,
+            target,
+            measureServiceTime: plan.model === 'open',
+            data: (options.data ?? []).map((source) => new DataRows(source, slice)),
+          }),
+        }
+      : {}),
   };
   const execution: Execution = plan.model === 'open' ? startOpenExecution(context) : startClosedExecution(context);
 

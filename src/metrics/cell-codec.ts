@@ -11,6 +11,8 @@ export interface EncodedCell {
   errorKinds: Record<string, number>;
   latency: string;
   service: string;
+  /** a flow's cell (whole iterations), left out of totals and phases */
+  flow?: true;
 }
 
 export function encodeCell(cell: Cell): EncodedCell {
@@ -23,11 +25,12 @@ export function encodeCell(cell: Cell): EncodedCell {
     errorKinds: { ...cell.errorKinds },
     latency: encodeHistogram(cell.latency),
     service: encodeHistogram(cell.service),
+    ...(cell.flow ? { flow: true as const } : {}),
   };
 }
 
 export function decodeCell(encoded: EncodedCell): Cell {
-  const cell = createCell(encoded.group, encoded.phaseIndex);
+  const cell = createCell(encoded.group, encoded.phaseIndex, encoded.flow === true);
   cell.requests = encoded.requests;
   cell.errors = encoded.errors;
   cell.statusCodes = { ...encoded.statusCodes };

@@ -11,12 +11,15 @@ export interface Cell {
   errorKinds: Record<string, number>;
   latency: LatencyHistogram;
   service: LatencyHistogram;
+  /** the cell of a flow: whole iterations, not requests; left out of totals and phases */
+  flow?: true;
 }
 
-export function createCell(group: string, phaseIndex: number): Cell {
+export function createCell(group: string, phaseIndex: number, flow = false): Cell {
   return {
     group,
     phaseIndex,
+    ...(flow ? { flow: true as const } : {}),
     requests: 0,
     errors: 0,
     statusCodes: {},
@@ -38,6 +41,11 @@ export function addCellInto(target: Cell, source: Cell): void {
   for (const [k, v] of Object.entries(source.errorKinds)) addCount(target.errorKinds, k, v);
   addInto(target.latency, source.latency);
   addInto(target.service, source.service);
+}
+
+/** The cells of requests and steps: what totals, phases and "all requests" add up (not flows). */
+export function requestCells(cells: readonly Cell[]): Cell[] {
+  return cells.filter((cell) => cell.flow !== true);
 }
 
 export function sumCells(cells: Iterable<Cell>, group = '*', phaseIndex = -1): Cell {

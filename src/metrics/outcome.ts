@@ -27,4 +27,9 @@ export interface Outcome {
   status: number | null;
   /** null for a success */
   errorKind: ErrorKind | null;
+  /**
+   * a whole flow iteration (think time included), not a request: kept in its own group only,
+   * never in the totals, phases or timeline (its steps are recorded there)
+   */
+  flow?: boolean;
 }

@@ -27,7 +27,8 @@ export class Recorder {
   constructor(private readonly phaseCount: number) {}
 
   record(outcome: Outcome): void {
-    const cell = this.cellFor(outcome.group, outcome.phaseIndex);
+    const cell = this.cellFor(outcome.group, outcome.phaseIndex, outcome.flow === true);
+    if (outcome.flow === true) return recordFlow(cell, outcome);
     cell.requests++;
     this.requests++;
     this.secondRequests++;
@@ -82,7 +83,7 @@ export class Recorder {
     return [...this.cellsByGroup.values()].flatMap((byPhase) => byPhase.filter((c): c is Cell => c !== undefined));
   }
 
-  private cellFor(group: string, phaseIndex: number): Cell {
+  private cellFor(group: string, phaseIndex: number, flow: boolean): Cell {
     let byPhase = this.cellsByGroup.get(group);
     if (!byPhase) {
       byPhase = new Array<Cell>(this.phaseCount);
@@ -90,7 +91,7 @@ export class Recorder {
     }
     let cell = byPhase[phaseIndex];
     if (!cell) {
-      cell = createCell(group, phaseIndex);
+      cell = createCell(group, phaseIndex, flow);
       byPhase[phaseIndex] = cell;
     }
     return cell;
@@ -98,3 +99,14 @@ export class Recorder {
 }
 
 const round1 = (x: number): number => Math.round(x * 10) / 10;
+
+/** a whole flow iteration: its own cell only, not the request counters nor the timeline */
+function recordFlow(cell: Cell, outcome: Outcome): void {
+  cell.requests++;
+  if (outcome.errorKind !== null) {
+    cell.errors++;
+    addCount(cell.errorKinds, outcome.errorKind);
+  }
+  if (outcome.latencyUs !== null) recordMicros(cell.latency, outcome.latencyUs);
+  if (outcome.serviceUs !== null) recordMicros(cell.service, outcome.serviceUs);
+}

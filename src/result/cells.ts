@@ -1,5 +1,5 @@
 // Cells to and from result.json, and the views (totals, groups, phases) built from them.
-import { createCell, sumCells, type Cell } from '../metrics/cell.js';
+import { createCell, requestCells, sumCells, type Cell } from '../metrics/cell.js';
 import { decodeCell, encodeCell } from '../metrics/cell-codec.js';
 import { encodeHistogram } from '../metrics/histogram.js';
 import { statsBlock } from '../metrics/stats.js';
@@ -32,8 +32,11 @@ export interface StatsViews {
 
 /** Totals over the run, per group over the run, per phase over its window: all sums of cells. */
 export function buildViews(cells: Cell[], phases: PhaseWindow[], durationMs: number, withServiceTime: boolean): StatsViews {
-  const total = sumCells(cells);
-  const groupNames = [...new Set(cells.map((c) => c.group))];
+  // flows are groups of their own; their steps are already counted as requests
+  const requests = requestCells(cells);
+  const total = sumCells(requests);
+  // requests and steps first, then the flows (whole iterations), each in order of appearance
+  const groupNames = [...new Set([...requests, ...cells.filter((c) => c.flow === true)].map((c) => c.group))];
   const groups: Record<string, StatsBlock> = {};
   const groupHistograms: Record<string, string> = {};
   for (const name of groupNames) {
@@ -44,7 +47,7 @@ export function buildViews(cells: Cell[], phases: PhaseWindow[], durationMs: num
   const phaseStats: PhaseStats[] = [];
   const phaseHistograms: Record<string, string> = {};
   phases.forEach((phase, index) => {
-    const sum = sumCells(cells.filter((c) => c.phaseIndex === index), '*', index);
+    const sum = sumCells(requests.filter((c) => c.phaseIndex === index), '*', index);
     const windowMs = Math.max(0, Math.min(phase.endMs, durationMs) - phase.startMs);
     phaseStats.push({ name: phase.name, startMs: phase.startMs, endMs: phase.endMs, ...statsBlock(sum, windowMs, withServiceTime) });
     phaseHistograms[phase.name] = encodeHistogram(sum.latency);

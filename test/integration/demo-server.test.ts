@@ -242,7 +242,7 @@ describe('demo server determinism and stats', () => {
       const stats = server.stats();
       expect(stats).toEqual({
         requests: 8,
-        byRoute: { health: 1, listChallenges: 2, getChallenge: 2, login: 1, createSubmission: 1, notFound: 1 },
+        byRoute: { health: 1, listChallenges: 2, getChallenge: 2, login: 1, createSubmission: 1, me: 0, getSubmission: 0, tutorChat: 0, createCollabSession: 0, collabEdit: 0, notFound: 1 },
         byStatus: { 200: 5, 404: 2, 500: 1 },
         injectedErrors: 1,
         shed: 0,

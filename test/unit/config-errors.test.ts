@@ -78,10 +78,6 @@ const table: Array<{ fixture: string; env?: Record<string, string>; issues: Expe
     issues: [{ at: '1:1', path: '', message: '`baseUrl` is missing', hint: '--base-url' }],
   },
   {
-    fixture: 'errors/flows-not-supported.yaml',
-    issues: [{ at: '6:1', path: 'flows', message: 'flows are not supported yet' }],
-  },
-  {
     fixture: 'errors/target-unknown-phase-and-request.yaml',
     issues: [
       { at: '10:16', path: 'targets.0.requests.0', message: 'no request is named "logn"', hint: 'did you mean "login"?' },

@@ -1,0 +1,281 @@
+// Flow iterations: the steps of a user journey, one after the other, with captured values
+// carried from a response to the steps after it and one data row per iteration.
+//
+// Timing. An iteration starts at its start time (the arrival's due time in the open model, the
+// user's send in the closed one). The first step is measured from that time; each later step from
+// its own scheduled start: the previous step's end plus the think steps in between. The whole
+// flow, think time included, is measured from the iteration's start to its last step's end.
+//
+// Failure. A step that fails (an error, an unexpected status, a capture that found nothing) is
+// counted against the step (`capture` for a capture) and ends the iteration, which is counted
+// once against the flow with the same error kind: the next step is never sent with an empty value.
+import type { Dispatcher } from 'undici';
+import type { DataSourceSpec, FlowSpec, FlowStep, Template } from '../config/types.js';
+import { encodeTemplateValue } from '../config/template.js';
+import type { Recorder } from '../metrics/recorder.js';
+import type { ErrorKind } from '../metrics/outcome.js';
+import { applyCaptures, prepareCaptures, type PreparedCapture } from './capture.js';
+import type { Clock } from './clock.js';
+import type { Slice } from './executor.js';
+import type { CollectedResponse, HttpTransport, PreparedRequest, SendResult } from './http-transport.js';
+import { stageIndexAt, type Plan } from './plan.js';
+import { joinPath, type Target } from './prepare-requests.js';
+
+/** one piece of a compiled template: literal text, a captured value's slot, or a data column */
+type RuntimePart = string | { slot: number } | { source: number; column: number };
+
+interface RuntimeTemplate {
+  /** the whole text when nothing in it varies */
+  constant: string | undefined;
+  parts: RuntimePart[];
+  encoding: Template['encoding'];
+}
+
+interface PreparedRequestStep {
+  kind: 'request';
+  name: string;
+  method: Dispatcher.HttpMethod;
+  path: RuntimeTemplate;
+  /** headers that never vary, shared by every request of the step */
+  fixedHeaders: Record<string, string>;
+  variableHeaders: Array<[string, RuntimeTemplate]>;
+  body: RuntimeTemplate | undefined;
+  expectStatus: ReadonlySet<number> | null;
+  captures: PreparedCapture[];
+  /** the whole request, when nothing in it varies */
+  fixed: PreparedRequest | undefined;
+}
+
+type PreparedStep = PreparedRequestStep | { kind: 'think'; minMs: number; maxMs: number };
+
+export interface PreparedFlow {
+  kind: 'flow';
+  name: string;
+  weight: number;
+  steps: PreparedStep[];
+  /** slots of captured values in an iteration */
+  slotCount: number;
+  /** the data sources the flow reads (indexes into the runner's rows), one row each per iteration */
+  sources: number[];
+  /** the group a dropped arrival is counted against, besides the flow */
+  firstStep: string;
+}
+
+/** Compiles the flows for one run: names to slots and column indexes, base path joined. */
+export function prepareFlows(flows: readonly FlowSpec[], data: readonly DataSourceSpec[], target: Target): PreparedFlow[] {
+  const sourceIndex = new Map(data.map((source, index) => [source.name, index]));
+  return flows.map((flow) => {
+    const slots = new Map<string, number>();
+    const slotOf = (name: string): number => {
+      let slot = slots.get(name);
+      if (slot === undefined) {
+        slot = slots.size;
+        slots.set(name, slot);
+      }
+      return slot;
+    };
+    const sources = new Set<number>();
+    const compile = (template: Template): RuntimeTemplate => {
+      const parts = template.parts.map((part): RuntimePart => {
+        if (part.kind === 'text') return part.text;
+        if (part.kind === 'capture') return { slot: slotOf(part.name) };
+        const source = sourceIndex.get(part.source) ?? -1;
+        const column = data[source]?.columns.indexOf(part.column) ?? -1;
+        if (source < 0 || column < 0) throw new Error(`flow ${flow.name}: unknown data column ${part.source}.${part.column}`);
+        sources.add(source);
+        return { source, column };
+      });
+      const constant = parts.every((part) => typeof part === 'string') ? parts.join('') : undefined;
+      return { constant, parts, encoding: template.encoding };
+    };
+    const steps = flow.steps.map((step: FlowStep): PreparedStep => {
+      if (step.kind === 'think') return { kind: 'think', minMs: step.thinkTime.minMs, maxMs: step.thinkTime.maxMs };
+      const path = compile(step.path);
+      if (path.constant !== undefined) path.constant = joinPath(target, path.constant);
+      const fixedHeaders: Record<string, string> = {};
+      const variableHeaders: Array<[string, RuntimeTemplate]> = [];
+      for (const [name, value] of Object.entries(step.headers)) {
+        const compiled = compile(value);
+        if (compiled.constant !== undefined) fixedHeaders[name] = compiled.constant;
+        else variableHeaders.push([name, compiled]);
+      }
+      const body = step.body === undefined ? undefined : compile(step.body);
+      const captures = prepareCaptures(step.captures, slotOf);
+      const expectStatus = step.expectStatus === null ? null : new Set(step.expectStatus);
+      const method = step.method.toUpperCase() as Dispatcher.HttpMethod;
+      const collect = captures.length > 0;
+      const fixed =
+        path.constant !== undefined && variableHeaders.length === 0 && (body === undefined || body.constant !== undefined)
+          ? { name: step.name, method, path: path.constant, headers: fixedHeaders, body: body?.constant, expectStatus, ...(collect ? { collect } : {}) }
+          : undefined;
+      return { kind: 'request', name: step.name, method, path, fixedHeaders, variableHeaders, body, expectStatus, captures, fixed };
+    });
+    const firstStep = steps.find((step): step is PreparedRequestStep => step.kind === 'request')?.name ?? flow.name;
+    return { kind: 'flow', name: flow.name, weight: flow.weight, steps, slotCount: slots.size, sources: [...sources], firstStep };
+  });
+}
+
+/**
+ * The rows of one data file: `sequence` takes them in order, cycling; a slice of the load
+ * (a worker thread, a shard) starts at its index and steps by the slice count, so slices use
+ * different rows. `random` draws one each time.
+ */
+export class DataRows {
+  private cursor: number;
+
+  constructor(
+    private readonly source: DataSourceSpec,
+    private readonly slice: Slice,
+  ) {
+    this.cursor = source.rows.length === 0 ? 0 : slice.index % source.rows.length;
+  }
+
+  next(): readonly string[] {
+    const rows = this.source.rows;
+    if (this.source.order === 'random') return rows[Math.floor(Math.random() * rows.length)] ?? [];
+    const row = rows[this.cursor] ?? [];
+    this.cursor = (this.cursor + this.slice.count) % rows.length;
+    return row;
+  }
+}
+
+export interface FlowRunnerContext {
+  plan: Plan;
+  /** any transport that sends a prepared request (the undici one, the raw one) */
+  transport: Pick<HttpTransport, 'send'>;
+  recorder: Recorder;
+  clock: Clock;
+  /** clock time (ms) of the run's t = 0 */
+  startMs: number;
+  target: Target;
+  /** open model: steps and flows also get a service time (from the actual send) */
+  measureServiceTime: boolean;
+  data: DataRows[];
+}
+
+/** how an iteration ended, for the executor's pacing */
+export interface IterationEnd {
+  /** a step failed, or the run stopped before the flow was over */
+  failed: boolean;
+  /** no response came at all (a refused connection answers at once) */
+  unanswered: boolean;
+}
+
+const noResponse: CollectedResponse = { headers: {}, body: '' };
+
+export class FlowRunner {
+  private stopped = false;
+  /** iterations pausing in a think step, with what ends them early on a stop */
+  private readonly thinking = new Map<NodeJS.Timeout, () => void>();
+
+  constructor(private readonly ctx: FlowRunnerContext) {}
+
+  /** Runs one iteration of `flow` from `startAtMs` (clock ms); `done` is called exactly once. */
+  run(flow: PreparedFlow, startAtMs: number, done: (end: IterationEnd) => void): void {
+    const { ctx } = this;
+    const values = new Array<string | undefined>(flow.slotCount);
+    const rows: Array<readonly string[]> = [];
+    for (const source of flow.sources) rows[source] = ctx.data[source]!.next();
+    const flowPhase = stageIndexAt(ctx.plan, startAtMs - ctx.startMs);
+    let firstSentAtMs = Number.NaN;
+
+    const finish = (errorKind: ErrorKind | null, answered: boolean, endedAtMs: number): void => {
+      ctx.recorder.record({
+        group: flow.name,
+        phaseIndex: flowPhase,
+        latencyUs: answered ? (endedAtMs - startAtMs) * 1000 : null,
+        serviceUs: answered && ctx.measureServiceTime && !Number.isNaN(firstSentAtMs) ? (endedAtMs - firstSentAtMs) * 1000 : null,
+        status: null,
+        errorKind,
+        flow: true,
+      });
+      done({ failed: errorKind !== null, unanswered: !answered });
+    };
+
+    const step = (index: number, scheduledAtMs: number): void => {
+      const current = flow.steps[index];
+      if (current === undefined) return finish(null, true, scheduledAtMs);
+      // stopped: what is in flight finishes, nothing new starts; the unfinished iteration is not counted
+      if (this.stopped) return done({ failed: true, unanswered: false });
+      if (current.kind === 'think') {
+        const pauseMs = current.maxMs <= current.minMs ? current.minMs : current.minMs + Math.random() * (current.maxMs - current.minMs);
+        const timer = setTimeout(() => {
+          this.thinking.delete(timer);
+          step(index + 1, scheduledAtMs + pauseMs);
+        }, pauseMs);
+        this.thinking.set(timer, () => done({ failed: true, unanswered: false }));
+        return;
+      }
+      const phaseIndex = stageIndexAt(ctx.plan, scheduledAtMs - ctx.startMs);
+      ctx.transport.send(current.fixed ?? this.request(current, values, rows), (sent: SendResult) => {
+        if (Number.isNaN(firstSentAtMs)) firstSentAtMs = sent.sentAtMs;
+        const answered = sent.status !== null || sent.errorKind === 'timeout';
+        let errorKind = sent.errorKind;
+        if (errorKind === null && current.captures.length > 0 && !applyCaptures(current.captures, sent.response ?? noResponse, values)) {
+          errorKind = 'capture';
+        }
+        ctx.recorder.record({
+          group: current.name,
+          phaseIndex,
+          latencyUs: answered ? (sent.endedAtMs - scheduledAtMs) * 1000 : null,
+          serviceUs: ctx.measureServiceTime && sent.status !== null && !Number.isNaN(sent.sentAtMs) ? (sent.endedAtMs - sent.sentAtMs) * 1000 : null,
+          status: sent.status,
+          errorKind,
+        });
+        if (errorKind !== null) return finish(errorKind, answered, sent.endedAtMs);
+        step(index + 1, sent.endedAtMs);
+      });
+    };
+    step(0, startAtMs);
+  }
+
+  /** An arrival that could not start (open model, in-flight cap): counted against the first step and the flow. */
+  recordDropped(flow: PreparedFlow, phaseIndex: number): void {
+    const dropped = { phaseIndex, latencyUs: null, serviceUs: null, status: null, errorKind: 'dropped' } as const;
+    this.ctx.recorder.record({ ...dropped, group: flow.firstStep });
+    this.ctx.recorder.record({ ...dropped, group: flow.name, flow: true });
+  }
+
+  /** Starts nothing more; iterations pausing in a think step end now. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    const ending = [...this.thinking.entries()];
+    this.thinking.clear();
+    for (const [timer, end] of ending) {
+      clearTimeout(timer);
+      end();
+    }
+  }
+
+  private request(step: PreparedRequestStep, values: ReadonlyArray<string | undefined>, rows: ReadonlyArray<readonly string[]>): PreparedRequest {
+    let headers = step.fixedHeaders;
+    if (step.variableHeaders.length > 0) {
+      headers = { ...step.fixedHeaders };
+      for (const [name, template] of step.variableHeaders) headers[name] = render(template, values, rows);
+    }
+    return {
+      name: step.name,
+      method: step.method,
+      path: step.path.constant ?? joinPath(this.ctx.target, render(step.path, values, rows)),
+      headers,
+      body: step.body === undefined ? undefined : render(step.body, values, rows),
+      expectStatus: step.expectStatus,
+      ...(step.captures.length > 0 ? { collect: true } : {}),
+    };
+  }
+}
+
+/** Joins a template's parts; a value is encoded for where it goes (JSON string, URL path). */
+function render(template: RuntimeTemplate, values: ReadonlyArray<string | undefined>, rows: ReadonlyArray<readonly string[]>): string {
+  if (template.constant !== undefined) return template.constant;
+  let text = '';
+  for (const part of template.parts) {
+    if (typeof part === 'string') text += part;
+    else {
+      const value = 'slot' in part ? values[part.slot] : rows[part.source]?.[part.column];
+      text += encodeTemplateValue(value ?? '', template.encoding);
+    }
+  }
+  return text;
+}
