@@ -1,6 +1,7 @@
 // `perfctl compare <baseline.json> <current.json>`: exit 1 on a regression, else 0.
 import { assertComparable, compareResults, parseTolerance } from '../compare/compare.js';
 import { renderComparisonText } from '../compare/render-comparison.js';
+import { ExitCode } from '../errors.js';
 import { readResult } from '../result/read-result.js';
 
 export interface CompareCommandOptions {
@@ -21,5 +22,16 @@ export async function compareCommand(baselinePath: string, currentPath: string, 
   const comparison = compareResults(baseline, current, { baselineFile: baselinePath, tolerance });
   if (opts.format === 'json') opts.io.stdout(`${JSON.stringify(comparison, null, 2)}\n`);
   else opts.io.stdout(renderComparisonText(comparison));
-  return comparison.regressions > 0 ? 1 : 0;
+  // a run perfctl could not deliver measured the load generator: no regression can be judged from it
+  const undelivered = [
+    { path: baselinePath, result: baseline },
+    { path: currentPath, result: current },
+  ].filter(({ result }) => result.verdict === 'inconclusive' && result.status === 'completed');
+  if (undelivered.length > 0) {
+    if (opts.format !== 'json') {
+      for (const { path, result } of undelivered) opts.io.stdout(`inconclusive: ${path} — ${result.reason ?? 'perfctl could not deliver its profile'}\n`);
+    }
+    return ExitCode.inconclusive;
+  }
+  return comparison.regressions > 0 ? ExitCode.failed : ExitCode.ok;
 }

@@ -2,6 +2,7 @@
 import { parseDuration } from '../config/duration.js';
 import { usageError } from '../errors.js';
 import { parseFormats, type ReportFormat } from '../report/write-reports.js';
+import type { TransportKind } from '../engine/http-transport.js';
 
 export interface RunFlags {
   baseUrl?: string;
@@ -17,6 +18,7 @@ export interface RunFlags {
   quiet?: boolean;
   progress?: boolean;
   workers?: string;
+  transport?: string;
 }
 
 export interface RunSettings {
@@ -34,6 +36,7 @@ export interface RunSettings {
   progress: boolean;
   /** worker threads that run the schedule (1 = in the main thread) */
   workers: number;
+  transport: TransportKind;
 }
 
 export function parseRunFlags(flags: RunFlags): RunSettings {
@@ -65,6 +68,7 @@ export function parseRunFlags(flags: RunFlags): RunSettings {
     quiet: Boolean(flags.quiet),
     progress: flags.progress !== false,
     workers: parseWorkers(flags.workers),
+    transport: parseTransport(flags.transport),
   };
 }
 
@@ -77,6 +81,11 @@ export function parseShard(text: string | undefined): { index: number; count: nu
     throw usageError(`--shard must be i/n with 1 ≤ i ≤ n, got "${text}"`, 'e.g. --shard 2/4 runs the second of four slices');
   }
   return { index: index - 1, count };
+}
+
+function parseTransport(text: string | undefined): TransportKind {
+  if (text === undefined || text === 'raw' || text === 'undici') return text ?? 'raw';
+  throw usageError(`--transport must be raw or undici, got "${text}"`);
 }
 
 function parseWorkers(text: string | undefined): number {

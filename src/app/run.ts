@@ -23,6 +23,7 @@ import { decideVerdict } from '../targets/verdict.js';
 import { builtinScenariosDir, version } from '../version.js';
 import { startDemoProcess, type DemoProcess } from './demo-process.js';
 import { LiveProgress } from './live-progress.js';
+import { RunAnalysis } from './run-analysis.js';
 import { defaultOutDir, parseRunFlags, type RunFlags } from './run-options.js';
 import type { Profile } from '../config/types.js';
 import type { Io } from '../io.js';
@@ -56,7 +57,8 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
     }
     if (!settings.quiet) io.out(banner(profile, plan, baseUrl, settings.shard, demo));
 
-    const outcome = await runWithLiveFeedback(profile, plan, baseUrl, settings, io);
+    const analysis = new RunAnalysis(profile, plan, demo?.pid !== undefined ? { demoPid: demo.pid } : {});
+    const outcome = await runWithLiveFeedback(profile, plan, baseUrl, settings, io, analysis);
     let result = buildResult({
       profile,
       plan,
@@ -66,7 +68,7 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
       environment: collectEnvironment(io.cwd),
       ...(settings.shard.count > 1 ? { shard: { index: settings.shard.index + 1, count: settings.shard.count } } : {}),
     });
-    result = judge(result, profile, plan, outcome, baseline && settings.baselineFile ? { result: baseline, file: settings.baselineFile, tolerance } : undefined);
+    result = judge(result, profile, plan, outcome, baseline && settings.baselineFile ? { result: baseline, file: settings.baselineFile, tolerance } : undefined, analysis);
 
     const outDir = resolve(io.cwd, settings.outDir ?? defaultOutDir(profile.name, outcome.startedAt));
     const written = await writeReports([result], outDir, settings.formats, { html: renderHtml });
@@ -78,18 +80,29 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
   }
 }
 
-async function runWithLiveFeedback(profile: Profile, plan: Plan, baseUrl: string, settings: ReturnType<typeof parseRunFlags>, io: Io): Promise<LoadRunOutcome & { abortedBy: string | null }> {
+async function runWithLiveFeedback(
+  profile: Profile,
+  plan: Plan,
+  baseUrl: string,
+  settings: ReturnType<typeof parseRunFlags>,
+  io: Io,
+  analysis: RunAnalysis,
+): Promise<LoadRunOutcome & { abortedBy: string | null }> {
   const progress = new LiveProgress(io, settings.progress && !settings.quiet);
   const abortWatch = new AbortWatch(profile.targets);
   const phases = phaseWindows(plan);
   let abortedBy: string | null = null;
+  await analysis.start(io);
   const run = startLoadInWorkers({
     plan,
     slice: settings.shard,
     baseUrl,
     requests: profile.requests,
+    flows: profile.flows,
+    data: profile.data,
     timeoutMs: profile.timeoutMs,
     maxInFlight: profile.maxInFlight,
+    transport: settings.transport,
     thinkTime: profile.thinkTime,
     onSecond(tick) {
       progress.update({
@@ -103,18 +116,22 @@ async function runWithLiveFeedback(profile: Profile, plan: Plan, baseUrl: string
         errors: tick.errors,
         requests: tick.requests,
       });
+      // cells() is read once a tick whoever needs it (with workers it adds their cells up)
+      let cells: ReturnType<typeof tick.cells> | undefined;
+      const tickCells = (): ReturnType<typeof tick.cells> => (cells ??= tick.cells());
+      if (analysis.onSecond(tick, tickCells) && abortedBy === null) run.stop('breakingPoint');
       if (abortWatch.active && abortedBy === null) {
-        const decision = abortWatch.check(tick.cells(), phases, tick.elapsedMs);
+        const decision = abortWatch.check(tickCells(), phases, tick.elapsedMs);
         if (decision) {
           abortedBy = describeRowCheck(decision.check);
           run.stop('aborted');
         }
       }
     },
-  }, settings.workers, abortWatch.active);
+  }, settings.workers, abortWatch.active || analysis.needsLiveCells);
   const removeInterruptHandler = io.onInterrupt(() => run.stop('interrupted'));
   try {
-    const outcome = await run.finished;
+    const outcome = await analysis.finish(await run.finished);
     return { ...outcome, abortedBy };
   } finally {
     removeInterruptHandler();
@@ -128,8 +145,10 @@ function judge(
   plan: Plan,
   outcome: LoadRunOutcome & { abortedBy: string | null },
   baseline: { result: Result; file: string; tolerance: ReturnType<typeof parseTolerance> | undefined } | undefined,
+  runAnalysis: RunAnalysis,
 ): Result {
-  const checks = evaluateTargets(profile.targets, outcome.cells, phaseWindows(plan), outcome.durationMs);
+  const analysis = runAnalysis.analyse(measured, outcome);
+  const checks = evaluateTargets(profile.targets, outcome.cells, phaseWindows(plan), outcome.durationMs, analysis);
   let comparison: Result['comparison'];
   if (baseline) {
     assertComparable(baseline.result, measured, false);
@@ -142,10 +161,10 @@ function judge(
     status: measured.status,
     checks,
     regressions: comparison?.regressions ?? 0,
-    inconclusiveReason: judgeGeneratorHealth(outcome.health, outcome.maxLoopLagMs, LATE_START_MS),
+    inconclusiveReason: judgeGeneratorHealth(runAnalysis.healthOf(outcome.health), outcome.maxLoopLagMs, LATE_START_MS),
     abortedBy: outcome.abortedBy,
   });
-  return { ...measured, targets: checks, ...(comparison ? { comparison } : {}), verdict: decision.verdict, reason: decision.reason };
+  return { ...measured, targets: checks, ...(comparison ? { comparison } : {}), ...(analysis ? { analysis } : {}), verdict: decision.verdict, reason: decision.reason };
 }
 
 export function exitCodeOf(result: Result): number {

@@ -21,6 +21,7 @@ export function registerCommands(program: Command, io: Io, setExit: SetExit): vo
     .option('--tolerance <spec>', 'regression tolerance, e.g. 10% or latency=5%,throughput=10%,errorRate=0.5%')
     .option('--shard <i/n>', 'run slice i of n equal slices of the load')
     .option('--workers <n>', 'run the schedule in n worker threads (default 1: the main thread); more when perfctl itself is the limit (exit 4)')
+    .option('--transport <client>', "HTTP client: raw (perfctl's lean HTTP/1.1 client, default) or undici")
     .option('--quiet', 'print only the final verdict line')
     .option('--no-progress', 'no live progress line')
     .action(async (profile: string, flags) => setExit(await runCommand(profile, flags, io)));

@@ -3,7 +3,7 @@ import type { ThinkTime } from '../config/types.js';
 import type { Recorder } from '../metrics/recorder.js';
 import type { Clock } from './clock.js';
 import type { FlowRunner, PreparedFlow } from './flow-runner.js';
-import type { HttpTransport } from './http-transport.js';
+import type { Transport } from './http-transport.js';
 import type { PreparedMixRequest } from './prepare-requests.js';
 import type { Plan } from './plan.js';
 
@@ -20,7 +20,7 @@ export interface ExecutionContext {
   requests: Array<PreparedMixRequest | PreparedFlow>;
   /** runs flow iterations (present when the mix has flows) */
   flows?: FlowRunner;
-  transport: HttpTransport;
+  transport: Transport;
   recorder: Recorder;
   clock: Clock;
   /** clock time (ms) of the run's t = 0 */

@@ -17,7 +17,7 @@ import type { ErrorKind } from '../metrics/outcome.js';
 import { applyCaptures, prepareCaptures, type PreparedCapture } from './capture.js';
 import type { Clock } from './clock.js';
 import type { Slice } from './executor.js';
-import type { CollectedResponse, HttpTransport, PreparedRequest, SendResult } from './http-transport.js';
+import type { CollectedResponse, PreparedRequest, SendResult, Transport } from './http-transport.js';
 import { stageIndexAt, type Plan } from './plan.js';
 import { joinPath, type Target } from './prepare-requests.js';
 
@@ -142,7 +142,7 @@ export class DataRows {
 export interface FlowRunnerContext {
   plan: Plan;
   /** any transport that sends a prepared request (the undici one, the raw one) */
-  transport: Pick<HttpTransport, 'send'>;
+  transport: Pick<Transport, 'send'>;
   recorder: Recorder;
   clock: Clock;
   /** clock time (ms) of the run's t = 0 */

@@ -40,13 +40,22 @@ export interface SendResult {
   response?: CollectedResponse;
 }
 
+/** What the executors need of a transport: undici's (this file) or the raw one (raw-transport.ts). */
+export interface Transport {
+  send(request: PreparedRequest, done: (result: SendResult) => void): void;
+  destroy(): Promise<void>;
+}
+
+/** `raw`: perfctl's lean HTTP/1.1 client (the default); `undici`: undici's dispatcher. */
+export type TransportKind = 'raw' | 'undici';
+
 export interface TransportOptions {
   /** most connections open at once */
   connections: number;
   timeoutMs: number;
 }
 
-export class HttpTransport {
+export class HttpTransport implements Transport {
   private readonly pool: Pool;
 
   constructor(

@@ -3,12 +3,12 @@
 import { buildRequestBytes, RawConnection, type RawConnectionOptions, type RawResponse } from './raw-http.js';
 import type { Clock } from './clock.js';
 import type { ErrorKind } from '../metrics/outcome.js';
-import type { CollectedResponse, PreparedRequest, SendResult, TransportOptions } from './http-transport.js';
+import type { CollectedResponse, PreparedRequest, SendResult, Transport, TransportOptions } from './http-transport.js';
 
 /** a capture reads at most this much of a body */
 const MAX_COLLECTED_BYTES = 1024 * 1024;
 
-export class RawTransport {
+export class RawTransport implements Transport {
   private readonly idle: RawConnection[] = [];
   private readonly waiting: Array<() => void> = [];
   private readonly all = new Set<RawConnection>();

@@ -3,7 +3,8 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { monotonicClock, type Clock } from './clock.js';
 import { startClosedExecution } from './closed-executor.js';
-import { HttpTransport } from './http-transport.js';
+import { HttpTransport, type Transport, type TransportKind } from './http-transport.js';
+import { RawTransport } from './raw-transport.js';
 import { startOpenExecution } from './open-executor.js';
 import { arrivalsBefore, createPacer } from './pacer.js';
 import { levelAt, stageIndexAt, type Plan } from './plan.js';
@@ -34,6 +35,8 @@ export interface LoadRunOptions {
   onSecond?: (tick: SecondTick) => void;
   /** include each second's latency histogram in the tick (for merging across workers) */
   exportSecondHistograms?: boolean;
+  /** which HTTP client sends the requests; default raw */
+  transport?: TransportKind;
   /** clock time of t = 0, so several worker threads share one schedule; default: now */
   startAtMs?: number;
 }
@@ -80,7 +83,9 @@ export function startLoad(options: LoadRunOptions): LoadRun {
   const requests = [...options.requests.map((r) => prepareRequest(r, target)), ...flows];
   const peakLevel = Math.max(1, ...plan.stages.map((s) => Math.max(s.fromLevel, s.toLevel)));
   const connections = plan.model === 'open' ? options.maxInFlight : Math.ceil(peakLevel);
-  const transport = new HttpTransport(target.origin, { connections, timeoutMs: options.timeoutMs }, clock);
+  const transportOptions = { connections, timeoutMs: options.timeoutMs };
+  const transport: Transport =
+    options.transport === 'undici' ? new HttpTransport(target.origin, transportOptions, clock) : new RawTransport(target.origin, transportOptions, clock);
   const recorder = new Recorder(plan.stages.length);
   const pacer = plan.model === 'open' ? createPacer(plan, slice) : null;
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
