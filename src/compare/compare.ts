@@ -26,9 +26,12 @@
 // 1 ms) is what protects those: with many samples the noise test passes easily and the
 // tolerance decides.
 import { PerfctlError, ExitCode, usageError } from '../errors.js';
-import { sumCells, type Cell } from '../metrics/cell.js';
-import { decodeHistogram, percentileMs, sampleCount, type LatencyHistogram } from '../metrics/histogram.js';
+import { requestCells, sumCells, type Cell } from '../metrics/cell.js';
+import { createHistogram, decodeHistogram, percentileMs, sampleCount, type LatencyHistogram } from '../metrics/histogram.js';
 import { decodeCells } from '../result/cells.js';
+import { decodeTimeBlocks } from '../metrics/cell-codec.js';
+import { TIME_BLOCKS } from '../metrics/recorder.js';
+import { mannWhitneyZ } from './rank-test.js';
 import type { Comparison, ComparisonEntry, Result, StatsBlock } from '../result/types.js';
 
 export interface Tolerance {
@@ -67,6 +70,17 @@ interface ScopeData {
   block: StatsBlock;
   histogram: LatencyHistogram | null;
   durationMs: number;
+  /** the scope's latencies in equal time blocks of the run, when the result has them */
+  timeBlocks: LatencyHistogram[] | null;
+}
+
+/** Fewest time blocks on each side for the block test to judge a change. */
+const MIN_JUDGED_BLOCKS = 5;
+
+/** A block's percentile q counts when it rests on at least 2/(1 − q) samples. */
+function blockValues(blocks: LatencyHistogram[], percentile: number): number[] {
+  const needed = Math.ceil(2 / (1 - percentile / 100));
+  return blocks.filter((h) => sampleCount(h) >= needed).map((h) => percentileMs(h, percentile));
 }
 
 export interface PercentileInterval {
@@ -140,7 +154,30 @@ function compareLatency(scope: string, metric: 'p50' | 'p95' | 'p99', percentile
     const few = !Number.isFinite(b.highMs) || !Number.isFinite(c.lowMs) ? ` (too few samples for a 99% interval: ${b.samples} and ${c.samples})` : '';
     return { ...entry, note: `${pct(entry.change)} but ${intervals} overlap: within noise${few}` };
   }
-  return { ...entry, regression: true, note: `${pct(entry.change)} beyond the ${pct(tol.latency).slice(1)} tolerance; ${intervals} do not overlap` };
+  // the intervals assume independent samples; a burst (a GC pause, a noisy neighbour) breaks
+  // that, so the change must also show in most time blocks of the run (a rank test over blocks)
+  if (!base.timeBlocks || !cur.timeBlocks) return { ...entry, note: `${pct(entry.change)}; ${intervals} do not overlap, but the results have no time blocks to tell a change from a burst: not judged` };
+  const b10 = blockValues(base.timeBlocks, percentile);
+  const c10 = blockValues(cur.timeBlocks, percentile);
+  if (b10.length < MIN_JUDGED_BLOCKS || c10.length < MIN_JUDGED_BLOCKS) {
+    return { ...entry, note: `${pct(entry.change)}, but too few samples per time block (${b10.length} and ${c10.length} blocks usable) to tell a change from a burst: not judged` };
+  }
+  const z = mannWhitneyZ(b10, c10);
+  if (z <= Z_TEST) return { ...entry, note: `${pct(entry.change)} but it shows in too few time blocks (rank test z = ${z.toFixed(2)} ≤ ${Z_TEST}): a burst, within noise` };
+  return { ...entry, regression: true, note: `${pct(entry.change)} beyond the ${pct(tol.latency).slice(1)} tolerance; ${intervals} do not overlap, and the change holds across the run's time blocks (z = ${Number.isFinite(z) ? z.toFixed(1) : '∞'})` };
+}
+
+/** Time blocks of a group, or of all request groups added together (for the totals). */
+function timeBlocksOf(result: Result): (name: string | null) => LatencyHistogram[] | null {
+  const encoded = result.timeBlocks;
+  if (!encoded || Object.keys(encoded).length === 0) return () => null;
+  const byGroup = decodeTimeBlocks(encoded);
+  return (name) => {
+    if (name !== null) return byGroup.get(name) ?? null;
+    const total = Array.from({ length: TIME_BLOCKS }, () => createHistogram(true));
+    for (const blocks of byGroup.values()) blocks.forEach((h, i) => total[i]?.add(h));
+    return total;
+  };
 }
 
 function sent(block: StatsBlock): number {
@@ -191,7 +228,7 @@ function histogramsOf(result: Result): { total: LatencyHistogram | null; group: 
   const fromCells = (name: string | null): LatencyHistogram | null => {
     if (!Array.isArray(result.cells) || result.cells.length === 0) return null;
     cells ??= decodeCells(result);
-    return sumCells(name === null ? cells : cells.filter((c) => c.group === name)).latency;
+    return sumCells(name === null ? requestCells(cells) : cells.filter((c) => c.group === name)).latency;
   };
   const decode = (encoded: string | undefined, name: string | null): LatencyHistogram | null =>
     typeof encoded === 'string' && encoded.length > 0 ? decodeHistogram(encoded) : fromCells(name);
@@ -213,12 +250,14 @@ export function compareResults(baseline: Result, current: Result, opts: CompareO
   const tolerance = resolveTolerance(opts.tolerance);
   const baseHist = histogramsOf(baseline);
   const curHist = histogramsOf(current);
+  const baseBlocks = timeBlocksOf(baseline);
+  const curBlocks = timeBlocksOf(current);
 
   const scopes: { name: string; base: ScopeData; cur: ScopeData }[] = [
     {
       name: TOTAL_SCOPE,
-      base: { block: baseline.totals, histogram: baseHist.total, durationMs: baseline.durationMs },
-      cur: { block: current.totals, histogram: curHist.total, durationMs: current.durationMs },
+      base: { block: baseline.totals, histogram: baseHist.total, durationMs: baseline.durationMs, timeBlocks: baseBlocks(null) },
+      cur: { block: current.totals, histogram: curHist.total, durationMs: current.durationMs, timeBlocks: curBlocks(null) },
     },
   ];
   for (const [name, block] of Object.entries(baseline.groups)) {
@@ -226,8 +265,8 @@ export function compareResults(baseline: Result, current: Result, opts: CompareO
     if (other === undefined) continue;
     scopes.push({
       name,
-      base: { block, histogram: baseHist.group(name), durationMs: baseline.durationMs },
-      cur: { block: other, histogram: curHist.group(name), durationMs: current.durationMs },
+      base: { block, histogram: baseHist.group(name), durationMs: baseline.durationMs, timeBlocks: baseBlocks(name) },
+      cur: { block: other, histogram: curHist.group(name), durationMs: current.durationMs, timeBlocks: curBlocks(name) },
     });
   }
 

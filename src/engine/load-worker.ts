@@ -1,7 +1,7 @@
 // A worker thread: runs its slice of the schedule and reports every second and at the end.
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
-import { encodeCell } from '../metrics/cell-codec.js';
+import { encodeCell, encodeTimeBlocks } from '../metrics/cell-codec.js';
 import { startLoad, type LoadRun } from './run-load.js';
 import type { WorkerCommand, WorkerInput, WorkerMessage } from './worker-protocol.js';
 
@@ -44,6 +44,7 @@ async function runSlice(startAtEpochMs: number): Promise<void> {
       cells: outcome.cells.map(encodeCell),
       health: outcome.health,
       maxLoopLagMs: outcome.maxLoopLagMs,
+      timeBlocks: encodeTimeBlocks(outcome.timeBlocks),
     });
     port.close();
   } catch (error) {

@@ -13,6 +13,7 @@ import { parseTarget, prepareRequest } from './prepare-requests.js';
 import { Recorder } from '../metrics/recorder.js';
 import type { DataSourceSpec, FlowSpec, RequestSpec, ThinkTime } from '../config/types.js';
 import type { Cell } from '../metrics/cell.js';
+import type { LatencyHistogram } from '../metrics/histogram.js';
 import type { TimelinePoint } from '../result/types.js';
 import type { Execution, ScheduleHealth, Slice } from './executor.js';
 
@@ -67,6 +68,8 @@ export interface LoadRunOutcome {
   health: ScheduleHealth | null;
   /** worst event-loop lag over the run, ms */
   maxLoopLagMs: number;
+  /** per request group, its latencies in TIME_BLOCKS time blocks */
+  timeBlocks: Map<string, LatencyHistogram[]>;
 }
 
 export interface LoadRun {
@@ -86,7 +89,7 @@ export function startLoad(options: LoadRunOptions): LoadRun {
   const transportOptions = { connections, timeoutMs: options.timeoutMs };
   const transport: Transport =
     options.transport === 'undici' ? new HttpTransport(target.origin, transportOptions, clock) : new RawTransport(target.origin, transportOptions, clock);
-  const recorder = new Recorder(plan.stages.length);
+
   const pacer = plan.model === 'open' ? createPacer(plan, slice) : null;
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
@@ -94,6 +97,7 @@ export function startLoad(options: LoadRunOptions): LoadRun {
 
   const startMs = options.startAtMs ?? clock.nowMs();
   const startedAt = new Date(Date.now() + (startMs - clock.nowMs()));
+  const recorder = new Recorder(plan.stages.length, { plannedMs: plan.totalMs, elapsedMs: () => clock.nowMs() - startMs });
   const context = {
     plan,
     slice,
@@ -178,6 +182,7 @@ export function startLoad(options: LoadRunOptions): LoadRun {
       endedAt: new Date(startedAt.getTime() + durationMs),
       durationMs: Math.round(durationMs),
       cells: recorder.cells(),
+      timeBlocks: recorder.timeBlocks(),
       timeline: recorder.timeline,
       health: execution.health?.() ?? null,
       maxLoopLagMs: Math.round(maxLoopLagMs * 10) / 10,

@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { ExitCode, PerfctlError } from '../errors.js';
-import { decodeCell, combineCells } from '../metrics/cell-codec.js';
+import { decodeCell, combineCells, combineTimeBlocks, decodeTimeBlocks } from '../metrics/cell-codec.js';
 import { createHistogram, decodeHistogram, percentileMs } from '../metrics/histogram.js';
 import { startLoad, type LoadRun, type LoadRunOptions, type LoadRunOutcome, type StopReason } from './run-load.js';
 import type { Cell } from '../metrics/cell.js';
@@ -167,5 +167,6 @@ function combineOutcomes(done: WorkerDone[], startAtEpochMs: number, timeline: T
             undelivered: healths.reduce((s, h) => s + h.undelivered, 0),
           },
     maxLoopLagMs: Math.max(...done.map((d) => d.maxLoopLagMs)),
+    timeBlocks: combineTimeBlocks(done.map((d) => decodeTimeBlocks(d.timeBlocks))),
   };
 }

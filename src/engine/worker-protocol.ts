@@ -30,6 +30,7 @@ export interface WorkerDone {
   cells: EncodedCell[];
   health: ScheduleHealth | null;
   maxLoopLagMs: number;
+  timeBlocks: Record<string, string[]>;
 }
 
 export interface WorkerFailed {

@@ -1,6 +1,6 @@
 // Cells as plain data (histograms as HdrHistogram base64), to cross a thread or a file.
 import { addCellInto, createCell, type Cell } from './cell.js';
-import { decodeHistogram, encodeHistogram } from './histogram.js';
+import { decodeHistogram, encodeHistogram, type LatencyHistogram } from './histogram.js';
 
 export interface EncodedCell {
   group: string;
@@ -50,4 +50,26 @@ export function combineCells(cells: Iterable<Cell>): Cell[] {
     else byKey.set(key, cell);
   }
   return [...byKey.values()];
+}
+
+/** Time blocks (per group, one histogram per block) as plain data, and back. */
+export function encodeTimeBlocks(blocks: Map<string, LatencyHistogram[]>): Record<string, string[]> {
+  return Object.fromEntries([...blocks].map(([group, histograms]) => [group, histograms.map(encodeHistogram)]));
+}
+
+export function decodeTimeBlocks(encoded: Record<string, string[]>): Map<string, LatencyHistogram[]> {
+  return new Map(Object.entries(encoded).map(([group, histograms]) => [group, histograms.map((h) => decodeHistogram(h, true))]));
+}
+
+/** Adds time blocks block by block (workers, shards). */
+export function combineTimeBlocks(all: Iterable<Map<string, LatencyHistogram[]>>): Map<string, LatencyHistogram[]> {
+  const combined = new Map<string, LatencyHistogram[]>();
+  for (const blocks of all) {
+    for (const [group, histograms] of blocks) {
+      const into = combined.get(group);
+      if (!into) combined.set(group, histograms);
+      else histograms.forEach((h, i) => into[i]?.add(h));
+    }
+  }
+  return combined;
 }

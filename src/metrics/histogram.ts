@@ -5,14 +5,18 @@ import type { LatencySummaryMs } from '../result/types.js';
 
 export type LatencyHistogram = hdr.Histogram;
 
-/** 1 µs .. 1 h at 3 significant digits; auto-resize keeps anything longer instead of throwing. */
-export function createHistogram(): LatencyHistogram {
+/**
+ * 1 µs .. 1 h at 3 significant digits; auto-resize keeps anything longer instead of throwing.
+ * `coarse` (2 digits, 1% resolution, an eighth of the memory) serves the time blocks, which
+ * only need to rank one block against another.
+ */
+export function createHistogram(coarse = false): LatencyHistogram {
   return hdr.build({
     bitBucketSize: 32,
     autoResize: true,
     lowestDiscernibleValue: 1,
     highestTrackableValue: 3_600_000_000,
-    numberOfSignificantValueDigits: 3,
+    numberOfSignificantValueDigits: coarse ? 2 : 3,
     useWebAssembly: false,
   });
 }
@@ -26,6 +30,11 @@ export function addInto(target: LatencyHistogram, source: LatencyHistogram): voi
   target.add(source);
 }
 
+/** Exact difference: `source`'s counts are taken out of `target` (source must be part of target). */
+export function subtractFrom(target: LatencyHistogram, source: LatencyHistogram): void {
+  if (source.totalCount > 0) target.subtract(source);
+}
+
 export function mergeHistograms(histograms: Iterable<LatencyHistogram>): LatencyHistogram {
   const merged = createHistogram();
   for (const h of histograms) merged.add(h);
@@ -36,10 +45,10 @@ export function encodeHistogram(histogram: LatencyHistogram): string {
   return hdr.encodeIntoCompressedBase64(histogram);
 }
 
-export function decodeHistogram(base64: string): LatencyHistogram {
+export function decodeHistogram(base64: string, coarse = false): LatencyHistogram {
   const decoded = hdr.decodeFromCompressedBase64(base64, 32, false);
   // decoded histograms are not auto-resizing; copy into one of ours so merges never throw
-  const ours = createHistogram();
+  const ours = createHistogram(coarse);
   ours.add(decoded);
   return ours;
 }

@@ -2,9 +2,15 @@
 // bounded by the number of groups and phases, plus one small point per second: nothing is
 // kept per request.
 import { addCount, createCell, type Cell } from './cell.js';
-import { createHistogram, encodeHistogram, percentileMs, recordMicros } from './histogram.js';
+import { createHistogram, encodeHistogram, percentileMs, recordMicros, type LatencyHistogram } from './histogram.js';
 import type { Outcome } from './outcome.js';
 import type { TimelinePoint } from '../result/types.js';
+
+/**
+ * A run is also cut into this many equal time blocks per request group: latencies a second
+ * apart are correlated, so `compare` judges a change by how many blocks show it.
+ */
+export const TIME_BLOCKS = 10;
 
 export interface SecondMeta {
   /** second since the start, 1-based */
@@ -24,7 +30,17 @@ export class Recorder {
   requests = 0;
   errors = 0;
 
-  constructor(private readonly phaseCount: number) {}
+  /** per request group, the latencies of each of TIME_BLOCKS equal slices of the planned run */
+  private readonly blocksByGroup = new Map<string, LatencyHistogram[]>();
+
+  /**
+   * `timeBlocks`: the plan's length and the run's clock (ms since t = 0), to cut the run into
+   * TIME_BLOCKS blocks by completion time.
+   */
+  constructor(
+    private readonly phaseCount: number,
+    private readonly blockClock?: { plannedMs: number; elapsedMs: () => number },
+  ) {}
 
   record(outcome: Outcome): void {
     const cell = this.cellFor(outcome.group, outcome.phaseIndex, outcome.flow === true);
@@ -42,6 +58,7 @@ export class Recorder {
     if (outcome.latencyUs !== null) {
       recordMicros(cell.latency, outcome.latencyUs);
       recordMicros(this.secondLatency, outcome.latencyUs);
+      recordMicros(this.blockFor(outcome.group), outcome.latencyUs);
     }
     if (outcome.serviceUs !== null) recordMicros(cell.service, outcome.serviceUs);
   }
@@ -77,6 +94,23 @@ export class Recorder {
     this.secondErrors = 0;
     this.secondStartLagUs = 0;
     return point;
+  }
+
+  /** Each request group's latencies in TIME_BLOCKS blocks of the run (for compare's noise test). */
+  timeBlocks(): Map<string, LatencyHistogram[]> {
+    return this.blocksByGroup;
+  }
+
+  private blockFor(group: string): LatencyHistogram {
+    let blocks = this.blocksByGroup.get(group);
+    if (!blocks) {
+      blocks = Array.from({ length: TIME_BLOCKS }, () => createHistogram(true));
+      this.blocksByGroup.set(group, blocks);
+    }
+    const elapsedMs = this.blockClock?.elapsedMs() ?? 0;
+    const plannedMs = this.blockClock?.plannedMs ?? 0;
+    const index = plannedMs > 0 ? Math.floor((elapsedMs * TIME_BLOCKS) / plannedMs) : 0;
+    return blocks[Math.max(0, Math.min(TIME_BLOCKS - 1, index))]!;
   }
 
   cells(): Cell[] {

@@ -1,6 +1,8 @@
 // Assembles result.json from a finished load run. Statistics come from cells only.
 import { createHash } from 'node:crypto';
 import { buildViews, encodeCells, type PhaseWindow } from './cells.js';
+import { encodeTimeBlocks } from '../metrics/cell-codec.js';
+import { flowsForDisplay } from '../config/flows-display.js';
 import { redactDeep } from './redact.js';
 import type { Profile } from '../config/types.js';
 import type { Plan } from '../engine/plan.js';
@@ -28,10 +30,12 @@ export function buildResult(run: MeasuredRun): Result {
   const withServiceTime = plan.model === 'open';
   const views = buildViews(outcome.cells, phases, outcome.durationMs, withServiceTime);
   const resolved = redactDeep(
-    { ...profile, secrets: undefined, stages: plan.stages.map(({ name, durationMs, fromLevel, toLevel }) => ({ name, durationMs, fromLevel, toLevel })) },
+    // flows as written (templates, never values) and data files by name, not their rows
+    { ...profile, ...flowsForDisplay(profile.flows ?? [], profile.data ?? []), secrets: undefined, stages: plan.stages.map(({ name, durationMs, fromLevel, toLevel }) => ({ name, durationMs, fromLevel, toLevel })) },
     profile.secrets,
   );
-  const status = outcome.status === 'completed' ? 'completed' : outcome.status;
+  // stopOnBreak ends a staircase once it has found what it was run for: a completed run
+  const status = outcome.status === 'completed' || outcome.status === 'breakingPoint' ? 'completed' : outcome.status;
   return {
     schemaVersion: 1,
     tool: { name: 'perfctl', version: run.toolVersion },
@@ -57,6 +61,7 @@ export function buildResult(run: MeasuredRun): Result {
     timeline: outcome.timeline,
     histograms: views.histograms,
     cells: encodeCells(outcome.cells, phases),
+    timeBlocks: encodeTimeBlocks(outcome.timeBlocks),
     targets: [],
     environment: run.environment,
   };

@@ -1,7 +1,7 @@
 // `perfctl merge`: the results of the shards of one run become one result, exactly: cells
 // (histograms and counts) are added, never averaged, and the timelines are added second by second.
 import { usageError } from '../errors.js';
-import { combineCells } from '../metrics/cell-codec.js';
+import { combineCells, combineTimeBlocks, decodeTimeBlocks, encodeTimeBlocks } from '../metrics/cell-codec.js';
 import { buildViews, decodeCells, encodeCells } from './cells.js';
 import type { Cell } from '../metrics/cell.js';
 import type { Result, TimelinePoint } from './types.js';
@@ -32,6 +32,7 @@ export function mergeShardResults(results: Result[], files: string[]): { merged:
     histograms: views.histograms,
     timeline: mergeTimelines(results.map((r) => r.timeline)),
     cells: encodeCells(cells, phases),
+    timeBlocks: encodeTimeBlocks(combineTimeBlocks(results.map((r) => decodeTimeBlocks(r.timeBlocks ?? {})))),
     targets: [],
   };
   delete merged.shard;

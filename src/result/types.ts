@@ -1,5 +1,6 @@
 // The result.json contract (SPEC §5). schemas/result.schema.json must agree with these types.
 import type { LoadModel, StageSpec } from '../config/types.js';
+import type { Analysis } from './analysis-types.js';
 
 /** Latency summary in milliseconds with microsecond resolution. */
 export interface LatencySummaryMs {
@@ -52,6 +53,10 @@ export interface TimelinePoint {
   loopLagMs?: number;
   /** generator health: worst lateness of a request start against its schedule, ms */
   startLagMs?: number;
+  /** the service's CPU use, % of one core, from `monitor` (only on seconds with a sample) */
+  cpuPercent?: number;
+  /** the service's resident memory, MB, from `monitor` (only on seconds with a sample) */
+  memoryMB?: number;
 }
 
 export interface TargetCheckResult {
@@ -100,6 +105,8 @@ export interface ResultCell {
   /** HdrHistogram V2 compressed base64, microseconds */
   latency: string;
   service: string;
+  /** a flow's cell: whole iterations (think time included), not requests; not in totals or phases */
+  flow?: true;
 }
 
 export type RunStatus = 'completed' | 'interrupted' | 'aborted' | 'failed';
@@ -143,7 +150,15 @@ export interface Result {
    * re-read them, so nothing is ever averaged.
    */
   cells: ResultCell[];
+  /**
+   * Each request group's latencies in equal time blocks of the run (HdrHistogram base64, µs,
+   * 2 significant digits): compare counts in how many blocks a change shows, so a burst of
+   * noise is not mistaken for a regression.
+   */
+  timeBlocks?: Record<string, string[]>;
   targets: TargetCheckResult[];
   comparison?: Comparison;
+  /** profile verdicts: spike recovery, soak drift, service resources, stress breaking point */
+  analysis?: Analysis;
   environment: { node: string; os: string; cpus: number; host: string; git: string | null };
 }

@@ -1,7 +1,9 @@
 // Builds a valid, internally consistent Result from synthetic latencies, for tests of
 // targets, compare and reports that need no real run.
 import { createCell, addCount, type Cell } from '../../src/metrics/cell.js';
-import { recordMicros } from '../../src/metrics/histogram.js';
+import { createHistogram, recordMicros, type LatencyHistogram } from '../../src/metrics/histogram.js';
+import { encodeTimeBlocks } from '../../src/metrics/cell-codec.js';
+import { TIME_BLOCKS } from '../../src/metrics/recorder.js';
 import { buildViews, encodeCells, type PhaseWindow } from '../../src/result/cells.js';
 import type { Result, TimelinePoint } from '../../src/result/types.js';
 
@@ -30,7 +32,11 @@ export function makeResult(run: SyntheticRun): Result {
   const phases = run.phases ?? [{ name: 'main', startMs: 0, endMs: run.durationMs ?? 10_000 }];
   const durationMs = run.durationMs ?? phases[phases.length - 1]!.endMs;
   const model = run.model ?? 'open';
+  // a stationary run: each cell's latencies spread evenly over the time blocks
+  const timeBlocks = new Map<string, LatencyHistogram[]>();
   const cells: Cell[] = run.cells.map((sc) => {
+    if (!timeBlocks.has(sc.group)) timeBlocks.set(sc.group, Array.from({ length: TIME_BLOCKS }, () => createHistogram(true)));
+    sc.latenciesMs.forEach((ms, i) => recordMicros(timeBlocks.get(sc.group)![i % TIME_BLOCKS]!, ms * 1000));
     const phaseIndex = phases.findIndex((p) => p.name === sc.phase);
     if (phaseIndex < 0) throw new Error(`unknown phase ${sc.phase}`);
     const cell = createCell(sc.group, phaseIndex);
@@ -88,6 +94,7 @@ export function makeResult(run: SyntheticRun): Result {
     timeline,
     histograms: views.histograms,
     cells: encodeCells(cells, phases),
+    timeBlocks: encodeTimeBlocks(timeBlocks),
     targets: [],
     environment: { node: process.version, os: 'linux', cpus: 2, host: 'test', git: null },
   };
