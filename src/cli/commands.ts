@@ -1,6 +1,5 @@
 // The commands and their flags (SPEC §1). Each action calls one use-case in src/app.
 import { Command, Option } from 'commander';
-import { runCommand } from '../app/run.js';
 import type { Io } from '../io.js';
 
 type SetExit = (code: number) => void;
@@ -24,7 +23,11 @@ export function registerCommands(program: Command, io: Io, setExit: SetExit): vo
     .option('--transport <client>', "HTTP client: raw (perfctl's lean HTTP/1.1 client, default) or undici")
     .option('--quiet', 'print only the final verdict line')
     .option('--no-progress', 'no live progress line')
-    .action(async (profile: string, flags) => setExit(await runCommand(profile, flags, io)));
+    .action(async (profile: string, flags) => {
+      // each command loads its modules when it runs, so `--help` and `--version` start fast
+      const { runCommand } = await import('../app/run.js');
+      setExit(await runCommand(profile, flags, io));
+    });
 
   program
     .command('validate')

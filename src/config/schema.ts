@@ -3,6 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { loadPrecompiled } from '../precompiled-validators.js';
 import type { AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { didYouMeanHint, suggest } from './did-you-mean.js';
 import type { PathSegment } from './yaml-source.js';
@@ -42,6 +43,8 @@ function readSchema(file: string): AnySchemaObject {
 }
 
 function compileValidators(): Record<SchemaKind, ValidateFunction> {
+  const precompiled = loadPrecompiled('config');
+  if (precompiled?.['profile'] && precompiled['targets']) return { profile: precompiled['profile'], targets: precompiled['targets'] };
   const ajv = new Ajv2020({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true });
   const targets = readSchema(schemaFiles.targets);
   ajv.addSchema(targets);

@@ -1,6 +1,7 @@
 // The only module that runs ajv on results: schemas/result.schema.json, compiled once.
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { loadPrecompiled } from '../precompiled-validators.js';
 
 /** Same relative path from src/result/ (vitest) and dist/result/ (the built package). */
 const schemaUrl = new URL('../../schemas/result.schema.json', import.meta.url);
@@ -8,6 +9,7 @@ const schemaUrl = new URL('../../schemas/result.schema.json', import.meta.url);
 let compiled: ValidateFunction | undefined;
 
 function validator(): ValidateFunction {
+  compiled ??= loadPrecompiled('result')?.['result'];
   if (!compiled) {
     const schema = JSON.parse(readFileSync(schemaUrl, 'utf8')) as object;
     const ajv = new Ajv2020({ allErrors: true, strict: true, strictNumbers: true });
