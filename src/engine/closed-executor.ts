@@ -6,6 +6,7 @@ import { sliceOfLevel } from './pacer.js';
 import { levelAt, stageIndexAt } from './plan.js';
 import { WeightedMix } from './request-mix.js';
 import type { Execution, ExecutionContext } from './executor.js';
+import { outcomeOfSend } from './outcome-of-send.js';
 import type { SendResult } from './http-transport.js';
 
 /** How often the number of users is brought to the planned level. */
@@ -51,15 +52,7 @@ export function startClosedExecution(ctx: ExecutionContext): Execution {
     inFlight++;
     transport.send(request, (sent: SendResult) => {
       inFlight--;
-      const answered = sent.status !== null || sent.errorKind === 'timeout';
-      recorder.record({
-        group: request.name,
-        phaseIndex,
-        latencyUs: answered ? (sent.endedAtMs - sentAt) * 1000 : null,
-        serviceUs: null,
-        status: sent.status,
-        errorKind: sent.errorKind,
-      });
+      recorder.record(outcomeOfSend(request.name, phaseIndex, sent, sentAt, false));
       if (stopped) return finishIfIdle();
       rest(user, sent.status === null);
     });

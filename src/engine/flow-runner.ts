@@ -17,6 +17,7 @@ import type { ErrorKind } from '../metrics/outcome.js';
 import { applyCaptures, prepareCaptures, type PreparedCapture } from './capture.js';
 import type { Clock } from './clock.js';
 import type { Slice } from './executor.js';
+import { outcomeOfSend } from './outcome-of-send.js';
 import type { CollectedResponse, PreparedRequest, SendResult, Transport } from './http-transport.js';
 import { stageIndexAt, type Plan } from './plan.js';
 import { joinPath, type Target } from './prepare-requests.js';
@@ -214,14 +215,7 @@ export class FlowRunner {
         if (errorKind === null && current.captures.length > 0 && !applyCaptures(current.captures, sent.response ?? noResponse, values)) {
           errorKind = 'capture';
         }
-        ctx.recorder.record({
-          group: current.name,
-          phaseIndex,
-          latencyUs: answered ? (sent.endedAtMs - scheduledAtMs) * 1000 : null,
-          serviceUs: ctx.measureServiceTime && sent.status !== null && !Number.isNaN(sent.sentAtMs) ? (sent.endedAtMs - sent.sentAtMs) * 1000 : null,
-          status: sent.status,
-          errorKind,
-        });
+        ctx.recorder.record(outcomeOfSend(current.name, phaseIndex, sent, scheduledAtMs, ctx.measureServiceTime, errorKind));
         if (errorKind !== null) return finish(errorKind, answered, sent.endedAtMs);
         step(index + 1, sent.endedAtMs);
       });

@@ -5,6 +5,7 @@ import { createPacer } from './pacer.js';
 import { stageIndexAt } from './plan.js';
 import { WeightedMix } from './request-mix.js';
 import type { Execution, ExecutionContext } from './executor.js';
+import { outcomeOfSend } from './outcome-of-send.js';
 import type { SendResult } from './http-transport.js';
 
 /** Most requests launched in one turn of the event loop, so answers still get processed. */
@@ -56,15 +57,7 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
     }
     transport.send(request, (sent: SendResult) => {
       inFlight--;
-      const answered = sent.status !== null || sent.errorKind === 'timeout';
-      recorder.record({
-        group: request.name,
-        phaseIndex,
-        latencyUs: answered ? (sent.endedAtMs - dueOnClock) * 1000 : null,
-        serviceUs: sent.status !== null && !Number.isNaN(sent.sentAtMs) ? (sent.endedAtMs - sent.sentAtMs) * 1000 : null,
-        status: sent.status,
-        errorKind: sent.errorKind,
-      });
+      recorder.record(outcomeOfSend(request.name, phaseIndex, sent, dueOnClock, true));
       finishIfIdle();
     });
   };
