@@ -44,6 +44,8 @@ export interface SendResult {
 export interface Transport {
   send(request: PreparedRequest, done: (result: SendResult) => void): void;
   destroy(): Promise<void>;
+  /** open this many connections ahead of the load, where the transport can */
+  prewarm?(count: number): Promise<void>;
 }
 
 /** `raw`: perfctl's lean HTTP/1.1 client (the default); `undici`: undici's dispatcher. */

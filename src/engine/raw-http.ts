@@ -25,6 +25,8 @@ export interface RawConnectionOptions {
   nowMs: () => number;
   /** most body bytes kept for a collecting request */
   maxCollectBytes: number;
+  /** +1 when a connection attempt starts, −1 once it has connected or failed */
+  onConnecting?: (delta: 1 | -1) => void;
 }
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
@@ -95,6 +97,16 @@ export class RawConnection {
     this.socket!.setTimeout(this.options.timeoutMs);
   }
 
+  /** Opens the connection ahead of use; resolves once it is open (or has failed). */
+  preconnect(): Promise<void> {
+    if (this.socket === null) this.open();
+    const socket = this.socket!;
+    return new Promise((resolve) => {
+      socket.once(this.options.tls ? 'secureConnect' : 'connect', () => resolve());
+      socket.once('close', () => resolve());
+    });
+  }
+
   destroy(): void {
     this.closed = true;
     this.socket?.destroy();
@@ -110,8 +122,17 @@ export class RawConnection {
     this.socket = socket;
     this.connected = false;
     this.closed = false;
+    this.options.onConnecting?.(1);
+    let settled = false;
+    const settle = (): void => {
+      if (settled) return;
+      settled = true;
+      this.options.onConnecting?.(-1);
+    };
+    socket.once('close', settle);
     // events of a socket this connection has already replaced are ignored
     socket.once(this.options.tls ? 'secureConnect' : 'connect', () => {
+      settle();
       if (socket !== this.socket) return;
       this.connected = true;
       if (this.pendingWrite !== null) {

@@ -7,11 +7,19 @@ import type { CollectedResponse, PreparedRequest, SendResult, Transport, Transpo
 
 /** a capture reads at most this much of a body */
 const MAX_COLLECTED_BYTES = 1024 * 1024;
+/**
+ * At most this many connections being opened at once. After a stall of the load generator
+ * (or of the service), a burst of due requests would otherwise open one connection each, and
+ * the connection storm slows both sides into the next burst; instead the burst waits a moment
+ * for a connection, and that wait is in its latency (measured from the due time) as it should be.
+ */
+const MAX_CONNECTING = 32;
 
 export class RawTransport implements Transport {
   private readonly idle: RawConnection[] = [];
   private readonly waiting: Array<() => void> = [];
   private readonly all = new Set<RawConnection>();
+  private connecting = 0;
   private readonly connectionOptions: RawConnectionOptions;
   private readonly hostHeader: string;
   /** request bytes built once per prepared request (plain requests are prepared once per run) */
@@ -32,13 +40,18 @@ export class RawTransport implements Transport {
       timeoutMs: options.timeoutMs,
       nowMs: () => clock.nowMs(),
       maxCollectBytes: MAX_COLLECTED_BYTES,
+      onConnecting: (delta) => {
+        this.connecting += delta;
+        // a connecting slot is free again: let the next waiter open a connection if none is idle
+        if (delta < 0 && this.waiting.length > 0 && this.idle.length === 0) this.waiting.shift()!();
+      },
     };
   }
 
   send(request: PreparedRequest, done: (result: SendResult) => void): void {
     const connection = this.idle.pop() ?? this.open();
     if (connection === null) {
-      // every connection is busy: wait for one (the executors cap what is in flight, so rarely)
+      // every connection is busy, or enough are being opened: wait for one (in the latency, not hidden)
       this.waiting.push(() => this.send(request, done));
       return;
     }
@@ -48,6 +61,21 @@ export class RawTransport implements Transport {
       this.release(connection);
       done(toSendResult(request, response, this.clock.nowMs()));
     });
+  }
+
+  /**
+   * Opens `count` connections before the load starts, so the first second does not pay for a
+   * burst of connection set-ups that real, warmed-up clients would not.
+   */
+  async prewarm(count: number): Promise<void> {
+    const opened: RawConnection[] = [];
+    for (let i = 0; i < count && this.all.size < this.options.connections; i++) {
+      const connection = new RawConnection(this.connectionOptions);
+      this.all.add(connection);
+      opened.push(connection);
+    }
+    await Promise.all(opened.map((c) => c.preconnect()));
+    for (const connection of opened) if (!connection.closed) this.idle.push(connection);
   }
 
   async close(): Promise<void> {
@@ -65,7 +93,7 @@ export class RawTransport implements Transport {
   }
 
   private open(): RawConnection | null {
-    if (this.all.size >= this.options.connections) return null;
+    if (this.all.size >= this.options.connections || this.connecting >= MAX_CONNECTING) return null;
     const connection = new RawConnection(this.connectionOptions);
     this.all.add(connection);
     return connection;
