@@ -9,6 +9,8 @@ import { packageRoot } from '../version.js';
 
 export interface DemoProcess {
   url: string;
+  /** the child's process id (its CPU and memory are monitored during a run) */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -37,7 +39,7 @@ export async function startDemoProcess(timeoutMs = 10_000): Promise<DemoProcess>
     child.kill('SIGKILL');
     throw new PerfctlError(error.message, ExitCode.cannotRun);
   });
-  return { url, stop: () => stopChild(child) };
+  return { url, ...(child.pid !== undefined ? { pid: child.pid } : {}), stop: () => stopChild(child) };
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

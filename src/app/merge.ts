@@ -7,6 +7,7 @@ import { parseFormats, writeReports } from '../report/write-reports.js';
 import { mergeShardResults } from '../result/merge-results.js';
 import { readResult } from '../result/read-result.js';
 import { evaluateTargets } from '../targets/evaluate.js';
+import { analyseMerged } from '../analysis/analyse.js';
 import { decideVerdict } from '../targets/verdict.js';
 import { exitCodeOf } from './run.js';
 import type { TargetRow } from '../config/types.js';
@@ -17,9 +18,12 @@ export async function mergeCommand(files: string[], flags: { out: string; format
   const results = await Promise.all(files.map((file) => readResult(resolve(io.cwd, file))));
   const { merged, cells } = mergeShardResults(results, files);
   const rows = targetRowsOf(merged.profile.resolved);
-  const checks = evaluateTargets(rows, cells, merged.phases, merged.durationMs);
+  // the profile verdicts again on the merged data (a shard's own analysis saw a slice of it)
+  const analysis = analyseMerged(merged, cells, rows, results);
+  const checks = evaluateTargets(rows, cells, merged.phases, merged.durationMs, analysis);
   const decision = decideVerdict({ status: merged.status, checks, regressions: 0 });
-  const result = { ...merged, targets: checks, verdict: decision.verdict, reason: decision.reason };
+  const { analysis: _shardAnalysis, ...rest } = merged;
+  const result = { ...rest, targets: checks, ...(analysis ? { analysis } : {}), verdict: decision.verdict, reason: decision.reason };
   await writeReports([result], resolve(io.cwd, flags.out), formats, { html: renderHtml });
   io.out(`${renderVerdictLine(result, { color: io.color })}\n`);
   return exitCodeOf(result);

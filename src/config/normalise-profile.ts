@@ -4,11 +4,12 @@
 
 import type { InputIssue } from '../errors.js';
 import { readDuration, readThinkTime } from './duration.js';
+import { normaliseAnalysisSettings } from './normalise-analysis.js';
 import { normaliseRequests } from './normalise-requests.js';
 import { normaliseStages } from './normalise-stages.js';
 import { has, httpUrlProblem, take } from './read-values.js';
 import type { Report } from './read-values.js';
-import type { LoadModel, RequestSpec, StageSpec, ThinkTime } from './types.js';
+import type { LoadModel, MonitorSpec, RequestSpec, StageSpec, ThinkTime } from './types.js';
 import { issueAt } from './yaml-source.js';
 import type { YamlSource } from './yaml-source.js';
 
@@ -27,6 +28,9 @@ export interface NormalisedProfile {
   maxInFlight: number;
   /** values of secret headers */
   secrets: string[];
+  /** run analyses: the service's resources, and stopping a staircase at its breaking point */
+  monitor?: MonitorSpec;
+  stopOnBreak?: boolean;
 }
 
 export interface ProfileContext {
@@ -60,6 +64,7 @@ export function normaliseProfile(data: Record<string, unknown>, context: Profile
     thinkTime,
     maxInFlight,
     secrets,
+    ...normaliseAnalysisSettings(data, stages, report),
   };
   return { profile, issues };
 }

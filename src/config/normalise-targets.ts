@@ -7,6 +7,7 @@ import { readDuration } from './duration.js';
 import type { Read } from './duration.js';
 import { isGlob, matchesGlob } from './glob.js';
 import { isRecord } from './read-values.js';
+import { readPercentLimit } from './normalise-analysis.js';
 import type { LatencyMetric, TargetCheckSpec, TargetRow } from './types.js';
 import { issueAt } from './yaml-source.js';
 import type { FieldPath, YamlSource } from './yaml-source.js';
@@ -25,7 +26,7 @@ export interface TargetsContext {
 }
 
 const percentileKey = /^p(\d+(?:\.\d+)?)$/;
-const checkHint = 'add a limit such as `p95: 200ms`, `errorRate: 1%` or `rps: 100`';
+const checkHint = 'add a limit such as `p95: 200ms`, `errorRate: 1%`, `rps: 100`, `recovery: 5m` or `drift: 2%`';
 
 export function normaliseTargetRows(raw: unknown, context: TargetsContext): { rows: TargetRow[]; issues: InputIssue[] } {
   const issues: InputIssue[] = [];
@@ -66,9 +67,13 @@ export function normaliseTargetRows(raw: unknown, context: TargetsContext): { ro
         take(key, readErrorRate(value), 'errorRate');
       } else if (key === 'rps' && typeof value === 'number' && value > 0) {
         checks.push({ metric: 'rps', limit: value });
+      } else if (key === 'recovery') {
+        take(key, readDuration(value, 's'), 'recovery');
+      } else if (key === 'drift' || key === 'memoryGrowth') {
+        take(key, readPercentLimit(value), key);
       }
     }
-    const hasCheckKeys = Object.keys(item).some((key) => percentileKey.test(key) || ['max', 'mean', 'errorRate', 'rps'].includes(key));
+    const hasCheckKeys = Object.keys(item).some((key) => percentileKey.test(key) || ['max', 'mean', 'errorRate', 'rps', 'recovery', 'drift', 'memoryGrowth'].includes(key));
     if (!hasCheckKeys) report(path, typeof item['name'] === 'string' ? `row "${name}" has no checks` : 'the row has no checks', checkHint);
 
     const requests = readPatterns(item['requests']);

@@ -45,9 +45,14 @@ export function combineCells(cells: Iterable<Cell>): Cell[] {
   const byKey = new Map<string, Cell>();
   for (const cell of cells) {
     const key = `${cell.phaseIndex}\u0000${cell.group}`;
-    const existing = byKey.get(key);
-    if (existing) addCellInto(existing, cell);
-    else byKey.set(key, cell);
+    let sum = byKey.get(key);
+    if (!sum) {
+      // a fresh cell: the inputs are never changed, so combining the same cells twice (the
+      // workers' live cells, read by more than one watch in a second) cannot count them twice
+      sum = createCell(cell.group, cell.phaseIndex, cell.flow === true);
+      byKey.set(key, sum);
+    }
+    addCellInto(sum, cell);
   }
   return [...byKey.values()];
 }

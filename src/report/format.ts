@@ -73,12 +73,15 @@ export function formatValue(unit: TargetCheckResult['unit'], value: number | nul
   }
 }
 
-/** `< 200 ms` for latencies and error rates (must stay below), `≥ 500/s` for throughput. */
-export function formatLimit(check: Pick<TargetCheckResult, 'unit' | 'limit'>): string {
+/** `< 200 ms` for latencies and error rates (must stay below), `≥ 500/s` for throughput, `≤ 5m` for a recovery time. */
+export function formatLimit(check: Pick<TargetCheckResult, 'unit' | 'limit'> & { metric?: string }): string {
+  if (check.metric === 'recovery') return `≤ ${formatDuration(check.limit)}`;
   return `${check.unit === 'rps' ? '≥' : '<'} ${formatLimitValue(check)}`;
 }
 
 export function formatActual(check: TargetCheckResult): string {
+  if (check.metric === 'recovery' && check.actual !== null) return formatDuration(check.actual);
+  if (check.metric === 'recovery') return 'not recovered';
   return formatValue(check.unit, check.actual);
 }
 

@@ -19,6 +19,7 @@ import {
   summariseChecks,
   type CheckOutcome,
 } from './format.js';
+import { analysisFindings, breakingSteps } from './analysis-text.js';
 
 /**
  * Makes any text safe inside Markdown and a table cell: HTML is escaped, Markdown punctuation
@@ -66,6 +67,25 @@ function checksSection(result: Result, h: string): string {
     check.pass && !check.insufficient ? OUTCOME_CELL.PASS : `${OUTCOME_CELL[checkOutcome(check)]}: ${escapeMarkdown(describeCheck(check))}`,
   ]);
   return `${h} Target checks\n\n${mdTable(['Target', 'Metric', 'Limit', 'Actual', 'Result'], rows, ['left', 'left', 'right', 'right', 'left'])}`;
+}
+
+function analysisSection(result: Result, h: string): string | null {
+  const findings = analysisFindings(result);
+  if (findings.length === 0) return null;
+  const icon = { good: '✅ ', bad: '❌ ', neutral: '' } as const;
+  const parts = [`${h} Analysis`, findings.map((f) => `- ${icon[f.tone]}**${escapeMarkdown(f.title)}:** ${escapeMarkdown(f.text)}`).join('\n')];
+  const steps = breakingSteps(result);
+  if (steps.length > 0) {
+    const rows = steps.map((step) => [
+      step.mark === 'first-broken' ? `**${escapeMarkdown(step.phase)}**` : escapeMarkdown(step.phase),
+      escapeMarkdown(step.level),
+      step.rps,
+      step.mark === 'first-broken' ? '❌ breaking point' : step.mark === 'last-good' ? '✅ last good' : step.result === 'broken' ? '❌ broken' : step.result === 'held' ? 'held' : 'partial',
+      escapeMarkdown(step.detail),
+    ]);
+    parts.push(mdTable(['Step', 'Level', 'RPS', 'Result', 'Broken by'], rows, ['left', 'right', 'right', 'left', 'left']));
+  }
+  return parts.join('\n\n');
 }
 
 function statsCells(s: StatsBlock): string[] {
@@ -175,6 +195,7 @@ function resultSection(result: Result, level: number): string {
     headline(result),
     result.reason && result.verdict !== 'pass' ? `> **Why:** ${escapeMarkdown(result.reason)}` : null,
     checksSection(result, sub),
+    analysisSection(result, sub),
     requestsSection(result, sub),
     phasesSection(result, sub),
     comparisonSection(result.comparison, sub),

@@ -20,6 +20,7 @@ import {
   summariseChecks,
   type CheckOutcome,
 } from './format.js';
+import { analysisFindings, breakingSteps, type FindingTone } from './analysis-text.js';
 
 export interface TerminalOptions {
   color: boolean;
@@ -191,6 +192,27 @@ function renderRegressions(result: Result, c: ChalkInstance): string | null {
   return [title, t.toString()].join('\n');
 }
 
+function toneOf(tone: FindingTone, c: ChalkInstance): (text: string) => string {
+  return tone === 'good' ? c.green : tone === 'bad' ? c.red : (text: string) => text;
+}
+
+/** The profile verdicts: one line per analysis, and the staircase's steps. */
+function renderAnalysis(result: Result, c: ChalkInstance): string | null {
+  const findings = analysisFindings(result);
+  if (findings.length === 0) return null;
+  const lines = [c.bold('Analysis'), ...findings.map((f) => `  ${toneOf(f.tone, c)(`${f.title}:`)} ${plain(f.text)}`)];
+  const steps = breakingSteps(result);
+  if (steps.length > 0) {
+    const t = table(c, ['step', 'level', 'rps', 'result', 'broken by'], 1, 3);
+    for (const step of steps) {
+      const label = step.mark === 'first-broken' ? `${step.result} ← breaking point` : step.mark === 'last-good' ? `${step.result} ← last good` : step.result;
+      t.push([plain(step.phase), step.level, step.rps, step.result === 'broken' ? c.red(label) : label, plain(step.detail)]);
+    }
+    lines.push(t.toString());
+  }
+  return lines.join('\n');
+}
+
 /** Everything printed at the end of a run, the verdict line last. */
 export function renderSummary(result: Result, opts: TerminalOptions): string {
   const c = palette(opts);
@@ -199,6 +221,8 @@ export function renderSummary(result: Result, opts: TerminalOptions): string {
   const sections: string[] = [header, renderRequests(result, c)];
   if (result.phases.length > 0) sections.push(renderPhases(result, c));
   if (result.targets.length > 0) sections.push(renderChecks(result.targets, c));
+  const analysis = renderAnalysis(result, c);
+  if (analysis) sections.push(analysis);
   if (result.totals.errors > 0) sections.push(renderErrors(result, c));
   const regressions = renderRegressions(result, c);
   if (regressions) sections.push(regressions);

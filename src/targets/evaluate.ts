@@ -6,6 +6,8 @@ import { sumCells, type Cell } from '../metrics/cell.js';
 import { percentileMs, sampleCount } from '../metrics/histogram.js';
 import { sentRequests } from '../metrics/stats.js';
 import type { TargetCheckResult } from '../result/types.js';
+import type { Analysis } from '../result/analysis-types.js';
+import { analysisUnit, evaluateAnalysisCheck, isAnalysisMetric, pendingAnalysisCheck } from './analysis-checks.js';
 
 export interface PhaseWindow {
   name: string;
@@ -65,12 +67,16 @@ export function scopeOf(row: Pick<TargetRow, 'requests' | 'phase'>, cells: Cell[
   const inScope = cells.filter(
     (cell) =>
       (phaseIndex < 0 || cell.phaseIndex === phaseIndex) &&
-      (patterns === null || patterns.some((pattern) => matchesGlob(cell.group, pattern))),
+      // a flow (whole iterations) is in scope only when a row names it exactly, never through a glob or "all"
+      (cell.flow === true
+        ? patterns !== null && patterns.includes(cell.group)
+        : patterns === null || patterns.some((pattern) => matchesGlob(cell.group, pattern))),
   );
   return { sum: sumCells(inScope, '*', phaseIndex), durationMs, phaseFound: true };
 }
 
 function unitOf(metric: string): TargetCheckResult['unit'] {
+  if (isAnalysisMetric(metric)) return analysisUnit(metric);
   if (metric === 'errorRate') return 'ratio';
   if (metric === 'rps') return 'rps';
   return 'ms';
@@ -78,6 +84,8 @@ function unitOf(metric: string): TargetCheckResult['unit'] {
 
 /** One row x one check against a scope that is already summed. */
 export function evaluateCheck(row: TargetRow, spec: TargetCheckSpec, scope: RowScope): TargetCheckResult {
+  // recovery, drift and memoryGrowth are judged on the run's analysis, once the run is over
+  if (isAnalysisMetric(spec.metric)) return pendingAnalysisCheck(row, spec);
   const metric = spec.metric;
   const base = { row: row.name, metric, limit: spec.limit, unit: unitOf(metric), phase: row.phase };
   const finish = (r: TargetCheckResult): TargetCheckResult => ({ ...r, message: formatCheck(r) });
@@ -117,13 +125,16 @@ export function evaluateCheck(row: TargetRow, spec: TargetCheckSpec, scope: RowS
 /**
  * Every row x check, in the order of the table. `phases` are the run's stage windows (the
  * cells' phaseIndex points into it); `runDurationMs` is the whole run's length, which also
- * clamps a phase's window when the run ended early.
+ * clamps a phase's window when the run ended early. `analysis` (src/analysis/) judges the
+ * recovery, drift and memoryGrowth checks; without it they are not judged.
  */
-export function evaluateTargets(rows: TargetRow[], cells: Cell[], phases: PhaseWindow[], runDurationMs: number): TargetCheckResult[] {
+export function evaluateTargets(rows: TargetRow[], cells: Cell[], phases: PhaseWindow[], runDurationMs: number, analysis?: Analysis): TargetCheckResult[] {
   const results: TargetCheckResult[] = [];
   for (const row of rows) {
     const scope = scopeOf(row, cells, phases, runDurationMs);
-    for (const spec of row.checks) results.push(evaluateCheck(row, spec, scope));
+    for (const spec of row.checks) {
+      results.push(analysis && isAnalysisMetric(spec.metric) ? evaluateAnalysisCheck(row, spec, analysis) : evaluateCheck(row, spec, scope));
+    }
   }
   return results;
 }

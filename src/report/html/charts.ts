@@ -4,6 +4,7 @@
 import { decodeHistogram, percentileCurve, type PercentilePoint } from '../../metrics/histogram.js';
 import type { Result, TimelinePoint } from '../../result/types.js';
 import { formatClock, formatMsWithUnit } from './format.js';
+import { analysisMarks } from './analysis-marks.js';
 import {
   bands,
   bottomAxis,
@@ -180,6 +181,7 @@ export function throughputChart(result: Result, id: string): TrustedSvg {
     }
   }
   items.push({ label: 'errors/s', color: SERIES.errors, kind: 'area' });
+  parts.push(analysisMarks(result, x, main.y, err.y + err.h));
   parts.push(legend(main.x, legendY, main.w, items));
   return svgRoot(id, WIDTH, height, 'Throughput, planned level and errors over time', parts);
 }
@@ -229,6 +231,7 @@ export function latencyChart(result: Result, id: string): TrustedSvg {
     { label: 'p95', color: SERIES.p95, kind: 'line' },
     { label: 'p99', color: SERIES.p99, kind: 'line' },
   ];
+  parts.push(analysisMarks(result, x, area.y, area.y + area.h));
   parts.push(legend(area.x, 18, area.w, items));
   return svgRoot(id, WIDTH, height, 'Latency percentiles over time', parts);
 }

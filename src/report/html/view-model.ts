@@ -2,6 +2,7 @@
 // chosen, every chart drawn. No statistics here: the report shows the Result as it is.
 import type { ComparisonEntry, PhaseStats, Result, StatsBlock, TargetCheckResult, Verdict } from '../../result/types.js';
 import { distributionChart, latencyChart, throughputChart } from './charts.js';
+import { analysisFindings, breakingSteps, type Finding, type StepRow } from '../analysis-text.js';
 import {
   formatChangePercent,
   formatChangePoints,
@@ -98,6 +99,8 @@ export interface RunView {
   meta: Field[];
   figures: Figure[];
   checks: { rows: CheckRow[]; summary: string };
+  /** profile verdicts (result.analysis): one finding each, and the staircase's steps */
+  analysis: { findings: Finding[]; steps: StepView[] } | null;
   charts: {
     throughput: TrustedSvg;
     latency: TrustedSvg;
@@ -109,6 +112,17 @@ export interface RunView {
   comparison: ComparisonView | null;
   environment: Field[];
   profileJson: string | null;
+}
+
+/** A staircase step in the analysis table; the breaking step and the last good one carry a badge. */
+export interface StepView extends StepRow {
+  cls: string;
+  badge: { cls: 'pass' | 'fail'; label: string } | null;
+}
+
+function stepView(step: StepRow): StepView {
+  const badge = step.mark === 'first-broken' ? { cls: 'fail' as const, label: 'breaking point' } : step.mark === 'last-good' ? { cls: 'pass' as const, label: 'last good' } : null;
+  return { ...step, cls: `step ${step.result}${step.mark ? ` ${step.mark}` : ''}`, badge };
 }
 
 export interface SummaryRow {
@@ -177,7 +191,7 @@ function runVerdict(result: Result): VerdictView {
 
 // ---------------------------------------------------------------- target checks
 
-const METRIC_NAMES: Record<string, string> = { errorRate: 'error rate', rps: 'throughput', mean: 'mean', max: 'max' };
+const METRIC_NAMES: Record<string, string> = { errorRate: 'error rate', rps: 'throughput', mean: 'mean', max: 'max', recovery: 'recovery time', drift: 'p95 drift', memoryGrowth: 'memory growth' };
 
 function checkValue(value: number | null, unit: TargetCheckResult['unit']): string {
   if (value === null) return MISSING;
@@ -205,8 +219,8 @@ function checkRow(t: TargetCheckResult): CheckRow {
     row: t.row,
     phase: t.phase ?? '',
     metric: METRIC_NAMES[t.metric] ?? t.metric,
-    limit: `${comparator} ${checkValue(t.limit, t.unit)}`,
-    actual: checkValue(t.actual, t.unit),
+    limit: t.metric === 'recovery' ? `≤ ${formatDuration(t.limit)}` : `${comparator} ${checkValue(t.limit, t.unit)}`,
+    actual: t.metric === 'recovery' ? (t.actual === null ? 'not recovered' : formatDuration(t.actual)) : checkValue(t.actual, t.unit),
     cls,
     result: cls === 'insufficient' ? 'too few samples' : cls,
     note: notes.join(' '),
@@ -365,6 +379,7 @@ function runView(result: Result, index: number, count: number): RunView {
       { field: 'max', label: 'max', value: formatMs(t.latencyMs.max), unit: 'ms' },
     ],
     checks: { rows: result.targets.map(checkRow), summary: checksSummary(result.targets) },
+    analysis: result.analysis === undefined ? null : { findings: analysisFindings(result), steps: breakingSteps(result).map(stepView) },
     charts: {
       throughput: throughputChart(result, `${id}-chart-throughput`),
       latency: latencyChart(result, `${id}-chart-latency`),

@@ -1,0 +1,128 @@
+// What `perfctl run` does for the profile verdicts (src/analysis/) around the load: samples the
+// service's resources (monitor), captures a soak's drift windows and watches a staircase for
+// its breaking point on the per-second tick, and once the run is over computes the analysis
+// that the targets and every report read.
+import { performance } from 'node:perf_hooks';
+import { analyseRun, planAnalysis, type AnalysisPlan, type MonitorInfo } from '../analysis/analyse.js';
+import { BreakWatch, type BreakDecision } from '../analysis/breaking-point.js';
+import { DriftCapture } from '../analysis/drift-capture.js';
+import { attachResourceSamples, type ResourceSample } from '../analysis/resources.js';
+import { stageWindows } from '../analysis/stages.js';
+import { DEFAULT_MONITOR_INTERVAL_MS } from '../config/normalise-analysis.js';
+import { describeMonitor, probeMonitor, startMonitor, type ServiceMonitor } from '../engine/monitor.js';
+import type { MonitorSpec, Profile } from '../config/types.js';
+import type { ScheduleHealth } from '../engine/executor.js';
+import type { Plan } from '../engine/plan.js';
+import type { LoadRunOutcome } from '../engine/run-load.js';
+import type { Cell } from '../metrics/cell.js';
+import type { Analysis } from '../result/analysis-types.js';
+import type { Result, TimelinePoint } from '../result/types.js';
+import type { Io } from '../io.js';
+
+export interface RunAnalysisOptions {
+  /** --demo: the demo service's process, monitored instead of the profile's `monitor` */
+  demoPid?: number;
+}
+
+export class RunAnalysis {
+  readonly plan: AnalysisPlan;
+  private readonly monitorSpec: MonitorSpec | undefined;
+  private readonly quietMonitor: boolean;
+  private readonly capture: DriftCapture | undefined;
+  private readonly breakWatch: BreakWatch | undefined;
+  private monitor: ServiceMonitor | undefined;
+  private monitorProblem: string | undefined;
+  private t0: number | undefined;
+  private samples: ResourceSample[] = [];
+  /** set when stopOnBreak ended the run */
+  brokeAt: BreakDecision | null = null;
+
+  constructor(
+    private readonly profile: Profile,
+    plan: Plan,
+    options: RunAnalysisOptions = {},
+  ) {
+    // the demo is perfctl's own child process: monitor it (quietly: /proc may not exist here)
+    this.monitorSpec =
+      options.demoPid !== undefined
+        ? { kind: 'pid', pid: options.demoPid, intervalMs: profile.monitor?.intervalMs ?? DEFAULT_MONITOR_INTERVAL_MS }
+        : profile.monitor;
+    this.quietMonitor = options.demoPid !== undefined && profile.monitor === undefined;
+    const windows = stageWindows(plan.stages, plan.stages);
+    this.plan = planAnalysis(windows, profile.targets);
+    if (this.plan.drift) this.capture = new DriftCapture(this.plan.drift);
+    if (profile.stopOnBreak === true && this.plan.staircase.length > 0) {
+      const watch = new BreakWatch(this.plan.staircase, profile.targets, plan.stages);
+      if (watch.active) this.breakWatch = watch;
+    }
+  }
+
+  /** the per-second tick needs the cells (the lead's workers send them only when asked) */
+  get needsLiveCells(): boolean {
+    return this.capture !== undefined || this.breakWatch !== undefined;
+  }
+
+  /** Before the load starts: check that the monitor can read the service, then start sampling. */
+  async start(io: Io): Promise<void> {
+    const spec = this.monitorSpec;
+    if (!spec) return;
+    const problem = await probeMonitor(spec);
+    if (problem) {
+      this.monitorProblem = problem;
+      if (!this.quietMonitor) io.err(`perfctl: monitor: ${problem}; the run goes on without the service's CPU and memory\n`);
+      return;
+    }
+    this.monitor = startMonitor(spec);
+  }
+
+  /**
+   * Once a second: capture the drift windows' boundaries and judge the staircase. `cells` must
+   * be safe to call more than once (memoised by the caller). Returns a decision when a step has
+   * clearly broken and stopOnBreak is on (the caller stops the run).
+   */
+  onSecond(tick: { elapsedMs: number; point: TimelinePoint }, cells: () => Cell[]): BreakDecision | null {
+    this.t0 ??= performance.now() - tick.elapsedMs;
+    this.capture?.onSecond(tick.point.t, cells);
+    if (!this.breakWatch || this.brokeAt) return null;
+    const decision = this.breakWatch.check(cells, tick.elapsedMs);
+    if (decision) this.brokeAt = decision;
+    return decision;
+  }
+
+  /** After the load: the monitor's samples on the timeline. */
+  async finish(outcome: LoadRunOutcome): Promise<LoadRunOutcome> {
+    if (!this.monitor) return outcome;
+    this.samples = await this.monitor.stop(this.t0 ?? performance.now() - outcome.durationMs);
+    this.monitorProblem ??= this.monitor.problem;
+    return { ...outcome, timeline: attachResourceSamples(outcome.timeline, this.samples) };
+  }
+
+  /** The analysis of the finished run (its targets are evaluated with it). */
+  analyse(measured: Result, outcome: LoadRunOutcome): Analysis | undefined {
+    const monitor: MonitorInfo | undefined =
+      this.monitorSpec && (this.monitor || !this.quietMonitor)
+        ? {
+            source: describeMonitor(this.monitorSpec),
+            intervalMs: this.monitorSpec.intervalMs,
+            ...(this.monitorProblem !== undefined ? { problem: this.monitorProblem } : {}),
+          }
+        : undefined;
+    return analyseRun({
+      result: measured,
+      cells: outcome.cells,
+      rows: this.profile.targets,
+      driftCells: this.capture?.finish(outcome.cells, outcome.durationMs) ?? null,
+      ...(monitor ? { monitor } : {}),
+      stoppedAtBreak: this.brokeAt !== null,
+    });
+  }
+
+  /**
+   * The schedule's health as far as the run went: a run stopped at its breaking point did not
+   * fall behind because it left the later steps out.
+   */
+  healthOf(health: ScheduleHealth | null): ScheduleHealth | null {
+    if (!health || !this.brokeAt) return health;
+    return { ...health, due: Math.min(health.due, health.launched + health.undelivered) };
+  }
+}

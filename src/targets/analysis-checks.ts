@@ -1,0 +1,157 @@
+// Target checks judged on the run's analysis rather than on the cells of a row's scope (pure):
+//
+//   recovery: 5m       the spike (the row's `phase`, or the one found) must have recovered, within 5m
+//   drift: 2%          p95 of the late window at most 2% above the early one, beyond sampling noise
+//                      and by at least 1 ms (see src/analysis/drift.ts); `requests` scopes it
+//   memoryGrowth: 10%  the service's memory (monitor) at most 10% above its early level
+import { formatDuration } from '../config/duration.js';
+import { sampleCount } from '../metrics/histogram.js';
+import type { Cell } from '../metrics/cell.js';
+import { DRIFT_MIN_CHANGE_MS, decodeWindow, latencyDrift, scopeWindow } from '../analysis/drift.js';
+import type { AnalysisMetric, TargetCheckSpec, TargetMetric, TargetRow } from '../config/types.js';
+import type { Analysis, DriftMetric } from '../result/analysis-types.js';
+import type { TargetCheckResult } from '../result/types.js';
+
+const ANALYSIS_METRICS: readonly AnalysisMetric[] = ['recovery', 'drift', 'memoryGrowth'];
+
+export function isAnalysisMetric(metric: TargetMetric | string): metric is AnalysisMetric {
+  return (ANALYSIS_METRICS as readonly string[]).includes(metric);
+}
+
+/** The percentile a `drift` check bounds. */
+export const DRIFT_PERCENTILE = 95;
+/** Samples each window needs before a p95 drift means anything (as a p95 target needs). */
+export const DRIFT_MIN_SAMPLES = 200;
+
+export function analysisUnit(metric: AnalysisMetric): TargetCheckResult['unit'] {
+  return metric === 'recovery' ? 'ms' : 'ratio';
+}
+
+const signedPercent = (ratio: number): string => {
+  const percent = ratio * 100;
+  const text = Math.abs(percent) >= 10 ? percent.toFixed(1) : percent.toFixed(2);
+  return `${percent >= 0 ? '+' : ''}${text.replace(/\.?0+$/, '')}%`;
+};
+const plainPercent = (ratio: number): string => `${(ratio * 100).toFixed(4).replace(/\.?0+$/, '')}%`;
+const ms = (value: number): string => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
+const seconds = (valueMs: number): string => (valueMs < 60_000 ? `${(valueMs / 1000).toFixed(valueMs % 1000 === 0 ? 0 : 1)} s` : formatDuration(Math.round(valueMs / 1000) * 1000));
+
+type Base = Pick<TargetCheckResult, 'row' | 'metric' | 'limit' | 'unit' | 'phase'>;
+
+function notJudged(base: Base, reason: string, samples = 0): TargetCheckResult {
+  return { ...base, actual: null, pass: false, samples, insufficient: true, message: `${base.metric} not judged: ${reason}` };
+}
+
+/** Before the run is over (abortOnFail), and for a table evaluated without an analysis. */
+export function pendingAnalysisCheck(row: TargetRow, spec: TargetCheckSpec): TargetCheckResult {
+  const metric = spec.metric as AnalysisMetric;
+  return notJudged({ row: row.name, metric, limit: spec.limit, unit: analysisUnit(metric), phase: row.phase }, 'judged on the whole run once it is over');
+}
+
+export function evaluateAnalysisCheck(row: TargetRow, spec: TargetCheckSpec, analysis: Analysis): TargetCheckResult {
+  const metric = spec.metric as AnalysisMetric;
+  const base: Base = { row: row.name, metric, limit: spec.limit, unit: analysisUnit(metric), phase: row.phase };
+  switch (metric) {
+    case 'recovery':
+      return recoveryCheck(base, row, analysis);
+    case 'drift':
+      return driftCheck(base, row, analysis);
+    case 'memoryGrowth':
+      return memoryCheck(base, analysis);
+    default: {
+      const never: never = metric;
+      throw new Error(`unknown analysis metric ${String(never)}`);
+    }
+  }
+}
+
+function recoveryCheck(base: Base, row: TargetRow, analysis: Analysis): TargetCheckResult {
+  const recovery = analysis.recovery;
+  const limit = formatDuration(base.limit);
+  if (!recovery) return notJudged(base, `no spike stage in this run (name a stage "spike" or set the row's phase)`);
+  const judged = { ...base, phase: row.phase ?? recovery.spikePhase };
+  if (row.phase !== null && row.phase !== recovery.spikePhase) {
+    return notJudged(judged, `recovery was measured after ${recovery.spikePhase}, not ${row.phase}`);
+  }
+  if (recovery.note !== undefined) return notJudged(judged, recovery.note);
+  if (!recovery.recovered || recovery.recoveryMs === null) {
+    return { ...judged, actual: null, pass: false, insufficient: false, message: `recovery: not recovered by the end of the run (limit ${limit})` };
+  }
+  const pass = recovery.recoveryMs <= base.limit;
+  return { ...judged, actual: recovery.recoveryMs, pass, insufficient: false, message: `recovery ${seconds(recovery.recoveryMs)} ${pass ? '≤' : '>'} ${limit}` };
+}
+
+const decodedWindows = new WeakMap<object, { early: Cell[]; late: Cell[] }>();
+
+/** The drift windows' cells, decoded once per analysis. */
+function windowsOf(analysis: Analysis): { early: Cell[]; late: Cell[] } | null {
+  const drift = analysis.drift;
+  if (!drift?.windowCells) return null;
+  let decoded = decodedWindows.get(drift);
+  if (!decoded) {
+    decoded = { early: decodeWindow(drift.windowCells, 'early'), late: decodeWindow(drift.windowCells, 'late') };
+    decodedWindows.set(drift, decoded);
+  }
+  return decoded;
+}
+
+function driftCheck(base: Base, row: TargetRow, analysis: Analysis): TargetCheckResult {
+  const drift = analysis.drift;
+  if (!drift) return notJudged(base, 'the run has no steady span long enough to compare an early and a late window');
+  const judged = { ...base, phase: row.phase ?? drift.phase };
+  if (row.phase !== null && row.phase !== drift.phase) return notJudged(judged, `drift was measured on ${drift.phase ?? 'the whole run'}, not ${row.phase}`);
+  let metric: DriftMetric;
+  let samples: number;
+  if (row.requests === null && !drift.windowCells) {
+    metric = drift.p95;
+    samples = Math.min(drift.early.requests, drift.late.requests);
+  } else {
+    const windows = windowsOf(analysis);
+    if (!windows) return notJudged(judged, 'a drift scoped to some requests needs the windows’ histograms, which this result does not carry');
+    const early = scopeWindow(windows.early, row.requests);
+    const late = scopeWindow(windows.late, row.requests);
+    samples = Math.min(sampleCount(early.latency), sampleCount(late.latency));
+    metric = latencyDrift(early.latency, late.latency, DRIFT_PERCENTILE);
+  }
+  if (samples < DRIFT_MIN_SAMPLES) return notJudged(judged, `${samples} samples in a window, at least ${DRIFT_MIN_SAMPLES} needed`, samples);
+  if (metric.change === null) return notJudged(judged, 'no latency in the early window', samples);
+  return judgeDrift(judged, metric, samples);
+}
+
+/** Pass unless the change is beyond its limit even at the low end of its noise interval, and at least 1 ms. */
+export function judgeDrift(base: Base, metric: DriftMetric, samples: number): TargetCheckResult {
+  const change = metric.change ?? 0;
+  const low = metric.changeLow ?? change;
+  const deltaMs = metric.late - metric.early;
+  const limit = plainPercent(base.limit);
+  const figures = `p95 ${ms(metric.early)} → ${ms(metric.late)} ms`;
+  const noise = metric.changeLow !== undefined && metric.changeHigh !== undefined ? ` (95% interval ${signedPercent(metric.changeLow)}..${signedPercent(metric.changeHigh)})` : '';
+  const outcome = { ...base, actual: change, samples, insufficient: false };
+  if (change <= base.limit) return { ...outcome, pass: true, message: `drift ${signedPercent(change)} (${figures}) ≤ ${limit}` };
+  if (deltaMs < DRIFT_MIN_CHANGE_MS) {
+    return { ...outcome, pass: true, message: `drift ${signedPercent(change)} (${figures}) is under ${DRIFT_MIN_CHANGE_MS} ms: not counted against ${limit}` };
+  }
+  if (low <= base.limit) {
+    return { ...outcome, pass: true, message: `drift ${signedPercent(change)} (${figures}) is within sampling noise${noise}: not beyond ${limit}` };
+  }
+  return { ...outcome, pass: false, message: `drift ${signedPercent(change)} (${figures}) > ${limit}${noise}` };
+}
+
+function memoryCheck(base: Base, analysis: Analysis): TargetCheckResult {
+  const resources = analysis.resources;
+  if (!resources) return notJudged(base, 'no memory samples: set `monitor:` in the profile (a pid or a metrics URL)');
+  if (resources.memoryGrowth === null || resources.startMemoryMB === null || resources.endMemoryMB === null) {
+    return notJudged(base, resources.problem ?? 'too few memory samples', resources.samples);
+  }
+  const growth = resources.memoryGrowth;
+  const pass = growth < base.limit;
+  const figures = `${resources.startMemoryMB} → ${resources.endMemoryMB} MB`;
+  return {
+    ...base,
+    actual: growth,
+    pass,
+    samples: resources.samples,
+    insufficient: false,
+    message: `memoryGrowth ${signedPercent(growth)} (${figures}) ${pass ? '<' : '≥'} ${plainPercent(base.limit)}`,
+  };
+}
