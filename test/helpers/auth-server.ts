@@ -2,7 +2,7 @@
 // flow tests: it records what it saw (emails logged in, requests per path, 401s, the
 // authorization values), so captures and data rows can be held against it.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './listen.js';
 
 export interface AuthSeen {
   /** every email that logged in, with how many times */
@@ -90,16 +90,6 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
       return reply(404, { error: 'not found' });
     });
   });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    seen,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const { url, close } = await listenOnLoopback(server);
+  return { url, seen, close };
 }

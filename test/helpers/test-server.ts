@@ -1,7 +1,7 @@
 // A real HTTP server on 127.0.0.1 for integration tests: it counts what it actually saw
 // (requests, arrivals per second, most in flight), so perfctl's numbers can be held against it.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './listen.js';
 
 export interface Seen {
   requests: number;
@@ -53,17 +53,7 @@ export async function startTestServer(behaviour: Behaviour = () => undefined): P
       else reply();
     });
   });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    seen,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const { url, close } = await listenOnLoopback(server);
+  return { url, seen, close };
 }
 
