@@ -210,6 +210,26 @@ async function measureOpen(ctx, target) {
   return { seconds, target: target.kind, steps, highestRateWithinOnePct: highestWithin, firstRateBehind: steps.find((s) => s.fellBehind)?.rate ?? null };
 }
 
+/**
+ * Worker threads: the same open-model rate with --workers 1 and --workers 2. Here perfctl may
+ * use both cores (the target is still pinned to core 0), since one core has nothing to scale
+ * onto; on a 2-core machine the target and the tool then share core 0.
+ */
+async function measureWorkers(ctx, target, rate) {
+  const seconds = ctx.quick ? 3 : 5;
+  const rows = [];
+  for (const workers of [1, 2]) {
+    log(`worker threads: ${rate.toLocaleString('en')}/s for ${seconds} s with --workers ${workers} (perfctl on both cores)`);
+    const yaml = profileYaml({ name: `bench-workers-${workers}`, baseUrl: target.url.replace(/\/$/, ''), stages: [{ duration: `${seconds}s`, rate }] });
+    const run = await delta(target, () =>
+      runPerfctl({ label: `workers-${workers}`, yaml, baseUrl: target.url.replace(/\/$/, ''), ...ctx.tool, pinPrefix: [], extraArgs: ['--workers', String(workers)], expectedSeconds: seconds + 10 }),
+    );
+    const accuracy = scheduleAccuracy(run.result, seconds);
+    rows.push({ workers, rate, seconds, exitCode: run.exitCode, verdict: run.result?.verdict ?? null, p99Ms: run.result?.totals?.latencyMs?.p99 ?? null, ...accuracy, measure: run.measure });
+  }
+  return rows;
+}
+
 async function measureMemory(ctx, target, { rate, shortS, longS, label }) {
   const runs = {};
   for (const [key, seconds] of [['short', shortS], ['long', longS]]) {
@@ -429,6 +449,16 @@ function table(headers, rows) {
 const fmt = (x, d = 0) => (x === null || x === undefined ? 'n/a' : Number(x).toLocaleString('en', { maximumFractionDigits: d, minimumFractionDigits: d }));
 const mib = (kb) => (kb == null ? 'n/a' : `${(kb / 1024).toFixed(1)} MiB`);
 
+function renderWorkers(rows) {
+  const lines = ['', `2b. Worker threads at ${rows[0].rate.toLocaleString('en')}/s, ${rows[0].seconds} s (perfctl unpinned; the target keeps core 0)`];
+  lines.push('workers  achieved/planned  worst second      max startLag  p99 ms   exit  verdict');
+  for (const w of rows) {
+    const worst = w.worstSecond.deviationPct === null ? 'n/a' : `${w.worstSecond.deviationPct}% (t=${w.worstSecond.t})`;
+    lines.push(`${String(w.workers).padEnd(7)}  ${String(w.achievedRatio).padEnd(16)}  ${worst.padEnd(16)}  ${String(w.maxStartLagMs).padEnd(12)}  ${String(w.p99Ms).padEnd(7)}  ${String(w.exitCode).padEnd(4)}  ${w.verdict}`);
+  }
+  return lines;
+}
+
 function render(r) {
   const out = [];
   out.push(`perfctl bench — ${r.startedAt} — ${r.machine.cpus} CPUs (${r.machine.cpuModel}), Node ${r.versions.node}`);
@@ -481,6 +511,7 @@ function render(r) {
   );
   const behind = o.steps.find((s) => s.fellBehind);
   if (behind?.reason) out.push(`   at ${fmt(behind.rate)}/s: ${behind.reason}`);
+  if (r.workers?.length) out.push(...renderWorkers(r.workers));
 
   const p = r.p99;
   out.push('', `3. p99 overhead: ${fmt(p.rate)}/s against a ${p.delayMs} ms Node service, ${p.seconds} s per tool`);
@@ -635,6 +666,8 @@ async function main() {
     results.fixedCost = await measureFixedCost(ctx, target);
     results.closed = await measureClosed(ctx, target);
     results.open = await measureOpen(ctx, target);
+    // scaling where one thread falls behind (or at 20,000/s if it never did)
+    results.workers = await measureWorkers(ctx, target, results.open.firstRateBehind ?? 20000);
     const memRate = 2000;
     results.memory = await measureMemory(ctx, target, { rate: memRate, shortS: 3, longS: 15, label: 'memory' });
     if (opts.soak) results.soak = await measureMemory(ctx, target, { rate: 1000, shortS: 10, longS: 60, label: 'soak' });
