@@ -21,15 +21,26 @@ export interface ParsedYaml {
   issues: InputIssue[];
 }
 
+/** The first syntax errors of a file are shown; the rest are counted. */
+const MAX_SYNTAX_ERRORS_SHOWN = 5;
+
 export function parseYamlSource(text: string, file: string): ParsedYaml {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-  const issues = doc.errors.map((error): InputIssue => {
+  // one slip (an unquoted `[` inside `{ }`) can derail the parser into hundreds of follow-on
+  // errors: the first few say where to look
+  const shown = doc.errors.slice(0, MAX_SYNTAX_ERRORS_SHOWN);
+  const issues = shown.map((error): InputIssue => {
     const at = error.linePos?.[0] ?? { line: 1, col: 1 };
     // prettyErrors appends " at line L, column C:" and a code frame; line:col is printed anyway
     const message = error.message.split(/ at line \d+, column \d+/)[0] ?? error.message;
     return { file, line: at.line, col: at.col, path: '', message: `YAML syntax error: ${message}` };
   });
+  const more = doc.errors.length - shown.length;
+  if (more > 0) {
+    const last = issues[issues.length - 1]!;
+    issues.push({ ...last, message: `and ${more} more YAML syntax errors after these (often caused by the first one)` });
+  }
   return { source: { file, doc, lineCounter }, issues };
 }
 
