@@ -17,6 +17,20 @@ afterEach(async () => {
 
 const ping = { name: 'ping', method: 'GET', path: '/', headers: {}, expectStatus: null, weight: 1 };
 
+/** One open-model hold of `rate`/s for `seconds` against the test server; resolves to the outcome. */
+function holdRate(rate: number, seconds: number, extra: { timeoutMs?: number; drainMs?: number } = {}) {
+  const run = startLoad({
+    plan: buildPlan('open', [{ name: 'hold', durationMs: seconds * 1000, fromLevel: rate, toLevel: rate }]),
+    baseUrl: server!.url,
+    requests: [ping],
+    timeoutMs: extra.timeoutMs ?? 5000,
+    maxInFlight: 10_000,
+    thinkTime: { minMs: 0, maxMs: 0 },
+    ...(extra.drainMs !== undefined ? { drainMs: extra.drainMs } : {}),
+  });
+  return run.finished;
+}
+
 describe('coordinated omission', () => {
   it('a 2 s stall under 200/s shows: p50 a few ms, p95 ≈ 1.5 s, p99 ≈ 1.9 s, and the service still sees every due request', async () => {
     let origin = 0;
@@ -27,15 +41,7 @@ describe('coordinated omission', () => {
       const t = now - origin;
       return t >= 3000 && t < 5000 ? { delayMs: 5000 - t } : undefined;
     });
-    const run = startLoad({
-      plan: buildPlan('open', [{ name: 'hold', durationMs: 10_000, fromLevel: 200, toLevel: 200 }]),
-      baseUrl: server.url,
-      requests: [ping],
-      timeoutMs: 10_000,
-      maxInFlight: 10_000,
-      thinkTime: { minMs: 0, maxMs: 0 },
-    });
-    const outcome = await run.finished;
+    const outcome = await holdRate(200, 10, { timeoutMs: 10_000 });
     const total = sumCells(outcome.cells);
     const latency = summariseMs(total.latency);
     const service = summariseMs(total.service);
@@ -56,15 +62,7 @@ describe('coordinated omission', () => {
 
   it('a fixed 10 ms service at moderate load: p50 within 1.5 ms of what the service itself took', async () => {
     server = await startTestServer(() => ({ delayMs: 10 }));
-    const run = startLoad({
-      plan: buildPlan('open', [{ name: 'hold', durationMs: 3000, fromLevel: 300, toLevel: 300 }]),
-      baseUrl: server.url,
-      requests: [ping],
-      timeoutMs: 5000,
-      maxInFlight: 10_000,
-      thinkTime: { minMs: 0, maxMs: 0 },
-    });
-    const outcome = await run.finished;
+    const outcome = await holdRate(300, 3);
     const latency = summariseMs(sumCells(outcome.cells).latency);
     // the server runs in this process, so its own timers are late too: compare with what it saw
     const serverP50 = medianMs(server.seen.durationsMs);
@@ -77,16 +75,7 @@ describe('coordinated omission', () => {
 describe('generator health', () => {
   it('an impossible rate (200,000/s) is judged inconclusive with the reason, not blamed on the service', async () => {
     server = await startTestServer();
-    const run = startLoad({
-      plan: buildPlan('open', [{ name: 'flood', durationMs: 1000, fromLevel: 200_000, toLevel: 200_000 }]),
-      baseUrl: server.url,
-      requests: [ping],
-      timeoutMs: 5000,
-      maxInFlight: 10_000,
-      thinkTime: { minMs: 0, maxMs: 0 },
-      drainMs: 2000,
-    });
-    const outcome = await run.finished;
+    const outcome = await holdRate(200_000, 1, { drainMs: 2000 });
     const reason = judgeGeneratorHealth(outcome.health, outcome.maxLoopLagMs, LATE_START_MS);
     expect(reason).toMatch(/perfctl started only [\d.]+% of the planned requests on schedule/);
     expect(outcome.health!.due).toBe(200_000);
