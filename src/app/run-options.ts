@@ -2,7 +2,7 @@
 import { parseDuration } from '../config/duration.js';
 import { usageError } from '../errors.js';
 import { parseFormats, type ReportFormat } from '../report/write-reports.js';
-import type { TransportKind } from '../engine/http-transport.js';
+import type { TransportKind } from '../engine/transport.js';
 
 export interface RunFlags {
   baseUrl?: string;

@@ -3,7 +3,7 @@
 // capture that finds nothing (or only an empty value) fails the step with error kind `capture`.
 import { evaluateJsonPath } from '../config/json-path.js';
 import type { CaptureSpec } from '../config/types.js';
-import type { CollectedResponse } from './http-transport.js';
+import type { CollectedResponse } from './transport.js';
 
 export type PreparedCapture =
   | { slot: number; from: 'json'; path: ReadonlyArray<string | number> }

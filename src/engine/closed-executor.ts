@@ -7,7 +7,7 @@ import { levelAt, stageIndexAt } from './plan.js';
 import { WeightedMix } from './request-mix.js';
 import type { Execution, ExecutionContext } from './executor.js';
 import { outcomeOfSend } from './outcome-of-send.js';
-import type { SendResult } from './http-transport.js';
+import type { SendResult } from './transport.js';
 
 /** How often the number of users is brought to the planned level. */
 const CONTROL_INTERVAL_MS = 50;

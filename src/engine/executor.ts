@@ -3,7 +3,7 @@ import type { ThinkTime } from '../config/types.js';
 import type { Recorder } from '../metrics/recorder.js';
 import type { Clock } from './clock.js';
 import type { FlowRunner, PreparedFlow } from './flow-runner.js';
-import type { Transport } from './http-transport.js';
+import type { Transport } from './transport.js';
 import type { PreparedMixRequest } from './prepare-requests.js';
 import type { Plan } from './plan.js';
 

@@ -9,7 +9,6 @@
 // Failure. A step that fails (an error, an unexpected status, a capture that found nothing) is
 // counted against the step (`capture` for a capture) and ends the iteration, which is counted
 // once against the flow with the same error kind: the next step is never sent with an empty value.
-import type { Dispatcher } from 'undici';
 import type { DataSourceSpec, FlowSpec, FlowStep, Template } from '../config/types.js';
 import { encodeTemplateValue } from '../config/template.js';
 import type { Recorder } from '../metrics/recorder.js';
@@ -18,7 +17,7 @@ import { applyCaptures, prepareCaptures, type PreparedCapture } from './capture.
 import type { Clock } from './clock.js';
 import type { Slice } from './executor.js';
 import { outcomeOfSend } from './outcome-of-send.js';
-import type { CollectedResponse, PreparedRequest, SendResult, Transport } from './http-transport.js';
+import type { CollectedResponse, HttpMethod, PreparedRequest, SendResult, Transport } from './transport.js';
 import { stageIndexAt, type Plan } from './plan.js';
 import { joinPath, type Target } from './prepare-requests.js';
 
@@ -35,7 +34,7 @@ interface RuntimeTemplate {
 interface PreparedRequestStep {
   kind: 'request';
   name: string;
-  method: Dispatcher.HttpMethod;
+  method: HttpMethod;
   path: RuntimeTemplate;
   /** headers that never vary, shared by every request of the step */
   fixedHeaders: Record<string, string>;
@@ -103,7 +102,7 @@ export function prepareFlows(flows: readonly FlowSpec[], data: readonly DataSour
       const body = step.body === undefined ? undefined : compile(step.body);
       const captures = prepareCaptures(step.captures, slotOf);
       const expectStatus = step.expectStatus === null ? null : new Set(step.expectStatus);
-      const method = step.method.toUpperCase() as Dispatcher.HttpMethod;
+      const method = step.method.toUpperCase() as HttpMethod;
       const collect = captures.length > 0;
       const fixed =
         path.constant !== undefined && variableHeaders.length === 0 && (body === undefined || body.constant !== undefined)

@@ -6,7 +6,7 @@ import { stageIndexAt } from './plan.js';
 import { WeightedMix } from './request-mix.js';
 import type { Execution, ExecutionContext } from './executor.js';
 import { outcomeOfSend } from './outcome-of-send.js';
-import type { SendResult } from './http-transport.js';
+import type { SendResult } from './transport.js';
 
 /** Most requests launched in one turn of the event loop, so answers still get processed. */
 const MAX_LAUNCHES_PER_TURN = 500;

@@ -1,6 +1,6 @@
 // One rule, for plain requests and flow steps alike, for what a sent request measured.
 import type { ErrorKind, Outcome } from '../metrics/outcome.js';
-import type { SendResult } from './http-transport.js';
+import type { SendResult } from './transport.js';
 
 /**
  * Latency runs from `fromMs` (the due time in the open model, the send in the closed one) to

@@ -1,7 +1,6 @@
 // Turns the profile's requests into what the transport sends, once, before the run.
-import type { Dispatcher } from 'undici';
 import type { RequestSpec } from '../config/types.js';
-import type { PreparedRequest } from './http-transport.js';
+import type { HttpMethod, PreparedRequest } from './transport.js';
 
 export interface Target {
   /** scheme://host:port */
@@ -22,7 +21,7 @@ export function prepareRequest(spec: RequestSpec, target: Target): PreparedMixRe
   return {
     kind: 'request',
     name: spec.name,
-    method: spec.method.toUpperCase() as Dispatcher.HttpMethod,
+    method: spec.method.toUpperCase() as HttpMethod,
     path: joinPath(target, spec.path),
     headers: spec.headers,
     body: spec.body,

@@ -3,7 +3,7 @@
 import { buildRequestBytes, RawConnection, type RawConnectionOptions, type RawResponse } from './raw-http.js';
 import type { Clock } from './clock.js';
 import type { ErrorKind } from '../metrics/outcome.js';
-import type { CollectedResponse, PreparedRequest, SendResult, Transport, TransportOptions } from './http-transport.js';
+import type { CollectedResponse, PreparedRequest, SendResult, Transport, TransportOptions } from './transport.js';
 
 /** a capture reads at most this much of a body */
 const MAX_COLLECTED_BYTES = 1024 * 1024;

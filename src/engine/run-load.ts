@@ -3,7 +3,8 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { monotonicClock, type Clock } from './clock.js';
 import { startClosedExecution } from './closed-executor.js';
-import { HttpTransport, type Transport, type TransportKind } from './http-transport.js';
+import { HttpTransport } from './http-transport.js';
+import type { Transport, TransportKind } from './transport.js';
 import { RawTransport } from './raw-transport.js';
 import { startOpenExecution } from './open-executor.js';
 import { arrivalsBefore, createPacer } from './pacer.js';

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { monotonicClock } from '../../src/engine/clock.js';
 import { RawTransport } from '../../src/engine/raw-transport.js';
-import type { PreparedRequest, SendResult } from '../../src/engine/http-transport.js';
+import type { PreparedRequest, SendResult } from '../../src/engine/transport.js';
 
 let closers: Array<() => Promise<void>> = [];
 afterEach(async () => {

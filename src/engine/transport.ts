@@ -1,0 +1,58 @@
+// The one interface between the executors and the clients that put requests on the wire:
+// perfctl's raw HTTP/1.1 client (raw-transport.ts) and undici's (http-transport.ts). Protocol
+// clients (HTTP/2, WebSocket, SSE) implement it too, so the executors never know which one runs.
+import type { ErrorKind } from '../metrics/outcome.js';
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'CONNECT' | 'OPTIONS' | 'TRACE' | 'PATCH';
+
+export interface PreparedRequest {
+  name: string;
+  method: HttpMethod;
+  /** path including the base URL's path prefix and query */
+  path: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+  /** null = any 2xx or 3xx */
+  expectStatus: ReadonlySet<number> | null;
+  /** keep the response's headers and body (up to MAX_COLLECTED_BYTES) for captures; off by default */
+  collect?: boolean;
+}
+
+/** What a request with `collect` keeps of its response. */
+export interface CollectedResponse {
+  /** lower-case names; a header sent several times has several values */
+  headers: Record<string, string[]>;
+  /** the body as UTF-8, cut at MAX_COLLECTED_BYTES */
+  body: string;
+}
+
+/** a capture reads at most this much of a body */
+export const MAX_COLLECTED_BYTES = 1024 * 1024;
+
+export interface SendResult {
+  status: number | null;
+  errorKind: ErrorKind | null;
+  /** when the request went on the wire, ms on the run's clock (NaN if it never did) */
+  sentAtMs: number;
+  endedAtMs: number;
+  /** only for a request with `collect` that was answered */
+  response?: CollectedResponse;
+}
+
+/** What the executors need of a transport: undici's (http-transport.ts) or the raw one (raw-transport.ts). */
+export interface Transport {
+  send(request: PreparedRequest, done: (result: SendResult) => void): void;
+  destroy(): Promise<void>;
+  /** open this many connections ahead of the load, where the transport can */
+  prewarm?(count: number): Promise<void>;
+}
+
+/** `raw`: perfctl's lean HTTP/1.1 client (the default); `undici`: undici's dispatcher. */
+export type TransportKind = 'raw' | 'undici';
+
+export interface TransportOptions {
+  /** most connections open at once */
+  connections: number;
+  timeoutMs: number;
+}
+
