@@ -36,7 +36,7 @@ export function decodeCell(encoded: EncodedCell): Cell {
   cell.statusCodes = { ...encoded.statusCodes };
   cell.errorKinds = { ...encoded.errorKinds };
   cell.latency = decodeHistogram(encoded.latency);
-  cell.service = decodeHistogram(encoded.service);
+  cell.service = decodeHistogram(encoded.service, true);
   return cell;
 }
 

@@ -25,7 +25,8 @@ export function createCell(group: string, phaseIndex: number, flow = false): Cel
     statusCodes: {},
     errorKinds: {},
     latency: createHistogram(),
-    service: createHistogram(),
+    // 1% resolution is plenty for the diagnostic service time, at an eighth of the memory
+    service: createHistogram(true),
   };
 }
 

@@ -43,6 +43,22 @@ describe('pacer', () => {
     expect(pacer.dueMs(1)).toBeCloseTo(Math.SQRT2 * 1000, 6);
   });
 
+  it('answers exactly for plans past 2^32 arrivals: a 24 h soak at 100,000/s at t = 23 h (no 32-bit midpoint)', () => {
+    const pacer = createPacer(buildPlan('open', [stage('soak', 24 * 3600, 100_000, 100_000)]));
+    expect(pacer.total).toBe(8_640_000_000);
+    const t = 23 * 3600 * 1000;
+    expect(arrivalsBefore(pacer, t)).toBe(8_280_000_000);
+    expect(arrivalsBefore(pacer, t + 1000) - arrivalsBefore(pacer, t)).toBe(100_000);
+    expect(pacer.dueMs(8_280_000_000)).toBeCloseTo(t, 6);
+  });
+
+  it('finds the stage of an arrival in a plan of many steps (a 500-step staircase)', () => {
+    const steps = Array.from({ length: 500 }, (_, i) => stage(`step-${i + 1}`, 1, (i + 1) * 10, (i + 1) * 10));
+    const counts = perSecond(steps);
+    expect(counts.length).toBe(500);
+    counts.forEach((n, i) => expect(n).toBe((i + 1) * 10));
+  });
+
   it('slices interleave and add up exactly to the whole', () => {
     const plan = buildPlan('open', [stage('ramp', 3, 7, 333)]);
     const whole = createPacer(plan);
