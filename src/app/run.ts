@@ -7,6 +7,7 @@ import { ExitCode, PerfctlError } from '../errors.js';
 import { judgeGeneratorHealth } from '../engine/generator-health.js';
 import { LATE_START_MS } from '../engine/open-executor.js';
 import { buildPlan, describePlan, type Plan } from '../engine/plan.js';
+import { assertWithinLimits } from '../engine/plan-limits.js';
 import { probeTcp } from '../engine/probe.js';
 import { type LoadRunOutcome } from '../engine/run-load.js';
 import { startLoadInWorkers } from '../engine/run-workers.js';
@@ -43,6 +44,7 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
   const baseline = settings.baselineFile ? await readResult(resolve(io.cwd, settings.baselineFile)) : undefined;
   const tolerance = settings.tolerance ? parseTolerance(settings.tolerance) : undefined;
   const plan = buildPlan(profile.model, profile.stages, { totalDurationMs: settings.totalDurationMs, scale: settings.scale });
+  assertWithinLimits(plan, settings.scale !== 1 || settings.totalDurationMs !== undefined ? 'with -d/--scale, ' : '');
 
   const demo = settings.demo ? await startDemoProcess() : undefined;
   try {

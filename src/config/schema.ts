@@ -132,9 +132,11 @@ function toProblem(kind: SchemaKind, error: ErrorObject): SchemaProblem {
     case 'exclusiveMinimum':
       return value(`must be more than ${String(params['limit'])}`);
     case 'maximum':
-      return value(`must be at most ${String(params['limit'])}`);
+      return value(`must be at most ${String(params['limit'])} (perfctl's limit)`);
     case 'minItems':
       return value(params['limit'] === 1 ? 'must not be empty' : `needs at least ${String(params['limit'])} items`);
+    case 'maxItems':
+      return value(`has more than ${String(params['limit'])} items (perfctl's limit)`);
     case 'minLength':
       return value('must not be empty');
     case 'pattern':

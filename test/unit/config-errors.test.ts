@@ -20,6 +20,18 @@ const table: Array<{ fixture: string; env?: Record<string, string>; issues: Expe
     issues: [{ at: '5:15', path: 'stages.1.duration', message: 'duration "30" has no unit', hint: 'write "30s"' }],
   },
   {
+    fixture: 'errors/rate-above-limit.yaml',
+    issues: [{ at: '3:28', path: 'stages.0.rate', message: "must be at most 10000000 (perfctl's limit)" }],
+  },
+  {
+    fixture: 'errors/vus-above-limit.yaml',
+    issues: [{ at: '3:27', path: 'stages.0.vus', message: "must be at most 1000000 (perfctl's limit)" }],
+  },
+  {
+    fixture: 'errors/only-stage-rate-zero.yaml',
+    issues: [{ at: '3:3', path: 'stages', message: 'every stage has rate 0: the plan sends nothing' }],
+  },
+  {
     fixture: 'errors/misspelt-key.yaml',
     issues: [
       { at: '3:7', path: 'stages.0.durration', message: 'unknown key `durration`', hint: 'did you mean `duration`?' },
