@@ -3,11 +3,11 @@
 // its breaking point on the per-second tick, and once the run is over computes the analysis
 // that the targets and every report read.
 import { performance } from 'node:perf_hooks';
-import { analyseRun, planAnalysis, type AnalysisPlan, type MonitorInfo } from '../analysis/analyse.js';
-import { BreakWatch, type BreakDecision } from '../analysis/breaking-point.js';
-import { DriftCapture } from '../analysis/drift-capture.js';
-import { attachResourceSamples, type ResourceSample } from '../analysis/resources.js';
-import { stageWindows } from '../analysis/stages.js';
+import { analyseRun, planAnalysis, type AnalysisPlan, type MonitorInfo } from '../judge/analysis/analyse.js';
+import { BreakWatch, type BreakDecision } from '../judge/analysis/breaking-point.js';
+import { DriftCapture } from '../judge/analysis/drift-capture.js';
+import { attachResourceSamples, type ResourceSample } from '../judge/analysis/resources.js';
+import { stageWindows } from '../config/stage-shape.js';
 import { DEFAULT_MONITOR_INTERVAL_MS } from '../config/normalise-analysis.js';
 import { describeMonitor, probeMonitor, startMonitor, type ServiceMonitor } from '../engine/monitor.js';
 import type { MonitorSpec, Profile } from '../config/types.js';

@@ -1,7 +1,7 @@
 // The profile keys and target limits of the run analyses (src/analysis/): `monitor`,
 // `stopOnBreak`, and the `recovery`, `drift` and `memoryGrowth` limits of a target row.
 
-import { findStaircase, stageWindows } from '../analysis/stages.js';
+import { findStaircase, stageWindows } from './stage-shape.js';
 import { readDuration } from './duration.js';
 import type { Read } from './duration.js';
 import { has, httpUrlProblem, isRecord } from './read-values.js';

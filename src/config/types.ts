@@ -12,6 +12,19 @@ export interface StageSpec {
   toLevel: number;
 }
 
+/**
+ * A stage with its window in the run (after -d and --scale): the one type for "a stage and
+ * when it runs", from the plan to the judge. ms since the start of the run.
+ */
+export interface StageWindow extends StageSpec {
+  index: number;
+  startMs: number;
+  endMs: number;
+}
+
+/** What the views and checks read of a stage: its name and window. */
+export type PhaseWindow = Pick<StageWindow, 'name' | 'startMs' | 'endMs'>;
+
 export interface RequestSpec {
   name: string;
   method: string;

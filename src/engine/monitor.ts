@@ -10,7 +10,13 @@
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { MonitorSpec } from '../config/types.js';
-import type { ResourceSample } from '../analysis/resources.js';
+
+export interface ResourceSample {
+  /** ms since the start of the run */
+  atMs: number;
+  cpuPercent?: number;
+  memoryMB?: number;
+}
 
 /** Linux's USER_HZ: /proc reports CPU time in 1/100 s on every architecture it runs on. */
 const CLOCK_TICKS_PER_SECOND = 100;

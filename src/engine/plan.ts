@@ -1,12 +1,9 @@
 // The plan: the whole load shape, computed before anything is sent (k6's "plan apart from
 // the run"). Pure: `list`, the run banner, the pacer and the executors all read it.
-import type { LoadModel, StageSpec } from '../config/types.js';
+import type { LoadModel, StageSpec, StageWindow } from '../config/types.js';
 
-export interface PlannedStage extends StageSpec {
-  index: number;
-  startMs: number;
-  endMs: number;
-}
+/** A planned stage is a stage with its window (config/types.ts StageWindow). */
+export type PlannedStage = StageWindow;
 
 export interface Plan {
   model: LoadModel;

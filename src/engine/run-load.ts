@@ -15,7 +15,7 @@ import { Recorder } from '../metrics/recorder.js';
 import type { DataSourceSpec, FlowSpec, RequestSpec, ThinkTime } from '../config/types.js';
 import type { Cell } from '../metrics/cell.js';
 import type { LatencyHistogram } from '../metrics/histogram.js';
-import type { TimelinePoint } from '../result/types.js';
+import type { TimelinePoint } from '../metrics/recorder.js';
 import type { Execution, ScheduleHealth, Slice } from './executor.js';
 
 export interface LoadRunOptions {

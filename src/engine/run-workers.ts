@@ -8,7 +8,7 @@ import { decodeCell, combineCells, combineTimeBlocks, decodeTimeBlocks } from '.
 import { createHistogram, decodeHistogram, percentileMs } from '../metrics/histogram.js';
 import { startLoad, type LoadRun, type LoadRunOptions, type LoadRunOutcome, type StopReason } from './run-load.js';
 import type { Cell } from '../metrics/cell.js';
-import type { TimelinePoint } from '../result/types.js';
+import type { TimelinePoint } from '../metrics/recorder.js';
 import type { ScheduleHealth } from './executor.js';
 import type { WorkerCommand, WorkerDone, WorkerInput, WorkerMessage, WorkerSecond } from './worker-protocol.js';
 

@@ -1,6 +1,6 @@
 // Messages between the coordinating thread and the load workers (plain, cloneable data).
 import type { EncodedCell } from '../metrics/cell-codec.js';
-import type { TimelinePoint } from '../result/types.js';
+import type { TimelinePoint } from '../metrics/recorder.js';
 import type { ScheduleHealth } from './executor.js';
 import type { LoadRunOptions, StopReason } from './run-load.js';
 

@@ -1,7 +1,20 @@
 // The only module that touches hdr-histogram-js. It owns the units: values are recorded
 // in microseconds and summarised in milliseconds.
 import * as hdr from 'hdr-histogram-js';
-import type { LatencySummaryMs } from '../result/types.js';
+
+/** Latency summary in milliseconds with microsecond resolution. */
+export interface LatencySummaryMs {
+  min: number;
+  mean: number;
+  stdev: number;
+  p50: number;
+  p75: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
 
 export type LatencyHistogram = hdr.Histogram;
 

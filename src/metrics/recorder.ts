@@ -4,7 +4,29 @@
 import { addCount, createCell, type Cell } from './cell.js';
 import { createHistogram, encodeHistogram, percentileMs, recordMicros, type LatencyHistogram } from './histogram.js';
 import type { Outcome } from './outcome.js';
-import type { TimelinePoint } from '../result/types.js';
+
+export interface TimelinePoint {
+  /** second since the start, 1-based: the point covers (t-1, t] */
+  t: number;
+  requests: number;
+  errors: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  /** planned level at the end of that second (requests/s or users) */
+  level: number;
+  /** generator health: planned arrivals that second (open model) */
+  planned?: number;
+  /** generator health: worst event-loop lag observed that second, ms */
+  loopLagMs?: number;
+  /** generator health: worst lateness of a request start against its schedule, ms */
+  startLagMs?: number;
+  /** the service's CPU use, % of one core, from `monitor` (only on seconds with a sample) */
+  cpuPercent?: number;
+  /** the service's resident memory, MB, from `monitor` (only on seconds with a sample) */
+  memoryMB?: number;
+}
 
 /**
  * A run is also cut into this many equal time blocks per request group: latencies a second

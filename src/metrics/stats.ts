@@ -2,7 +2,21 @@
 // in different ways, so terminal, JSON and reports cannot disagree.
 import { summariseMs } from './histogram.js';
 import type { Cell } from './cell.js';
-import type { StatsBlock } from '../result/types.js';
+import type { LatencySummaryMs } from './histogram.js';
+
+export interface StatsBlock {
+  /** every request that was due (including dropped ones) */
+  requests: number;
+  errors: number;
+  errorRate: number;
+  rps: number;
+  /** from the scheduled start (open model) or the send (closed model) to the last byte */
+  latencyMs: LatencySummaryMs;
+  /** open model only: from the actual send to the last byte */
+  serviceTimeMs?: LatencySummaryMs;
+  statusCodes: Record<string, number>;
+  errorKinds: Record<string, number>;
+}
 
 /** Requests that were actually sent: `dropped` ones never left perfctl. */
 export function sentRequests(cell: Cell): number {

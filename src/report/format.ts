@@ -1,7 +1,7 @@
 // Shared number and check formatting for every report, so terminal, JUnit, Markdown (and HTML)
 // print the same values the same way. Pure; reads finished Result data only.
 import type { ComparisonEntry, Result, TargetCheckResult, Verdict } from '../result/types.js';
-import { formatCheck } from '../targets/evaluate.js';
+import { formatCheck } from '../judge/checks.js';
 
 const trimZeros = (text: string): string => (text.includes('.') ? text.replace(/\.?0+$/, '') : text);
 

@@ -1,15 +1,12 @@
 // Cells to and from result.json, and the views (totals, groups, phases) built from them.
+import type { PhaseWindow } from '../config/types.js';
 import { createCell, requestCells, sumCells, type Cell } from '../metrics/cell.js';
 import { decodeCell, encodeCell } from '../metrics/cell-codec.js';
 import { encodeHistogram } from '../metrics/histogram.js';
 import { statsBlock } from '../metrics/stats.js';
 import type { PhaseStats, Result, ResultCell, StatsBlock } from './types.js';
 
-export interface PhaseWindow {
-  name: string;
-  startMs: number;
-  endMs: number;
-}
+export type { PhaseWindow };
 
 export function encodeCells(cells: Cell[], phases: PhaseWindow[]): ResultCell[] {
   return cells.map((cell) => {

@@ -1,34 +1,14 @@
 // The result.json contract (SPEC §5). schemas/result.schema.json must agree with these types.
 import type { LoadModel, StageSpec } from '../config/types.js';
 import type { Analysis } from './analysis-types.js';
+import type { LatencySummaryMs } from '../metrics/histogram.js';
+import type { StatsBlock } from '../metrics/stats.js';
+import type { TimelinePoint } from '../metrics/recorder.js';
 
-/** Latency summary in milliseconds with microsecond resolution. */
-export interface LatencySummaryMs {
-  min: number;
-  mean: number;
-  stdev: number;
-  p50: number;
-  p75: number;
-  p90: number;
-  p95: number;
-  p99: number;
-  p999: number;
-  max: number;
-}
+// the blocks the engine and metrics fill in, part of this contract
+export type { LatencySummaryMs, StatsBlock, TimelinePoint };
 
-export interface StatsBlock {
-  /** every request that was due (including dropped ones) */
-  requests: number;
-  errors: number;
-  errorRate: number;
-  rps: number;
-  /** from the scheduled start (open model) or the send (closed model) to the last byte */
-  latencyMs: LatencySummaryMs;
-  /** open model only: from the actual send to the last byte */
-  serviceTimeMs?: LatencySummaryMs;
-  statusCodes: Record<string, number>;
-  errorKinds: Record<string, number>;
-}
+
 
 export interface PhaseStats extends StatsBlock {
   name: string;
@@ -36,28 +16,6 @@ export interface PhaseStats extends StatsBlock {
   endMs: number;
 }
 
-export interface TimelinePoint {
-  /** second since the start, 1-based: the point covers (t-1, t] */
-  t: number;
-  requests: number;
-  errors: number;
-  rps: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  /** planned level at the end of that second (requests/s or users) */
-  level: number;
-  /** generator health: planned arrivals that second (open model) */
-  planned?: number;
-  /** generator health: worst event-loop lag observed that second, ms */
-  loopLagMs?: number;
-  /** generator health: worst lateness of a request start against its schedule, ms */
-  startLagMs?: number;
-  /** the service's CPU use, % of one core, from `monitor` (only on seconds with a sample) */
-  cpuPercent?: number;
-  /** the service's resident memory, MB, from `monitor` (only on seconds with a sample) */
-  memoryMB?: number;
-}
 
 export interface TargetCheckResult {
   row: string;

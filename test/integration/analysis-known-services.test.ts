@@ -3,15 +3,15 @@
 // its breaking point near K / T on a staircase, and a spike above capacity builds a backlog
 // that drains at a computable rate; a flat service shows no drift, a slowing one does.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { analyseRun } from '../../src/analysis/analyse.js';
-import { BreakWatch } from '../../src/analysis/breaking-point.js';
-import { DriftCapture } from '../../src/analysis/drift-capture.js';
-import { driftWindows, findDriftSpan, findStaircase, stageWindows } from '../../src/analysis/stages.js';
+import { analyseRun } from '../../src/judge/analysis/analyse.js';
+import { BreakWatch } from '../../src/judge/analysis/breaking-point.js';
+import { DriftCapture } from '../../src/judge/analysis/drift-capture.js';
+import { driftWindows, findDriftSpan, findStaircase, stageWindows } from '../../src/config/stage-shape.js';
 import { buildPlan, type Plan } from '../../src/engine/plan.js';
 import { startLoad, type LoadRunOutcome } from '../../src/engine/run-load.js';
 import { phaseWindows } from '../../src/result/build-result.js';
 import { validateResult } from '../../src/result/validate-result.js';
-import { evaluateTargets } from '../../src/targets/evaluate.js';
+import { evaluateTargets } from '../../src/judge/checks.js';
 import { startCapacityServer, type CapacityServer } from '../helpers/capacity-server.js';
 import { assertBuilt, describeRun, makeTempDir, readResultFile, removeTempDir, runCli, writeProfile } from '../helpers/cli.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';

@@ -1,8 +1,8 @@
 // Stress breaking point: each step of a staircase judged on its own cells, and stopOnBreak's
 // live watch.
 import { describe, expect, it } from 'vitest';
-import { analyseBreakingPoint, BreakWatch, stepRows } from '../../src/analysis/breaking-point.js';
-import { stageWindows } from '../../src/analysis/stages.js';
+import { analyseBreakingPoint, BreakWatch, stepRows } from '../../src/judge/analysis/breaking-point.js';
+import { stageWindows } from '../../src/config/stage-shape.js';
 import { createCell, type Cell } from '../../src/metrics/cell.js';
 import { recordMicros } from '../../src/metrics/histogram.js';
 import type { TargetRow } from '../../src/config/types.js';

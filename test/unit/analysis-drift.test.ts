@@ -1,14 +1,14 @@
 // Soak drift: early against late window, exact from the windows' cells (captured as the
 // difference of cumulative snapshots), with the sampling noise of each percentile.
 import { describe, expect, it } from 'vitest';
-import { analyseRun } from '../../src/analysis/analyse.js';
-import { DriftCapture } from '../../src/analysis/drift-capture.js';
-import { analyseDriftFromCells, analyseDriftFromTimeline, latencyDrift, percentileWithBounds, windowCells } from '../../src/analysis/drift.js';
-import { driftWindows } from '../../src/analysis/stages.js';
+import { analyseRun } from '../../src/judge/analysis/analyse.js';
+import { DriftCapture } from '../../src/judge/analysis/drift-capture.js';
+import { analyseDriftFromCells, analyseDriftFromTimeline, latencyDrift, percentileWithBounds, windowCells } from '../../src/judge/analysis/drift.js';
+import { driftWindows } from '../../src/config/stage-shape.js';
 import { addCellInto, createCell, type Cell } from '../../src/metrics/cell.js';
 import { createHistogram, percentileMs, recordMicros } from '../../src/metrics/histogram.js';
-import { judgeDrift } from '../../src/targets/analysis-checks.js';
-import { evaluateTargets } from '../../src/targets/evaluate.js';
+import { judgeDrift } from '../../src/judge/analysis-checks.js';
+import { evaluateTargets } from '../../src/judge/checks.js';
 import type { TargetRow } from '../../src/config/types.js';
 import type { TimelinePoint } from '../../src/result/types.js';
 
@@ -187,7 +187,7 @@ describe('live cells read more than once in a second', () => {
 
 describe('flows in a drift scope', () => {
   it('a flow (whole iterations) counts only when a row names it, never in "all requests"', async () => {
-    const { scopeWindow } = await import('../../src/analysis/drift.js');
+    const { scopeWindow } = await import('../../src/judge/analysis/drift.js');
     const flow = { ...cell('checkout', 50, 500, 900), flow: true as const };
     const cells = [cell('login', 100, 10, 20), flow];
     expect(scopeWindow(cells, null).requests).toBe(100);
@@ -198,7 +198,7 @@ describe('flows in a drift scope', () => {
 
 describe('perfctl merge: the shards’ drift windows are added exactly', () => {
   it('analyseMerged adds the window cells of every shard, then judges drift on the sum', async () => {
-    const { analyseMerged } = await import('../../src/analysis/analyse.js');
+    const { analyseMerged } = await import('../../src/judge/analysis/analyse.js');
     const run = { profile: { stages: [{ name: 'soak', durationMs: 100_000, fromLevel: 200, toLevel: 200 }] }, phases: [{ name: 'soak', startMs: 0, endMs: 100_000 }], timeline: [], durationMs: 100_000 };
     const shard = (lateMs: number) =>
       analyseRun({

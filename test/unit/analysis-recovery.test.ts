@@ -1,8 +1,8 @@
 // Spike recovery on synthetic timelines: a reference of p95 10 ms and no errors, a spike
 // stage from 10 s to 20 s, then whatever the timeline says.
 import { describe, expect, it } from 'vitest';
-import { analyseRecovery, errorsBeyond, windowP95 } from '../../src/analysis/recovery.js';
-import { stageWindows, type SpikeStages } from '../../src/analysis/stages.js';
+import { analyseRecovery, errorsBeyond, windowP95 } from '../../src/judge/analysis/recovery.js';
+import { stageWindows, type SpikeStages } from '../../src/config/stage-shape.js';
 import type { TimelinePoint } from '../../src/result/types.js';
 
 const [baseline, spike, after] = stageWindows([

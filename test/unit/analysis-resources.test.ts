@@ -1,10 +1,10 @@
 // Service resources: what monitor reads (/proc, Prometheus text), the samples on the timeline,
 // and their summary (memory growth between the early and late windows, CPU).
 import { describe, expect, it } from 'vitest';
-import { analyseResources, attachResourceSamples } from '../../src/analysis/resources.js';
-import { driftWindows } from '../../src/analysis/stages.js';
+import { analyseResources, attachResourceSamples } from '../../src/judge/analysis/resources.js';
+import { driftWindows } from '../../src/config/stage-shape.js';
 import { parseProcStat, parseProcStatus, parsePrometheus, probeMonitor, startMonitor, toSamples } from '../../src/engine/monitor.js';
-import { evaluateTargets } from '../../src/targets/evaluate.js';
+import { evaluateTargets } from '../../src/judge/checks.js';
 import type { TimelinePoint } from '../../src/result/types.js';
 
 const point = (t: number, extra: Partial<TimelinePoint> = {}): TimelinePoint => ({ t, requests: 10, errors: 0, rps: 10, p50: 1, p95: 2, p99: 3, level: 10, ...extra });

@@ -1,7 +1,7 @@
 // Which stage is the spike, which span a soak's drift is measured on, which stages make a
 // staircase: read from the planned stages alone.
 import { describe, expect, it } from 'vitest';
-import { driftWindows, findDriftSpan, findSpike, findStaircase, stageWindows, type StageWindow } from '../../src/analysis/stages.js';
+import { driftWindows, findDriftSpan, findSpike, findStaircase, stageWindows, type StageWindow } from '../../src/config/stage-shape.js';
 import type { TargetRow } from '../../src/config/types.js';
 
 /** [name, seconds, from, to] in order */

@@ -6,7 +6,7 @@ import { DataRows, prepareFlows } from '../../src/engine/flow-runner.js';
 import { parseTarget } from '../../src/engine/prepare-requests.js';
 import { Recorder } from '../../src/metrics/recorder.js';
 import { buildViews } from '../../src/result/cells.js';
-import { scopeOf } from '../../src/targets/evaluate.js';
+import { scopeOf } from '../../src/judge/checks.js';
 import type { CaptureSpec, DataSourceSpec, FlowSpec } from '../../src/config/types.js';
 
 const response = (body: string, headers: Record<string, string[]> = {}) => ({ body, headers });

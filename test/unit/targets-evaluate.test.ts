@@ -6,7 +6,7 @@ import {
   formatCheck,
   parsePercentile,
   requiredSamples,
-} from '../../src/targets/evaluate.js';
+} from '../../src/judge/checks.js';
 import type { TargetCheckResult } from '../../src/result/types.js';
 import { makeResult, spread, type SyntheticRun } from '../helpers/result-fixture.js';
 

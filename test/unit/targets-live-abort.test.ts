@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TargetRow } from '../../src/config/types.js';
 import { addCount, createCell, type Cell } from '../../src/metrics/cell.js';
 import { recordMicros } from '../../src/metrics/histogram.js';
-import { AbortWatch } from '../../src/targets/live-abort.js';
+import { AbortWatch } from '../../src/judge/live-abort.js';
 
 const phases = [
   { name: 'baseline', startMs: 0, endMs: 30_000 },

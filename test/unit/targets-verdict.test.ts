@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TargetCheckResult } from '../../src/result/types.js';
-import { formatCheck } from '../../src/targets/evaluate.js';
-import { decideVerdict } from '../../src/targets/verdict.js';
+import { formatCheck } from '../../src/judge/checks.js';
+import { decideVerdict } from '../../src/judge/verdict.js';
 
 function check(row: string, metric: string, limit: number, actual: number, unit: TargetCheckResult['unit'] = 'ms'): TargetCheckResult {
   const pass = unit === 'rps' ? actual >= limit : actual < limit;

@@ -3,9 +3,9 @@
 // that each window is the exact difference of two snapshots (drift.ts windowCells). Pure with
 // respect to time: the caller passes the tick's second and its cells. Memory: four copies of
 // the cells, whatever the length of the run.
-import { addCellInto, createCell, type Cell } from '../metrics/cell.js';
+import { addCellInto, createCell, type Cell } from '../../metrics/cell.js';
 import { windowCells, type WindowCells } from './drift.js';
-import type { DriftWindows } from './stages.js';
+import type { DriftWindows } from '../../config/stage-shape.js';
 
 interface Snapshot {
   atMs: number;

@@ -1,5 +1,6 @@
 // Target rows -> checks (pure). Each row's scope is the exact sum of the cells it covers:
 // histograms are added bucket by bucket, percentiles are never averaged.
+import type { PhaseWindow } from '../config/types.js';
 import { matchesGlob } from '../config/glob.js';
 import type { TargetCheckSpec, TargetRow } from '../config/types.js';
 import { sumCells, type Cell } from '../metrics/cell.js';
@@ -9,11 +10,7 @@ import type { TargetCheckResult } from '../result/types.js';
 import type { Analysis } from '../result/analysis-types.js';
 import { analysisUnit, evaluateAnalysisCheck, isAnalysisMetric, pendingAnalysisCheck } from './analysis-checks.js';
 
-export interface PhaseWindow {
-  name: string;
-  startMs: number;
-  endMs: number;
-}
+export type { PhaseWindow };
 
 /** The cells of one row and the time they cover. */
 export interface RowScope {

@@ -2,16 +2,13 @@
 // summarised. Memory is compared between the same early and late windows as drift (after
 // warm-up, as a service's memory grows while it warms up), each the mean of its samples so
 // that a garbage collector's sawtooth does not pass for growth or hide it.
-import type { ResourcesAnalysis } from '../result/analysis-types.js';
-import type { TimelinePoint } from '../result/types.js';
-import { DRIFT_WARMUP_SHARE, DRIFT_WINDOW_SHARE, type DriftWindows } from './stages.js';
+import type { ResourcesAnalysis } from '../../result/analysis-types.js';
+import type { TimelinePoint } from '../../result/types.js';
+import type { ResourceSample } from '../../engine/monitor.js';
 
-export interface ResourceSample {
-  /** ms since the start of the run */
-  atMs: number;
-  cpuPercent?: number;
-  memoryMB?: number;
-}
+export type { ResourceSample };
+import { DRIFT_WARMUP_SHARE, DRIFT_WINDOW_SHARE, type DriftWindows } from '../../config/stage-shape.js';
+
 
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 const round4 = (x: number): number => Math.round(x * 1e4) / 1e4;

@@ -1,6 +1,6 @@
 // The verdict of a run and one sentence saying why (pure).
 import type { RunStatus, TargetCheckResult, Verdict } from '../result/types.js';
-import { describeRowCheck } from './evaluate.js';
+import { describeRowCheck } from './checks.js';
 
 export interface VerdictInput {
   status: RunStatus;

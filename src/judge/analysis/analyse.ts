@@ -6,18 +6,18 @@
 //                  `drift`/`memoryGrowth` target
 //   resources      when a monitor sampled the service
 //   breakingPoint  when it has a staircase (findStaircase)
-import { percentileMs } from '../metrics/histogram.js';
-import { addCellInto, createCell, requestCells, sumCells, type Cell } from '../metrics/cell.js';
-import { encodeCell } from '../metrics/cell-codec.js';
+import { percentileMs } from '../../metrics/histogram.js';
+import { addCellInto, createCell, requestCells, sumCells, type Cell } from '../../metrics/cell.js';
+import { encodeCell } from '../../metrics/cell-codec.js';
 import { analyseBreakingPoint } from './breaking-point.js';
 import { analyseDriftFromCells, analyseDriftFromTimeline, decodeWindow, type WindowCells } from './drift.js';
 import { analyseRecovery, type RecoveryOptions } from './recovery.js';
 import { analyseResources } from './resources.js';
-import { driftWindows, findDriftSpan, findSpike, findStaircase, stageWindows, type DriftWindows, type SpikeStages, type StageWindow } from './stages.js';
-import type { StageSpec, TargetRow } from '../config/types.js';
-import type { PhaseWindow } from '../targets/evaluate.js';
-import type { Analysis } from '../result/analysis-types.js';
-import type { ResultCell, TimelinePoint } from '../result/types.js';
+import { driftWindows, findDriftSpan, findSpike, findStaircase, stageWindows, type DriftWindows, type SpikeStages, type StageWindow } from '../../config/stage-shape.js';
+import type { StageSpec, TargetRow } from '../../config/types.js';
+import type { PhaseWindow } from '../checks.js';
+import type { Analysis } from '../../result/analysis-types.js';
+import type { ResultCell, TimelinePoint } from '../../result/types.js';
 
 /** What a run's shape calls for, known from the plan before anything is sent. */
 export interface AnalysisPlan {

@@ -19,9 +19,9 @@
 //
 // Timeline points are closed when requests complete, so a backlog that drains shows as high
 // latencies until the queue is empty: the recovery time is the drain time, to a second.
-import type { RecoveryAnalysis } from '../result/analysis-types.js';
-import type { TimelinePoint } from '../result/types.js';
-import type { SpikeStages } from './stages.js';
+import type { RecoveryAnalysis } from '../../result/analysis-types.js';
+import type { TimelinePoint } from '../../result/types.js';
+import type { SpikeStages } from '../../config/stage-shape.js';
 
 export interface RecoveryOptions {
   /** timeline points per window; default 5 (5 s) */

@@ -7,7 +7,7 @@
 import { formatDuration } from '../config/duration.js';
 import { sampleCount } from '../metrics/histogram.js';
 import type { Cell } from '../metrics/cell.js';
-import { DRIFT_MIN_CHANGE_MS, decodeWindow, latencyDrift, scopeWindow } from '../analysis/drift.js';
+import { DRIFT_MIN_CHANGE_MS, decodeWindow, latencyDrift, scopeWindow } from './analysis/drift.js';
 import type { AnalysisMetric, TargetCheckSpec, TargetMetric, TargetRow } from '../config/types.js';
 import type { Analysis, DriftMetric } from '../result/analysis-types.js';
 import type { TargetCheckResult } from '../result/types.js';

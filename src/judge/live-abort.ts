@@ -3,7 +3,7 @@
 import type { TargetRow } from '../config/types.js';
 import type { Cell } from '../metrics/cell.js';
 import type { TargetCheckResult } from '../result/types.js';
-import { evaluateCheck, scopeOf, type PhaseWindow } from './evaluate.js';
+import { evaluateCheck, scopeOf, type PhaseWindow } from './checks.js';
 
 export interface AbortWatchOptions {
   /** nothing aborts before this much of the run has passed; default 5000 */

@@ -2,17 +2,9 @@
 // which one it is measured against, which steady hold a soak's drift is measured on, and
 // which stages make a stress staircase. Works on planned stages (levels after --scale,
 // windows after --duration), so the same answer comes before the run and after it.
-import type { TargetRow } from '../config/types.js';
+import type { StageWindow, TargetRow } from './types.js';
 
-export interface StageWindow {
-  name: string;
-  index: number;
-  /** ms since the start of the run */
-  startMs: number;
-  endMs: number;
-  fromLevel: number;
-  toLevel: number;
-}
+export type { StageWindow };
 
 const timed = (s: StageWindow): boolean => s.endMs > s.startMs;
 const isHold = (s: StageWindow): boolean => timed(s) && s.fromLevel === s.toLevel;
@@ -160,6 +152,6 @@ export function stageWindows(
     const startMs = phase?.startMs ?? cursor;
     const endMs = phase?.endMs ?? startMs + stage.durationMs;
     cursor = endMs;
-    return { name: stage.name, index, startMs, endMs, fromLevel: stage.fromLevel, toLevel: stage.toLevel };
+    return { name: stage.name, index, startMs, endMs, durationMs: endMs - startMs, fromLevel: stage.fromLevel, toLevel: stage.toLevel };
   });
 }

@@ -9,15 +9,15 @@
 //                 few samples neither breaks a step nor lets it pass unjudged silently (counted)
 //   lastGood      the last step before the first broken one (it must have run to its end)
 //   firstBroken   the first step that broke, with the checks that did
-import { isAnalysisMetric } from '../targets/analysis-checks.js';
-import { evaluateTargets } from '../targets/evaluate.js';
-import { requestCells, sumCells, type Cell } from '../metrics/cell.js';
-import { sentRequests } from '../metrics/stats.js';
-import type { TargetRow } from '../config/types.js';
-import type { BreakingPointAnalysis, BreakingStep, BreakingStepFailure } from '../result/analysis-types.js';
-import type { TargetCheckResult } from '../result/types.js';
-import type { PhaseWindow } from '../targets/evaluate.js';
-import type { StageWindow } from './stages.js';
+import { isAnalysisMetric } from '../analysis-checks.js';
+import { evaluateTargets } from '../checks.js';
+import { requestCells, sumCells, type Cell } from '../../metrics/cell.js';
+import { sentRequests } from '../../metrics/stats.js';
+import type { TargetRow } from '../../config/types.js';
+import type { BreakingPointAnalysis, BreakingStep, BreakingStepFailure } from '../../result/analysis-types.js';
+import type { TargetCheckResult } from '../../result/types.js';
+import type { PhaseWindow } from '../checks.js';
+import type { StageWindow } from '../../config/stage-shape.js';
 
 /** The rows and checks a step is judged by, with the row's phase set to the step. */
 export function stepRows(rows: TargetRow[], step: string): TargetRow[] {

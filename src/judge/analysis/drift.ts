@@ -14,14 +14,14 @@
 // values at ranks n·q ± 1.96·sqrt(n·q·(1-q)). `changeLow`..`changeHigh` is the change's interval
 // (late's low bound against early's high bound, and the reverse). A `drift` check fails only
 // when even changeLow exceeds its limit, and never for a change under 1 ms (as compare does).
-import { matchesGlob } from '../config/glob.js';
-import { createCell, addCellInto, requestCells, sumCells, type Cell } from '../metrics/cell.js';
-import { percentileMs, sampleCount, subtractFrom, type LatencyHistogram } from '../metrics/histogram.js';
-import { sentRequests } from '../metrics/stats.js';
-import type { DriftAnalysis, DriftMetric } from '../result/analysis-types.js';
-import type { ResultCell, TimelinePoint } from '../result/types.js';
-import { decodeCell } from '../metrics/cell-codec.js';
-import type { DriftWindows } from './stages.js';
+import { matchesGlob } from '../../config/glob.js';
+import { createCell, addCellInto, requestCells, sumCells, type Cell } from '../../metrics/cell.js';
+import { percentileMs, sampleCount, subtractFrom, type LatencyHistogram } from '../../metrics/histogram.js';
+import { sentRequests } from '../../metrics/stats.js';
+import type { DriftAnalysis, DriftMetric } from '../../result/analysis-types.js';
+import type { ResultCell, TimelinePoint } from '../../result/types.js';
+import { decodeCell } from '../../metrics/cell-codec.js';
+import type { DriftWindows } from '../../config/stage-shape.js';
 
 /** A latency change smaller than this is never called drift (SPEC §7's floor for regressions). */
 export const DRIFT_MIN_CHANGE_MS = 1;
