@@ -6,6 +6,8 @@ import { stageIndexAt } from './plan.js';
 import { WeightedMix } from './request-mix.js';
 import type { Execution, ExecutionContext } from './executor.js';
 import { outcomeOfSend } from './outcome-of-send.js';
+import { monotonicClock } from './clock.js';
+import { PreciseWake } from './precise-wake.js';
 import type { SendResult } from './transport.js';
 
 /** Most requests launched in one turn of the event loop, so answers still get processed. */
@@ -14,7 +16,7 @@ const MAX_LAUNCHES_PER_TURN = 500;
 export const LATE_START_MS = 50;
 /** Arrivals not launched this long after the plan's end are given up as undelivered. */
 const END_SLACK_MS = 1000;
-/** Arrivals at least this far apart get a precise (spin-assisted) start. */
+/** Arrivals at least this far apart get a precise (sub-millisecond) start. */
 const PRECISE_GAP_MS = 2;
 
 export function startOpenExecution(ctx: ExecutionContext): Execution {
@@ -28,8 +30,14 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let immediate: NodeJS.Immediate | undefined;
+  // the helper-thread wake-up serves the real clock only (tests with a fake clock keep timers)
+  let precise: PreciseWake | undefined;
+  const preciseWake = (): PreciseWake | undefined => {
+    if (clock !== monotonicClock) return undefined;
+    return (precise ??= new PreciseWake());
+  };
   let resolveDone!: () => void;
-  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+  const done = new Promise<void>((resolve) => (resolveDone = resolve)).finally(() => precise?.close());
 
   const finishIfIdle = (): void => {
     if ((stopped || next >= pacer.total) && inFlight === 0) resolveDone();
@@ -90,12 +98,15 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
     scheduleNext(dueMs, dueMs - pacer.dueMs(next - 1));
   };
 
-  // Node's timers fire up to ~1 ms late. When arrivals are far apart (a low rate), wake 1 ms
-  // early and yield turn by turn until the due time, so the latency clock starts on time; at a
-  // high rate arrivals come in batches anyway and spinning would only burn the CPU.
+  // Node's timers fire up to ~1 ms late. When arrivals are far apart (a low rate), a helper
+  // thread wakes the loop at the due time to the microsecond (precise-wake.ts), without the CPU
+  // a spin would burn; at a high rate arrivals come in batches anyway and a timer is enough.
+  // With a fake clock: wake 1 ms early and yield turn by turn until the due time.
   const scheduleNext = (dueMs: number, gapMs: number): void => {
     const waitMs = dueMs - (clock.nowMs() - startMs);
-    if (gapMs < PRECISE_GAP_MS) timer = setTimeout(tick, Math.max(0, waitMs));
+    const waker = gapMs >= PRECISE_GAP_MS ? preciseWake() : undefined;
+    if (waker) waker.wakeIn(waitMs, tick);
+    else if (gapMs < PRECISE_GAP_MS) timer = setTimeout(tick, Math.max(0, waitMs));
     else if (waitMs > 1) timer = setTimeout(tick, waitMs - 1);
     else immediate = setImmediate(tick);
   };
@@ -107,6 +118,7 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
       stopped = true;
       if (timer) clearTimeout(timer);
       if (immediate) clearImmediate(immediate);
+      precise?.cancel();
       // flow iterations pausing in a think step end now (and leave the in-flight count)
       ctx.flows?.stop();
       finishIfIdle();
