@@ -27,7 +27,7 @@ import { spawnSync } from 'node:child_process';
 import { formatSummary, readCpuProfiles, summariseCpuProfile } from './cpu-profile-summary.js';
 import { cpuCount, hasCommand, idleMachineLoad, measureMethod, pinning, sleep } from './lib/proc.js';
 import { startNginx, startNodeTarget } from './lib/targets.js';
-import { profileYaml, REPO, runAutocannon, runPerfctl, runWrk, toolVersions } from './lib/tools.js';
+import { profileYaml, REPO, runAutocannon, runHey, runPerfctl, runWrk, toolVersions } from './lib/tools.js';
 
 const GOALS = {
   closedVsAutocannon: 0.95,
@@ -62,6 +62,11 @@ function parseArgs(argv) {
 const log = (msg) => process.stderr.write(`bench: ${msg}\n`);
 const round = (x, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? null : Math.round(x * 10 ** d) / 10 ** d);
 const sum = (xs) => xs.reduce((a, b) => a + b, 0);
+const median = (xs) => {
+  if (xs.length === 0) return null;
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+};
 const cpuMsPer1k = (measure, requests) => (measure?.cpuS != null && requests > 0 ? round((measure.cpuS * 1000 * 1000) / requests, 2) : null);
 
 async function delta(target, fn) {
@@ -107,6 +112,9 @@ function scheduleAccuracy(result, seconds) {
     achievedRatio: planned > 0 ? round(achieved / planned, 4) : null,
     worstSecond: worst,
     maxStartLagMs: round(Math.max(0, ...timeline.map((p) => p.startLagMs ?? 0)), 1),
+    // the worst start lag of the first second against the median of the later seconds' worst
+    firstSecondStartLagMs: round(full[0]?.startLagMs ?? null, 1),
+    steadyStartLagMs: round(median(full.slice(1).map((p) => p.startLagMs ?? 0)), 1),
     maxLoopLagMs: round(Math.max(0, ...timeline.map((p) => p.loopLagMs ?? 0)), 1),
   };
 }
@@ -208,6 +216,38 @@ async function measureOpen(ctx, target) {
     highestWithin = s.rate;
   }
   return { seconds, target: target.kind, steps, highestRateWithinOnePct: highestWithin, firstRateBehind: steps.find((s) => s.fellBehind)?.rate ?? null };
+}
+
+/**
+ * Low rates, where most real tests run: CPU of a 10 s run at 100, 500 and 1,000 req/s for
+ * perfctl (open model), autocannon -R and hey -q, against the same target, and perfctl's start
+ * lag (the worst of each second; median over the run). CPU includes each tool's start-up.
+ */
+async function measureLowRate(ctx, target) {
+  const seconds = ctx.quick ? 5 : 10;
+  const url = target.url.replace(/\/$/, '');
+  const rows = [];
+  for (const rate of [100, 500, 1000]) {
+    log(`low rate: ${rate}/s for ${seconds} s (perfctl, autocannon -R, hey -q)`);
+    const yaml = profileYaml({ name: `bench-low-${rate}`, baseUrl: url, stages: [{ duration: `${seconds}s`, rate }] });
+    const perfctl = await runPerfctl({ label: `low-${rate}`, yaml, baseUrl: url, ...ctx.tool, expectedSeconds: seconds + 10 });
+    const autocannon = await runAutocannon({ args: ['-R', String(rate), '-c', '10', '-d', String(seconds)], url: `${url}/`, ...ctx.tool, expectedSeconds: seconds });
+    const hey = hasCommand('hey') ? await runHey({ seconds, connections: 10, perWorkerRate: rate / 10, url: `${url}/`, ...ctx.tool }) : null;
+    const lags = (perfctl.result?.timeline ?? []).filter((p) => (p.planned ?? 0) > 0).map((p) => p.startLagMs ?? 0);
+    const cpu = (m) => m?.cpuS ?? null;
+    rows.push({
+      rate,
+      seconds,
+      perfctlCpuS: cpu(perfctl.measure),
+      autocannonCpuS: cpu(autocannon.measure),
+      heyCpuS: hey?.ok ? cpu(hey.measure) : null,
+      ratioVsAutocannon: cpu(perfctl.measure) && cpu(autocannon.measure) ? round(cpu(perfctl.measure) / cpu(autocannon.measure), 2) : null,
+      perfctlRequests: perfctl.result?.totals?.requests ?? null,
+      medianStartLagMs: round(median(lags), 2),
+      maxStartLagMs: round(Math.max(0, ...lags), 2),
+    });
+  }
+  return rows;
 }
 
 /**
@@ -491,7 +531,7 @@ function render(r) {
   out.push('', `2. Open model schedule accuracy, ${o.seconds} s per rate, ${o.target} (achieved = perfctl's timeline; service saw / conns = requests and connections the target counted)`);
   out.push(
     table(
-      ['rate/s', 'planned', 'achieved', 'ach/plan', 'service saw', 'conns', 'worst second', 'max startLag', 'max loopLag', 'p99 ms', 'exit', 'verdict', `≤${GOALS.openWithinPct}%`],
+      ['rate/s', 'planned', 'achieved', 'ach/plan', 'service saw', 'conns', 'worst second', 'max startLag', '1st s / later', 'max loopLag', 'p99 ms', 'exit', 'verdict', `≤${GOALS.openWithinPct}%`],
       o.steps.map((s) => [
         fmt(s.rate),
         fmt(s.planned),
@@ -501,6 +541,7 @@ function render(r) {
         s.serviceSaw ? fmt(s.serviceSaw.connections) : 'n/a',
         s.worstSecond.t === null ? 'n/a' : `${s.worstSecond.deviationPct}% (t=${s.worstSecond.t}: ${s.worstSecond.requests}/${s.worstSecond.planned})`,
         `${fmt(s.maxStartLagMs, 1)} ms`,
+        `${fmt(s.firstSecondStartLagMs, 1)} / ${fmt(s.steadyStartLagMs, 1)} ms`,
         `${fmt(s.maxLoopLagMs, 1)} ms`,
         s.latencyMs ? fmt(s.latencyMs.p99, 2) : 'n/a',
         s.exitCode ?? 'timeout',
@@ -512,6 +553,15 @@ function render(r) {
   const behind = o.steps.find((s) => s.fellBehind);
   if (behind?.reason) out.push(`   at ${fmt(behind.rate)}/s: ${behind.reason}`);
   if (r.workers?.length) out.push(...renderWorkers(r.workers));
+  if (r.lowRate?.length) {
+    out.push('', `   Low rates: CPU-seconds of a ${r.lowRate[0].seconds} s run (start-up included), and perfctl's start lag (worst of each second: median / max)`);
+    out.push(
+      table(
+        ['rate/s', 'perfctl CPU', 'autocannon -R', 'hey -q', 'perfctl/autocannon', 'start lag med / max'],
+        r.lowRate.map((x) => [fmt(x.rate), fmt(x.perfctlCpuS, 2), fmt(x.autocannonCpuS, 2), fmt(x.heyCpuS, 2), x.ratioVsAutocannon === null ? 'n/a' : `${x.ratioVsAutocannon.toFixed(2)}×`, `${fmt(x.medianStartLagMs, 2)} / ${fmt(x.maxStartLagMs, 2)} ms`]),
+      ),
+    );
+  }
 
   const p = r.p99;
   out.push('', `3. p99 overhead: ${fmt(p.rate)}/s against a ${p.delayMs} ms Node service, ${p.seconds} s per tool`);
@@ -666,6 +716,7 @@ async function main() {
     results.fixedCost = await measureFixedCost(ctx, target);
     results.closed = await measureClosed(ctx, target);
     results.open = await measureOpen(ctx, target);
+    results.lowRate = await measureLowRate(ctx, target);
     // scaling where one thread falls behind (or at 20,000/s if it never did)
     results.workers = await measureWorkers(ctx, target, results.open.firstRateBehind ?? 20000);
     const memRate = 2000;

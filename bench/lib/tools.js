@@ -135,3 +135,13 @@ export async function toolVersions() {
   versions.git = git && git.code === 0 ? git.stdout.trim() : null;
   return versions;
 }
+
+/** `hey -z Ds -c C [-q Q] URL` (Debian's hey); returns requests, rps and CPU. */
+export async function runHey({ seconds, connections, perWorkerRate, url, pinPrefix, method, tmpDir }) {
+  const args = ['-z', `${seconds}s`, '-c', String(connections), ...(perWorkerRate ? ['-q', String(perWorkerRate)] : [])];
+  const run = await runMeasured([...pinPrefix, 'hey', ...args, url], { timeoutMs: (seconds + 30) * 1000, cwd: REPO, method, tmpDir });
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(run.stdout)?.[1]);
+  if (!Number.isFinite(rps)) return { tool: 'hey', ok: false, error: `no summary from hey (exit ${run.code}): ${(run.stderr || run.stdout).trim().slice(-300)}`, measure: pickMeasure(run) };
+  const total = Number(/Total:\s+([\d.]+) secs/.exec(run.stdout)?.[1]);
+  return { tool: 'hey', ok: true, command: `hey ${args.join(' ')} URL`, rps, requests: Math.round(rps * total), measure: pickMeasure(run) };
+}
