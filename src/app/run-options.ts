@@ -3,6 +3,7 @@ import { parseDuration } from '../config/duration.js';
 import { usageError } from '../errors.js';
 import { parseFormats, type ReportFormat } from '../report/write-reports.js';
 import type { TransportKind } from '../engine/transport.js';
+import { parseStartAt, type StartAt } from './start-at.js';
 
 export interface RunFlags {
   baseUrl?: string;
@@ -15,6 +16,9 @@ export interface RunFlags {
   baseline?: string;
   tolerance?: string;
   shard?: string;
+  shardCount?: string;
+  startAt?: string;
+  logResult?: boolean;
   quiet?: boolean;
   progress?: boolean;
   workers?: string;
@@ -31,7 +35,12 @@ export interface RunSettings {
   formats: ReportFormat[];
   baselineFile?: string;
   tolerance?: string;
-  shard: { index: number; count: number };
+  /** 0-based index; `given` when --shard was set (recorded in the result, even 1/1) */
+  shard: { index: number; count: number; given: boolean };
+  /** --start-at: the wall-clock instant the load starts */
+  startAt?: StartAt;
+  /** also print the result to stdout after a marker (for `merge --from-logs`) */
+  logResult: boolean;
   quiet: boolean;
   progress: boolean;
   /** worker threads that run the schedule (1 = in the main thread) */
@@ -39,7 +48,7 @@ export interface RunSettings {
   transport: TransportKind;
 }
 
-export function parseRunFlags(flags: RunFlags): RunSettings {
+export function parseRunFlags(flags: RunFlags, env: Record<string, string | undefined> = {}, nowEpochMs = Date.now()): RunSettings {
   const formats = parseFormats(flags.format ?? 'json,html');
   let totalDurationMs: number | undefined;
   if (flags.duration !== undefined) {
@@ -53,6 +62,7 @@ export function parseRunFlags(flags: RunFlags): RunSettings {
   const scale = flags.scale === undefined ? 1 : Number(flags.scale);
   if (!Number.isFinite(scale) || scale <= 0) throw usageError(`--scale must be a number above 0, got "${flags.scale}"`, 'e.g. --scale 0.5 halves every level');
   if (flags.baseUrl !== undefined) checkUrl(flags.baseUrl);
+  if (flags.shardCount !== undefined && flags.shard === undefined) throw usageError('--shard-count goes with --shard k8s');
   if (flags.baseUrl !== undefined && flags.demo) throw usageError('--base-url and --demo cannot be used together', '--demo starts its own service');
   return {
     baseUrl: flags.baseUrl,
@@ -64,7 +74,9 @@ export function parseRunFlags(flags: RunFlags): RunSettings {
     formats,
     baselineFile: flags.baseline,
     tolerance: flags.tolerance,
-    shard: parseShard(flags.shard),
+    shard: flags.shard === undefined ? { index: 0, count: 1, given: false } : { ...parseShard(flags.shard, flags.shardCount, env), given: true },
+    ...(flags.startAt !== undefined ? { startAt: parseStartAt(flags.startAt, nowEpochMs) } : {}),
+    logResult: Boolean(flags.logResult),
     quiet: Boolean(flags.quiet),
     progress: flags.progress !== false,
     workers: parseWorkers(flags.workers),
@@ -72,15 +84,39 @@ export function parseRunFlags(flags: RunFlags): RunSettings {
   };
 }
 
-export function parseShard(text: string | undefined): { index: number; count: number } {
+/**
+ * `--shard i/n` (1-based), or `--shard k8s`: the index from a Kubernetes Indexed Job's 0-based
+ * JOB_COMPLETION_INDEX and the count from --shard-count or PERFCTL_SHARD_COUNT.
+ */
+export function parseShard(text: string | undefined, countText?: string, env: Record<string, string | undefined> = {}): { index: number; count: number } {
   if (text === undefined) return { index: 0, count: 1 };
+  if (text.trim() === 'k8s') return shardFromKubernetes(countText, env);
+  if (countText !== undefined) throw usageError('--shard-count goes with --shard k8s', '--shard i/n already names the count');
   const match = /^(\d+)\/(\d+)$/.exec(text.trim());
   const index = Number(match?.[1]);
   const count = Number(match?.[2]);
   if (!match || count < 1 || index < 1 || index > count) {
-    throw usageError(`--shard must be i/n with 1 ≤ i ≤ n, got "${text}"`, 'e.g. --shard 2/4 runs the second of four slices');
+    throw usageError(`--shard must be i/n with 1 ≤ i ≤ n, or k8s, got "${text}"`, 'e.g. --shard 2/4 runs the second of four slices');
   }
   return { index: index - 1, count };
+}
+
+function shardFromKubernetes(countText: string | undefined, env: Record<string, string | undefined>): { index: number; count: number } {
+  const indexText = env['JOB_COMPLETION_INDEX'];
+  if (indexText === undefined || !/^\d+$/.test(indexText.trim())) {
+    throw usageError(
+      `--shard k8s needs JOB_COMPLETION_INDEX (0-based), ${indexText === undefined ? 'which is not set' : `got "${indexText}"`}`,
+      'Kubernetes sets it in the pods of an Indexed Job (completionMode: Indexed); elsewhere use --shard i/n',
+    );
+  }
+  const source = countText !== undefined ? '--shard-count' : 'PERFCTL_SHARD_COUNT';
+  const raw = countText ?? env['PERFCTL_SHARD_COUNT'];
+  if (raw === undefined) throw usageError('--shard k8s needs the number of shards', 'pass --shard-count <n> (the Job\'s completions) or set PERFCTL_SHARD_COUNT');
+  const count = Number(raw);
+  if (!Number.isInteger(count) || count < 1) throw usageError(`${source} must be a whole number of at least 1, got "${raw}"`);
+  const index = Number(indexText);
+  if (index >= count) throw usageError(`JOB_COMPLETION_INDEX ${index} is not below the shard count ${count} (${source})`, 'the count is the Job\'s completions');
+  return { index, count };
 }
 
 function parseTransport(text: string | undefined): TransportKind {

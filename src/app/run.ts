@@ -1,5 +1,6 @@
 // `perfctl run`: the one place that wires config, engine, targets, compare and reports.
 import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { formatDuration } from '../config/duration.js';
 import { loadProfile } from '../config/load-profile.js';
 import { compareResults, assertComparable, parseTolerance } from '../compare/compare.js';
@@ -25,6 +26,8 @@ import { builtinScenariosDir, version } from '../version.js';
 import { startDemoProcess, type DemoProcess } from './demo-process.js';
 import { LiveProgress } from './live-progress.js';
 import { RunAnalysis } from './run-analysis.js';
+import { describeCountdown, waitForStart, type StartAt } from './start-at.js';
+import { encodeResultForLog } from '../result/result-log.js';
 import { defaultOutDir, parseRunFlags, type RunFlags } from './run-options.js';
 import type { Profile } from '../config/types.js';
 import type { Io } from '../io.js';
@@ -32,7 +35,7 @@ import type { Result } from '../result/types.js';
 
 export async function runCommand(profileRef: string, flags: RunFlags, io: Io): Promise<number> {
   // everything that can be wrong with the input is found before anything is sent
-  const settings = parseRunFlags(flags);
+  const settings = parseRunFlags(flags, io.env);
   const profile = await loadProfile(profileRef, {
     cwd: io.cwd,
     env: io.env,
@@ -58,6 +61,13 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
       );
     }
     if (!settings.quiet) io.out(banner(profile, plan, baseUrl, settings.shard, demo));
+    if (settings.startAt) {
+      if (!settings.quiet) io.out(`  ${describeCountdown(settings.startAt.epochMs, Date.now())}\n`);
+      if (!(await waitForStart(settings.startAt.epochMs, io, settings.progress && !settings.quiet))) {
+        io.err('interrupted before --start-at: nothing was sent\n');
+        return ExitCode.interrupted;
+      }
+    }
 
     const analysis = new RunAnalysis(profile, plan, demo?.pid !== undefined ? { demoPid: demo.pid } : {});
     const outcome = await runWithLiveFeedback(profile, plan, baseUrl, settings, io, analysis);
@@ -68,12 +78,14 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
       baseUrl,
       toolVersion: version,
       environment: collectEnvironment(io.cwd),
-      ...(settings.shard.count > 1 ? { shard: { index: settings.shard.index + 1, count: settings.shard.count } } : {}),
+      ...(settings.shard.given ? { shard: { index: settings.shard.index + 1, count: settings.shard.count } } : {}),
+      start: runStart(settings.startAt, outcome),
     });
     result = judge(result, profile, plan, outcome, baseline && settings.baselineFile ? { result: baseline, file: settings.baselineFile, tolerance } : undefined, analysis);
 
     const outDir = resolve(io.cwd, settings.outDir ?? defaultOutDir(profile.name, outcome.startedAt));
     const written = await writeReports([result], outDir, settings.formats, { html: renderHtml });
+    if (settings.logResult) io.out(encodeResultForLog(result));
     if (settings.quiet) io.out(`${renderVerdictLine(result, { color: io.color })}\n`);
     else io.out(`${renderSummary(result, { color: io.color })}\nReports: ${written.map((p) => relativeTo(io.cwd, p)).join(', ')}\n`);
     return exitCodeOf(result);
@@ -106,6 +118,9 @@ async function runWithLiveFeedback(
     maxInFlight: profile.maxInFlight,
     transport: settings.transport,
     thinkTime: profile.thinkTime,
+    // --start-at: t = 0 on this process's monotonic clock at that wall-clock instant
+    // (never in the past: a late start is recorded as late, not caught up in one burst)
+    ...(settings.startAt ? { startAtMs: Math.max(performance.now() + 50, performance.now() + (settings.startAt.epochMs - Date.now())) } : {}),
     onSecond(tick) {
       progress.update({
         elapsedMs: tick.elapsedMs,
@@ -167,6 +182,16 @@ function judge(
     abortedBy: outcome.abortedBy,
   });
   return { ...measured, targets: checks, ...(comparison ? { comparison } : {}), ...(analysis ? { analysis } : {}), verdict: decision.verdict, reason: decision.reason };
+}
+
+/** Planned and actual start: what merge aligns the shards on. */
+function runStart(startAt: StartAt | undefined, outcome: LoadRunOutcome): NonNullable<Result['start']> {
+  return {
+    planned: new Date(startAt?.epochMs ?? outcome.startedAt.getTime()).toISOString(),
+    actual: outcome.startedAt.toISOString(),
+    ...(outcome.firstSendAt ? { firstRequest: outcome.firstSendAt.toISOString() } : {}),
+    ...(startAt ? { requested: startAt.requested } : {}),
+  };
 }
 
 export function exitCodeOf(result: Result): number {

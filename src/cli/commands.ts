@@ -18,7 +18,10 @@ export function registerCommands(program: Command, io: Io, setExit: SetExit): vo
     .option('--format <list>', 'reports to write, from json,html,junit,md (result.json is always written)', 'json,html')
     .option('--baseline <result.json>', 'compare with an earlier result; a regression fails the run')
     .option('--tolerance <spec>', 'regression tolerance, e.g. 10% or latency=5%,throughput=10%,errorRate=0.5%')
-    .option('--shard <i/n>', 'run slice i of n equal slices of the load')
+    .option('--shard <i/n|k8s>', 'run slice i of n equal slices of the load; k8s: i from JOB_COMPLETION_INDEX (0-based), n from --shard-count or PERFCTL_SHARD_COUNT')
+    .option('--shard-count <n>', 'with --shard k8s: the number of shards (the Job\'s completions)')
+    .option('--start-at <time>', 'start the load at this instant (ISO-8601 with a zone, or +30s), so shards start together')
+    .option('--log-result', 'also print result.json to stdout after a marker line, for merge --from-logs')
     .option('--workers <n>', 'run the schedule in n worker threads (default 1: the main thread); more when perfctl itself is the limit (exit 4)')
     .option('--transport <client>', "HTTP client: raw (perfctl's lean HTTP/1.1 client, default) or undici")
     .option('--quiet', 'print only the final verdict line')
@@ -80,10 +83,12 @@ export function registerCommands(program: Command, io: Io, setExit: SetExit): vo
   program
     .command('merge')
     .description('merge the results of the shards of one run into one result (histograms added, never averaged)')
-    .argument('<result...>', 'the shards\' result.json files')
+    .argument('<result...>', 'the shards\' result.json files (with --from-logs: their logs)')
     .requiredOption('--out <dir>', 'where to write the merged result and reports')
     .option('--format <list>', 'reports to write, from json,html,junit,md', 'json,html')
-    .action(async (files: string[], flags: { out: string; format?: string }) => {
+    .option('--from-logs', 'read the results the shards printed with --log-result from log files (kubectl logs output)')
+    .option('--force', 'merge what is not one shard set (starts more than 2 s apart, different plans, missing shards, whole runs); the report says so first')
+    .action(async (files: string[], flags: { out: string; format?: string; fromLogs?: boolean; force?: boolean }) => {
       const { mergeCommand } = await import('../app/merge.js');
       setExit(await mergeCommand(files, flags, io));
     });

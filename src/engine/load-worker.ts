@@ -44,6 +44,7 @@ async function runSlice(startAtEpochMs: number): Promise<void> {
       cells: outcome.cells.map(encodeCell),
       health: outcome.health,
       maxLoopLagMs: outcome.maxLoopLagMs,
+      firstSendEpochMs: outcome.firstSendAt?.getTime() ?? null,
       timeBlocks: encodeTimeBlocks(outcome.timeBlocks),
     });
     port.close();

@@ -69,6 +69,8 @@ export interface LoadRunOutcome {
   health: ScheduleHealth | null;
   /** worst event-loop lag over the run, ms */
   maxLoopLagMs: number;
+  /** when the first request left (wall clock); null when none did */
+  firstSendAt: Date | null;
   /** per request group, its latencies in TIME_BLOCKS time blocks */
   timeBlocks: Map<string, LatencyHistogram[]>;
 }
@@ -103,8 +105,18 @@ export function startLoad(options: LoadRunOptions): LoadRun {
   const peakLevel = Math.max(1, ...plan.stages.map((s) => Math.max(s.fromLevel, s.toLevel)));
   const connections = plan.model === 'open' ? options.maxInFlight : Math.ceil(peakLevel);
   const transportOptions = { connections, timeoutMs: options.timeoutMs };
-  const transport: Transport =
+  const client: Transport =
     options.transport === 'undici' ? new HttpTransport(target.origin, transportOptions, clock) : new RawTransport(target.origin, transportOptions, clock);
+  // the first send is the shard's actual start as the service sees it (--start-at evidence)
+  let firstSendMs: number | undefined;
+  const transport: Transport = {
+    send(request, done) {
+      firstSendMs ??= clock.nowMs();
+      client.send(request, done);
+    },
+    destroy: () => client.destroy(),
+    ...(client.prewarm ? { prewarm: (count: number) => client.prewarm!(count) } : {}),
+  };
 
   const pacer = plan.model === 'open' ? createPacer(plan, slice) : null;
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -205,6 +217,7 @@ export function startLoad(options: LoadRunOptions): LoadRun {
       timeline: recorder.timeline,
       health: execution.health?.() ?? null,
       maxLoopLagMs: Math.round(maxLoopLagMs * 10) / 10,
+      firstSendAt: firstSendMs === undefined ? null : new Date(startedAt.getTime() + (firstSendMs - startMs)),
     };
   })();
 

@@ -18,7 +18,7 @@ const START_MARGIN_MS = 50;
 export function startLoadInWorkers(options: LoadRunOptions, workerCount: number, liveCells: boolean): LoadRun {
   if (workerCount <= 1) return startLoad(options);
   const shard = options.slice ?? { index: 0, count: 1 };
-  const { onSecond, clock: _clock, ...plain } = options;
+  const { onSecond, clock: _clock, startAtMs: requestedStartMs, ...plain } = options;
   const workers = Array.from({ length: workerCount }, (_, j) => {
     const input: WorkerInput = {
       options: {
@@ -44,7 +44,8 @@ export function startLoadInWorkers(options: LoadRunOptions, workerCount: number,
         if (message.type === 'ready') {
           // t = 0 is set once every worker has loaded, so none starts behind the others
           if (++ready < workerCount) return;
-          startAtEpochMs = performance.timeOrigin + performance.now() + START_MARGIN_MS;
+          // a requested t = 0 (--start-at) holds unless the workers were ready too late for it
+          startAtEpochMs = Math.max(performance.timeOrigin + performance.now() + START_MARGIN_MS, requestedStartMs === undefined ? 0 : performance.timeOrigin + requestedStartMs);
           send({ type: 'start', startAtEpochMs });
           if (stopBeforeStart) send({ type: 'stop', reason: stopBeforeStart });
         } else if (message.type === 'second') seconds.add(j, message);
@@ -167,6 +168,12 @@ function combineOutcomes(done: WorkerDone[], startAtEpochMs: number, timeline: T
             undelivered: healths.reduce((s, h) => s + h.undelivered, 0),
           },
     maxLoopLagMs: Math.max(...done.map((d) => d.maxLoopLagMs)),
+    firstSendAt: firstOf(done.map((d) => d.firstSendEpochMs)),
     timeBlocks: combineTimeBlocks(done.map((d) => decodeTimeBlocks(d.timeBlocks))),
   };
+}
+
+function firstOf(epochs: Array<number | null>): Date | null {
+  const sent = epochs.filter((e): e is number => e !== null);
+  return sent.length === 0 ? null : new Date(Math.min(...sent));
 }

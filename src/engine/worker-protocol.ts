@@ -30,6 +30,8 @@ export interface WorkerDone {
   cells: EncodedCell[];
   health: ScheduleHealth | null;
   maxLoopLagMs: number;
+  /** when this worker's first request left, epoch ms; null when none did */
+  firstSendEpochMs: number | null;
   timeBlocks: Record<string, string[]>;
 }
 

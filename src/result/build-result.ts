@@ -17,6 +17,7 @@ export interface MeasuredRun {
   toolVersion: string;
   environment: Result['environment'];
   shard?: { index: number; count: number };
+  start?: Result['start'];
 }
 
 export function phaseWindows(plan: Plan): PhaseWindow[] {
@@ -55,6 +56,7 @@ export function buildResult(run: MeasuredRun): Result {
     status,
     verdict: 'pass',
     ...(run.shard ? { shard: run.shard } : {}),
+    ...(run.start ? { start: run.start } : {}),
     totals: views.totals,
     groups: views.groups,
     phases: views.phases,

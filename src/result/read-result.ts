@@ -25,7 +25,11 @@ export async function readResult(path: string): Promise<Result> {
     if (code === 'EISDIR') throw usageError(`${path}: is a directory, not a result file`, 'pass the result.json inside it');
     throw usageError(`${path}: cannot read result file: ${firstLine((error as Error).message)}`);
   }
+  return decodeResult(text, path);
+}
 
+/** A result.json's text, checked as readResult checks a file; `path` names it in messages. */
+export function decodeResult(text: string, path: string): Result {
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -67,6 +67,27 @@ export interface ResultCell {
   flow?: true;
 }
 
+export interface RunStart {
+  /** the instant the load was to start: --start-at, or when it was scheduled without one */
+  planned: string;
+  /** t = 0 of this run's schedule and timeline: the planned instant, or later if perfctl was not ready */
+  actual: string;
+  /** when the first request left */
+  firstRequest?: string;
+  /** --start-at as given (`+30s` or an ISO time) */
+  requested?: string;
+}
+
+export interface MergeRecord {
+  shards: Array<{ file: string; index: number | null; count: number | null; actualStart: string; offsetMs: number }>;
+  /** results left out: a shard index given more than once keeps its newest result */
+  dropped: Array<{ file: string; index: number; keptFile: string }>;
+  /** largest difference between the shards' actual starts, ms */
+  skewMs: number;
+  /** what merge would have refused, merged anyway with --force */
+  forced?: string[];
+}
+
 export type RunStatus = 'completed' | 'interrupted' | 'aborted' | 'failed';
 export type Verdict = 'pass' | 'fail' | 'inconclusive';
 
@@ -91,7 +112,12 @@ export interface Result {
   verdict: Verdict;
   /** one sentence saying why the verdict is not a pass (or why the run was inconclusive) */
   reason?: string;
+  /** 1-based index of this shard's slice of the plan and the number of slices (--shard) */
   shard?: { index: number; count: number };
+  /** when the load was planned to start and when it did (--start-at; the shards' alignment) */
+  start?: RunStart;
+  /** a merged result: which shards it was made of (perfctl merge) */
+  merge?: MergeRecord;
   totals: StatsBlock;
   groups: Record<string, StatsBlock>;
   phases: PhaseStats[];

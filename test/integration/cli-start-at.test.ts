@@ -1,0 +1,88 @@
+// --start-at: the load starts at the instant given (as the service sees it), the banner
+// counts down, a past instant is refused with nothing sent, and the result records both starts.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { assertBuilt, describeRun, makeTempDir, readResultFile, removeTempDir, runCli, writeProfile } from '../helpers/cli.js';
+import { startArrivalServer, type ArrivalServer } from '../helpers/arrival-server.js';
+
+let dir: string;
+let server: ArrivalServer | undefined;
+beforeAll(() => {
+  assertBuilt();
+  dir = makeTempDir();
+});
+afterAll(() => removeTempDir(dir));
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const PROFILE = `
+name: start-at
+baseUrl: http://127.0.0.1:1
+stages:
+  - { name: hold, duration: 2s, rate: 50 }
+requests:
+  - { name: ping, path: /ping }
+`;
+
+describe('--start-at', () => {
+  it('starts the load at the instant given, counts down, and records planned and actual start', async () => {
+    server = await startArrivalServer();
+    const file = writeProfile(dir, 'start-at.yaml', PROFILE);
+    const out = join(dir, 'later');
+    const planned = new Date(Date.now() + 3000);
+    const run = await runCli(['run', file, '-u', server.url, '--start-at', planned.toISOString(), '--out', out, '--no-progress']);
+    expect(run.code, describeRun(run)).toBe(0);
+    expect(run.stdout).toMatch(/starts in \d\.\ds \(at \d{4}-\d\d-\d\dT[\d:.]+Z\)/);
+    // the probe opens a connection but sends no request: the first request is the load's
+    const first = Math.min(...server.arrivals);
+    expect(first).toBeGreaterThanOrEqual(planned.getTime() - 5);
+    expect(first - planned.getTime()).toBeLessThan(200);
+    const result = readResultFile(out);
+    expect(result.start?.planned).toBe(planned.toISOString());
+    expect(result.start?.requested).toBe(planned.toISOString());
+    expect(Date.parse(result.start!.actual) - planned.getTime()).toBeGreaterThanOrEqual(0);
+    expect(Date.parse(result.start!.actual) - planned.getTime()).toBeLessThan(100);
+    expect(result.startedAt).toBe(result.start?.actual);
+    expect(Math.abs(Date.parse(result.start!.firstRequest!) - first)).toBeLessThan(50);
+    expect(result.totals.requests).toBe(100);
+    expect(server.arrivals).toHaveLength(100);
+  });
+
+  it('a result without --start-at records its start as planned = actual', async () => {
+    server = await startArrivalServer();
+    const file = writeProfile(dir, 'start-at.yaml', PROFILE);
+    const out = join(dir, 'now');
+    const run = await runCli(['run', file, '-u', server.url, '-d', '1s', '--out', out, '--quiet']);
+    expect(run.code, describeRun(run)).toBe(0);
+    const result = readResultFile(out);
+    expect(result.start?.planned).toBe(result.start?.actual);
+    expect(result.start?.requested).toBeUndefined();
+    expect(result.shard).toBeUndefined();
+  });
+
+  it('a time in the past is exit 2 and nothing is sent', async () => {
+    server = await startArrivalServer();
+    const file = writeProfile(dir, 'start-at.yaml', PROFILE);
+    const run = await runCli(['run', file, '-u', server.url, '--start-at', new Date(Date.now() - 1000).toISOString(), '--out', join(dir, 'past')]);
+    expect(run.code, describeRun(run)).toBe(2);
+    expect(run.stderr).toMatch(/--start-at .* is in the past/);
+    expect(server.arrivals).toHaveLength(0);
+  });
+
+  it('--shard k8s takes the index from JOB_COMPLETION_INDEX and records shard and plan hash', async () => {
+    server = await startArrivalServer();
+    const file = writeProfile(dir, 'start-at.yaml', PROFILE);
+    const out = join(dir, 'k8s');
+    const run = await runCli(['run', file, '-u', server.url, '--shard', 'k8s', '--start-at', '+1s', '--out', out, '--quiet'], {
+      env: { JOB_COMPLETION_INDEX: '1', PERFCTL_SHARD_COUNT: '2' },
+    });
+    expect(run.code, describeRun(run)).toBe(0);
+    const result = readResultFile(out);
+    expect(result.shard).toEqual({ index: 2, count: 2 });
+    expect(result.profile.hash).toMatch(/^[0-9a-f]{16}$/);
+    expect(result.start?.requested).toBe('+1s');
+    expect(server.arrivals).toHaveLength(50);
+  });
+});
