@@ -94,6 +94,21 @@ export function registerCommands(program: Command, io: Io, setExit: SetExit): vo
     });
 
   program
+    .command('import')
+    .description("convert another tool's test (Artillery YAML, k6 script, HAR recording) or a plan's Markdown target table into a perfctl profile or target table")
+    .argument('<file>', 'the file to convert')
+    .option('--from <kind>', 'artillery, k6, har or markdown (default: guessed from the content)')
+    .option('-o, --output <file>', 'write the profile (or target table) here (default: print it)')
+    .option('-u, --base-url <url>', 'the service to test, instead of the one the source names')
+    .option('--include-assets', 'HAR: keep images, fonts, stylesheets and scripts')
+    .option('--profile <profile>', "Markdown: match the rows to this profile's request names")
+    .option('--table <n>', 'Markdown: convert the n-th table of the file (default: the first target table)')
+    .action(async (file: string, flags) => {
+      const { importCommand } = await import('../app/import.js');
+      setExit(await importCommand(file, flags, io));
+    });
+
+  program
     .command('init')
     .description('scaffold scenarios/ and targets/ with commented examples')
     .argument('[dir]', 'where to create them', '.')

@@ -1,0 +1,66 @@
+// `perfctl import` end to end through the built CLI: each fixture imported, validated, and run
+// shortened against the demo service (started here, so the test can compare perfctl's counts with
+// what the service saw), and the exit codes of bad input.
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoServer, type DemoServer } from '../../src/demo/demo-server.js';
+import { validateResult } from '../../src/result/validate-result.js';
+import { assertBuilt, describeRun, makeTempDir, readResultFile, removeTempDir, repoRoot, runCli } from '../helpers/cli.js';
+
+const fixtures = join(repoRoot, 'test', 'fixtures', 'import');
+let demo: DemoServer;
+let dir: string | undefined;
+
+beforeAll(async () => {
+  assertBuilt();
+  demo = await startDemoServer({ latencyScale: 0.1 });
+});
+afterAll(async () => demo.close());
+afterEach(() => {
+  removeTempDir(dir);
+  dir = undefined;
+});
+
+/** requests the demo service has seen so far */
+const seen = (): number => demo.stats().requests;
+
+describe('perfctl import (built CLI)', () => {
+  it('the CodeMentor response-time table: 6 target rows with p50/p95/p99, judged on a run of the journeys against the demo', async () => {
+    dir = makeTempDir();
+    const targets = join(dir, 'codementor-targets.yaml');
+    const imported = await runCli(['import', join(fixtures, 'markdown', 'codementor-performance.md'), '--profile', 'examples/journeys/journeys.yaml', '-o', targets]);
+    // "Database Queries" matches no request of the journeys: listed, and exit 1
+    expect(imported.code, describeRun(imported)).toBe(1);
+    expect(imported.stdout).toContain('6 target rows from the table at line 11');
+    expect(imported.stdout).toMatch(/codementor-performance\.md:18:1: row "Database Queries": matches no request/);
+
+    const before = seen();
+    const out = join(dir, 'out');
+    const run = await runCli(['run', 'examples/journeys/journeys.yaml', '-u', demo.url, '-d', '5s', '--scale', '0.3', '--targets', targets, '--out', out, '--quiet']);
+    expect([0, 1, 4], describeRun(run)).toContain(run.code);
+    const result = readResultFile(out);
+    expect(validateResult(result)).toEqual([]);
+    expect(result.totals.requests).toBe(seen() - before);
+    const rows = [...new Set(result.targets.map((check) => check.row))];
+    expect(rows).toEqual(['User Authentication', 'Challenge Loading', 'Code Submission', 'AI Tutor Response', 'Real-time Collaboration', 'Database Queries']);
+    expect(result.targets.map((check) => check.metric)).toEqual(Array.from({ length: 6 }, () => ['p50', 'p95', 'p99']).flat());
+  });
+
+  it('bad input is exit 2 with one line: a missing file, an unknown --from, a plan without a table, a file of no known kind', async () => {
+    dir = makeTempDir();
+    const before = seen();
+    const missing = await runCli(['import', join(dir, 'nope.js')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/file ".*nope\.js" not found/);
+    const from = await runCli(['import', join(fixtures, 'markdown', 'codementor-performance.md'), '--from', 'jmeter']);
+    expect(from.code).toBe(2);
+    expect(from.stderr).toContain('--from: unknown kind "jmeter"');
+    const noTable = await runCli(['import', join(fixtures, 'markdown', 'phase4-optimizations.md')]);
+    expect(noTable.code, describeRun(noTable)).toBe(2);
+    expect(noTable.stderr.trim()).toMatch(/^\S+phase4-optimizations\.md:1:1: markdown: no table found \(/);
+    const unknown = await runCli(['import', join(repoRoot, 'package.json')]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('cannot tell what kind of test');
+    expect(seen(), 'nothing is sent').toBe(before);
+  });
+});
