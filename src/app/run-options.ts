@@ -1,5 +1,6 @@
 // Parsing of `run`'s flags into checked values, before anything is loaded or sent.
 import { parseDuration } from '../config/duration.js';
+import { httpUrlProblem } from '../config/read-values.js';
 import { usageError } from '../errors.js';
 import { parseFormats, type ReportFormat } from '../report/write-reports.js';
 import type { TransportKind } from '../engine/transport.js';
@@ -132,13 +133,8 @@ function parseWorkers(text: string | undefined): number {
 }
 
 function checkUrl(text: string): void {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw usageError(`--base-url "${text}" is not a URL`, 'e.g. --base-url http://127.0.0.1:8080');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw usageError(`--base-url must be http or https, got "${url.protocol}"`);
+  const problem = httpUrlProblem(text);
+  if (problem) throw usageError(`--base-url: ${problem.message}`, problem.hint ?? 'e.g. --base-url http://127.0.0.1:8080');
 }
 
 /** `perf-results/<profile>-<YYYYMMDD-HHMMSS>/` in local time. */

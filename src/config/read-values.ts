@@ -22,17 +22,30 @@ export function take<T>(read: Read<T>, fallback: T, path: FieldPath, report: Rep
 
 /** why `text` is not an absolute http(s) URL, or undefined when it is one */
 export function httpUrlProblem(text: string): { message: string; hint?: string } | undefined {
+  const shown = maskUserInfo(text);
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
-    return { message: `"${text}" is not a URL`, hint: `write "http://${text}"` };
+    return { message: `"${shown}" is not a URL`, hint: `write "http://${shown}"` };
   }
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    return { message: `"${text}" is not a valid URL` };
+    return { message: `"${shown}" is not a valid URL` };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return { message: `"${text}" is not an http or https URL` };
+    return { message: `"${shown}" is not an http or https URL` };
+  }
+  // credentials in a URL would be written into every report and log line: refused, never sent
+  if (url.username !== '' || url.password !== '') {
+    return {
+      message: 'has a user name or password in it; perfctl does not take credentials in a URL (they would reach every report)',
+      hint: 'send them in a header from the environment, e.g. `headers: { authorization: "Basic ${BASIC_AUTH}" }`',
+    };
   }
   return undefined;
+}
+
+/** `user:secret@` (or `user@`) in a URL-like text, shown as `***@`. */
+export function maskUserInfo(text: string): string {
+  return text.replace(/(^|\/\/)[^/@\s]*@/, '$1***@');
 }

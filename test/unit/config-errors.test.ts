@@ -32,6 +32,10 @@ const table: Array<{ fixture: string; env?: Record<string, string>; issues: Expe
     issues: [{ at: '3:3', path: 'stages', message: 'every stage has rate 0: the plan sends nothing' }],
   },
   {
+    fixture: 'errors/credentials-in-base-url.yaml',
+    issues: [{ at: '1:10', path: 'baseUrl', message: 'does not take credentials in a URL', hint: 'in a header from the environment' }],
+  },
+  {
     fixture: 'errors/misspelt-key.yaml',
     issues: [
       { at: '3:7', path: 'stages.0.durration', message: 'unknown key `durration`', hint: 'did you mean `duration`?' },
