@@ -3,8 +3,8 @@
 // at its source line. Exit 0: all converted; 1: something was left out (the output is written);
 // 2: the input could not be read or recognised.
 
-import { writeFile } from 'node:fs/promises';
-import { basename, extname, resolve } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { InputError, formatIssue, usageError } from '../errors.js';
 import type { InputIssue } from '../errors.js';
 import { checkProfileText, checkTargetsText } from '../config/check-source.js';
@@ -27,11 +27,12 @@ export interface ImportFlags {
   table?: string;
 }
 
-async function convert(kind: ImportKind, text: string, options: ImportOptions & { table?: number }): Promise<Conversion> {
+async function convert(kind: ImportKind, text: string, options: ImportOptions & { table?: number; readSibling?: (relativePath: string) => Promise<string | null> }): Promise<Conversion> {
   switch (kind) {
     case 'markdown':
       return (await import('../import/from-markdown.js')).importMarkdown(text, options);
     case 'artillery':
+      return (await import('../import/from-artillery.js')).importArtillery(text, options);
     case 'k6':
     case 'har':
       throw usageError(`importing ${kind} is not available yet`);
@@ -76,12 +77,14 @@ export async function importCommand(file: string, flags: ImportFlags, io: Io): P
   if (kind === null) {
     throw usageError(`cannot tell what kind of test "${file}" is`, `name it with --from ${importKinds.join('|')}`);
   }
-  const options: ImportOptions & { table?: number } = {
+  const sourceAbs = resolve(io.cwd, file);
+  const options: ImportOptions & { table?: number; readSibling: (relativePath: string) => Promise<string | null> } = {
     file: basename(file),
     ...(flags.baseUrl !== undefined ? { baseUrl: flags.baseUrl } : {}),
     ...(flags.includeAssets ? { includeAssets: true } : {}),
     ...(flags.profile !== undefined ? { profileRequests: await profileRequests(flags.profile, io) } : {}),
     ...(table !== undefined ? { table } : {}),
+    readSibling: async (relativePath) => readFile(resolve(dirname(sourceAbs), relativePath), 'utf8').catch(() => null),
   };
   let conversion: Conversion;
   try {
@@ -95,8 +98,18 @@ export async function importCommand(file: string, flags: ImportFlags, io: Io): P
   const yamlText = emitYaml(conversion.document, conversion.header);
   const outputAbs = resolve(io.cwd, flags.output ?? `${basename(file, extname(file))}.imported.yaml`);
   const shown = flags.output ?? '(stdout)';
-  if (flags.output !== undefined) await writeFile(outputAbs, yamlText, 'utf8');
+  if (flags.output !== undefined) {
+    await mkdir(dirname(outputAbs), { recursive: true });
+    await writeFile(outputAbs, yamlText, 'utf8');
+  }
   else io.out(yamlText);
+  // files the output names (a payload CSV with its header row) go beside it
+  const written: string[] = [];
+  for (const extra of conversion.files ?? []) {
+    const extraAbs = join(dirname(outputAbs), extra.name);
+    await writeFile(extraAbs, extra.content, 'utf8');
+    written.push(extraAbs);
+  }
   // the report goes where it does not mix with the YAML
   const say = flags.output !== undefined ? (line: string) => io.out(`${line}\n`) : (line: string) => io.err(`${line}\n`);
 
@@ -108,6 +121,7 @@ export async function importCommand(file: string, flags: ImportFlags, io: Io): P
       : (await checkProfileText(yamlText, outputAbs, shown, { cwd: io.cwd, env, defaultName: basename(outputAbs, extname(outputAbs)) })).issues;
 
   say(`imported ${file} (${kind}) -> ${shown}: ${conversion.summary}`);
+  for (const extra of written) say(`  wrote ${extra}`);
   if (conversion.notes.length > 0) {
     say(`notes (${conversion.notes.length}):`);
     for (const note of conversion.notes) say(remarkLine(file, note));

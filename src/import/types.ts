@@ -31,6 +31,8 @@ export interface Conversion {
   notes: SourceRemark[];
   /** environment variables the output needs (`${TOKEN}` placeholders), with what to put in them */
   placeholders: { name: string; what: string }[];
+  /** files the output refers to, written beside it (a payload CSV with a header row) */
+  files?: { name: string; content: string }[];
   /** one line: what was converted (`3 stages, 5 requests, 2 target rows`) */
   summary: string;
 }

@@ -46,6 +46,39 @@ describe('perfctl import (built CLI)', () => {
     expect(result.targets.map((check) => check.metric)).toEqual(Array.from({ length: 6 }, () => ['p50', 'p95', 'p99']).flat());
   });
 
+  it('the CodeMentor mix written for Artillery: constant phases stay constant, the four flows keep their weights, the run splits 40/30/20/10', async () => {
+    dir = makeTempDir();
+    const profile = join(dir, 'codementor.yaml');
+    const imported = await runCli(['import', join(fixtures, 'artillery', 'codementor-mix.yml'), '-o', profile, '--base-url', demo.url]);
+    expect(imported.code, describeRun(imported)).toBe(1); // $uuid, a JavaScript function, a log step... are listed
+    expect(imported.stdout).toMatch(/codementor-mix\.yml:149:9: function: /);
+    expect(imported.stdout).toContain(`ok  ${profile} (profile)`);
+
+    const before = seen();
+    const out = join(dir, 'out');
+    const run = await runCli(['run', profile, '-d', '5s', '--scale', '0.5', '--out', out, '--quiet']);
+    expect([0, 1, 4], describeRun(run)).toContain(run.code);
+    const result = readResultFile(out);
+    expect(validateResult(result)).toEqual([]);
+    expect(result.totals.requests).toBe(seen() - before);
+    // every Artillery phase is constant except the one with rampTo
+    const stages = result.profile.stages.map((stage) => [stage.name, stage.fromLevel, stage.toLevel]);
+    expect(stages).toEqual([
+      ['Warm up', 5, 5],
+      ['Ramp up load', 5, 25],
+      ['Sustained load', 25, 25],
+      [expect.any(String), 0, 0],
+      ['Burst', 10, 10],
+      ['Cool down', 5, 5],
+    ]);
+    const flows = ['browse-challenges', 'submit-a-solution', 'ai-tutor', 'collaborative-coding'].map((name) => result.groups[name]?.requests ?? 0);
+    const journeys = flows.reduce((sum, count) => sum + count, 0);
+    expect(journeys).toBeGreaterThan(50);
+    // smooth weighted round-robin: each share is exact to one journey
+    [0.4, 0.3, 0.2, 0.1].forEach((share, index) => expect(Math.abs(flows[index]! - share * journeys), `flow ${index}: ${flows.join('/')}`).toBeLessThanOrEqual(1.5));
+    expect(result.targets.map((check) => check.metric)).toEqual(['p95', 'errorRate', 'p99']);
+  });
+
   it('bad input is exit 2 with one line: a missing file, an unknown --from, a plan without a table, a file of no known kind', async () => {
     dir = makeTempDir();
     const before = seen();

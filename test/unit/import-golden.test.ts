@@ -2,9 +2,9 @@
 // HAR of the demo service) is converted in process, and the output and the printed report must equal
 // the files checked in under test/fixtures/import/expected/, so a change in conversion shows in the
 // diff. UPDATE_GOLDEN=1 rewrites them.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importCommand } from '../../src/app/import.js';
@@ -46,16 +46,22 @@ export const goldenCases: GoldenCase[] = [
   { name: 'learnify-results-template', file: 'markdown/learnify-benchmarks.md', flags: { table: '2' }, exit: 1 },
   { name: 'samplemind-targets', file: 'markdown/samplemind-performance.md', exit: 0 },
   { name: 'zoptal-thresholds', file: 'markdown/zoptal-monitoring.md', exit: 1 },
+  { name: 'codementor-mix', file: 'artillery/codementor-mix.yml', exit: 1 },
 ];
 
-async function runCase(testCase: GoldenCase): Promise<{ code: number; output: string; report: string }> {
+async function runCase(testCase: GoldenCase): Promise<{ code: number; output: string; report: string; extras: [string, string][] }> {
   const io = captureIo(fixtures);
-  const outputFile = join(scratch, `${testCase.name}.yaml`);
+  const caseDir = join(scratch, testCase.name);
+  const outputFile = join(caseDir, `${testCase.name}.yaml`);
   const code = await importCommand(testCase.file, { ...testCase.flags, output: outputFile }, io);
   const output = readFileSync(outputFile, 'utf8');
   // the report names the output by its path: the scratch directory differs on every run
-  const report = (io.stdout + io.stderr).split(scratch).join('<out>');
-  return { code, output, report };
+  const report = (io.stdout + io.stderr).split(caseDir).join('<out>');
+  // files written beside the output (a payload CSV with its header row)
+  const extras = readdirSync(caseDir)
+    .filter((name) => name !== basename(outputFile))
+    .map((name): [string, string] => [name, readFileSync(join(caseDir, name), 'utf8')]);
+  return { code, output, report, extras };
 }
 
 function golden(file: string, actual: string): void {
@@ -66,9 +72,10 @@ function golden(file: string, actual: string): void {
 
 describe('perfctl import: golden conversions of the fixtures', () => {
   it.each(goldenCases)('$name ($file)', async (testCase) => {
-    const { code, output, report } = await runCase(testCase);
+    const { code, output, report, extras } = await runCase(testCase);
     golden(`${testCase.name}.yaml`, output);
     golden(`${testCase.name}.report.txt`, report);
+    for (const [name, content] of extras) golden(`${testCase.name}.${name}`, content);
     expect(code, report).toBe(testCase.exit);
     // the output validates: the report ends with validate's own line
     expect(report).toMatch(/\nok {2}<out>\/\S+ \((profile|target table)\)\n$/);

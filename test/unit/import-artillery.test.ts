@@ -1,0 +1,99 @@
+// Artillery's values and phases in perfctl's terms, in tables.
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { artilleryDuration, rewriteTemplates } from '../../src/import/artillery-values.js';
+import { emitYaml } from '../../src/import/emit-yaml.js';
+import { importArtillery } from '../../src/import/from-artillery.js';
+import { ImportInputError } from '../../src/import/types.js';
+
+describe('artilleryDuration', () => {
+  it.each([
+    [60, '1m'], [90, '90s'], [0.5, '500ms'], ['5m', '5m'], ['2 minutes', '2m'], ['1h', '1h'], ['30', '30s'], ['soon', null], [-1, null],
+  ])('%j -> %s', (value, text) => expect(artilleryDuration(value)).toBe(text));
+});
+
+describe('rewriteTemplates', () => {
+  it.each([
+    ['/api/{{ id }}', {}, '/api/{{ id }}', [], []],
+    ['{{ $processEnvironment.API_KEY }}', {}, '${API_KEY}', ['API_KEY'], []],
+    ['{{ $env.USER_PASSWORD }}', {}, '${USER_PASSWORD}', ['USER_PASSWORD'], []],
+    ['lang={{ language }}', { language: 'python' }, 'lang=python', [], []],
+    ['id={{ $uuid }}', {}, 'id=uuid', [], ['{{ $uuid }}']],
+    ['{{ $randomString() }}', {}, 'randomString', [], ['{{ $randomString() }}']],
+  ])('%s', (text, constants, out, env, unsupported) => {
+    expect(rewriteTemplates(text, constants)).toEqual({ text: out, env, unsupported });
+  });
+});
+
+async function convert(yamlText: string): Promise<{ data: Record<string, unknown>; leftOut: string[]; notes: string[] }> {
+  const conversion = await importArtillery(yamlText, { file: 'test.yml' });
+  return {
+    data: parse(emitYaml(conversion.document)) as Record<string, unknown>,
+    leftOut: conversion.leftOut.map((remark) => `${remark.line}: ${remark.construct}`),
+    notes: conversion.notes.map((remark) => `${remark.line}: ${remark.construct}`),
+  };
+}
+
+describe('importArtillery', () => {
+  it('phases keep their meaning: constant, ramp, arrivalCount evenly, pause; maxVusers caps the in-flight', async () => {
+    const { data } = await convert(
+      [
+        'config:',
+        '  target: http://api.local',
+        '  phases:',
+        '    - { duration: 60, arrivalRate: 5, name: warm }',
+        '    - { duration: 60, arrivalRate: 5, rampTo: 50 }',
+        '    - { duration: 30, arrivalCount: 90, maxVusers: 200 }',
+        '    - { pause: 5 }',
+        'scenarios:',
+        '  - flow: [ { get: { url: /health } } ]',
+      ].join('\n'),
+    );
+    expect(data['stages']).toEqual([
+      { name: 'warm', duration: '1m', from: 5, rate: 5 },
+      { duration: '1m', from: 5, rate: 50 },
+      { duration: '30s', from: 3, rate: 3 },
+      { duration: '5s', from: 0, rate: 0 },
+    ]);
+    expect(data['maxInFlight']).toBe(200);
+    expect(data['baseUrl']).toBe('${PERFCTL_BASE_URL:-http://api.local}');
+  });
+
+  it('a request: qs, form, capture by header and regexp, expect statusCode; infinite loops and JavaScript are listed', async () => {
+    const { data, leftOut } = await convert(
+      [
+        'config: { target: "http://x", phases: [ { duration: 1, arrivalRate: 1 } ] }',
+        'scenarios:',
+        '  - name: Sign in',
+        '    beforeScenario: setUp',
+        '    flow:',
+        '      - post:',
+        '          url: /login',
+        '          form: { user: "{{ name }}", pass: "a b" }',
+        '          capture: [ { header: Location, as: next }, { regexp: "id=(\\\\d+)", as: id } ]',
+        '          expect: [ { statusCode: [200, 302] } ]',
+        '      - get: { url: /search, qs: { q: "a&b", page: 2 } }',
+        '      - loop: [ { get: { url: /poll } } ]',
+      ].join('\n'),
+    );
+    const flow = (data['flows'] as { name: string; weight: number; steps: unknown[] }[])[0]!;
+    expect(flow.name).toBe('sign-in');
+    expect(flow.steps).toEqual([
+      {
+        name: 'post-login',
+        method: 'POST',
+        path: '/login',
+        body: 'user={{ name }}&pass=a%20b',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        expect: { status: [200, 302] },
+        capture: { next: { header: 'location' }, id: { regex: 'id=(\\d+)' } },
+      },
+      { name: 'get-search', path: '/search?q=a%26b&page=2' },
+    ]);
+    expect(leftOut).toEqual(['4: Sign in: beforeScenario', '12: loop without a count']);
+  });
+
+  it('a file without config is no Artillery test', async () => {
+    await expect(importArtillery('scenarios: []\n', { file: 't.yml' })).rejects.toThrow(ImportInputError);
+  });
+});
