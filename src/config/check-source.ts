@@ -3,8 +3,8 @@
 
 import { dirname, resolve } from 'node:path';
 import type { InputIssue } from '../errors.js';
-import type { Env } from './env.js';
-import { interpolateSource } from './env.js';
+import type { Env, SecretRef } from './env.js';
+import { hideSecretsInIssues, interpolateSource } from './env.js';
 import { displayPath, fileExists, readInputFile } from './files.js';
 import { mergeIssues } from './issues.js';
 import { loadDataSources, normaliseFlows } from './normalise-flows.js';
@@ -37,6 +37,7 @@ interface ReadSource {
   /** unset variables: explain the empty values the later checks see */
   envIssues: InputIssue[];
   secrets: string[];
+  secretRefs: SecretRef[];
 }
 
 /** YAML with positions, then ${ENV}; issues instead when the file cannot be read as a map */
@@ -53,7 +54,7 @@ function readSource(text: string, file: string, env: Env, what: string): ReadSou
     return { issues: [fileIssue(file, `cannot read the YAML: ${(error as Error).message}`)] };
   }
   if (!isRecord(data)) return { issues: [issueAt(source, [], `expected ${what}`)] };
-  return { source, data, envIssues: interpolated.issues, secrets: interpolated.secrets };
+  return { source, data, envIssues: interpolated.issues, secrets: interpolated.secrets, secretRefs: interpolated.secretRefs };
 }
 
 /** schema problems as issues: `structure` ones (missing, unknown keys) and `value` ones */
@@ -80,7 +81,7 @@ export function checkTargetsText(text: string, file: string, env: Env, known?: K
     basePath: ['targets'],
     ...(known ? { known } : {}),
   });
-  return { rows, issues: mergeIssues([read.envIssues, issues, schema.value], schema.structure), secrets: read.secrets };
+  return { rows, issues: hideSecretsInIssues(mergeIssues([read.envIssues, issues, schema.value], schema.structure), read.secretRefs), secrets: read.secrets };
 }
 
 export interface ProfileCheckOptions {
@@ -130,7 +131,10 @@ export async function checkProfileText(text: string, abs: string, file: string, 
   ];
   const { secrets: headerSecrets, ...profile } = normalised.profile;
   const secrets = [...new Set([...read.secrets, ...headerSecrets, ...flows.secrets, ...targets.secrets])].filter((secret) => secret !== '');
-  return { profile: { ...profile, flows: flows.flows, data: data.sources, targets: targets.rows, targetsSource: targets.source, secrets }, issues };
+  return {
+    profile: { ...profile, flows: flows.flows, data: data.sources, targets: targets.rows, targetsSource: targets.source, secrets },
+    issues: hideSecretsInIssues(issues, read.secretRefs),
+  };
 }
 
 interface ProfileTargets {

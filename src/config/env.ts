@@ -57,6 +57,30 @@ export interface SourceInterpolation {
   issues: InputIssue[];
   /** values of secret-named variables used */
   secrets: string[];
+  /** the same, with the variable each came from: validation messages show `${NAME}`, never the value */
+  secretRefs: SecretRef[];
+}
+
+export interface SecretRef {
+  name: string;
+  value: string;
+}
+
+/** A message about a value, with every secret value in it shown as the reference it came from. */
+export function hideSecrets(text: string, refs: readonly SecretRef[]): string {
+  let shown = text;
+  for (const { name, value } of refs) if (value !== '') shown = shown.split(value).join(`\${${name}}`);
+  return shown;
+}
+
+/** The issues of a file with every secret value replaced by its `${NAME}`. */
+export function hideSecretsInIssues(issues: InputIssue[], refs: readonly SecretRef[]): InputIssue[] {
+  if (refs.length === 0) return issues;
+  return issues.map((issue) => ({
+    ...issue,
+    message: hideSecrets(issue.message, refs),
+    ...(issue.hint !== undefined ? { hint: hideSecrets(issue.hint, refs) } : {}),
+  }));
 }
 
 /**
@@ -66,6 +90,7 @@ export interface SourceInterpolation {
 export function interpolateSource(source: YamlSource, env: Env): SourceInterpolation {
   const issues: InputIssue[] = [];
   const secrets: string[] = [];
+  const secretRefs: SecretRef[] = [];
   visitScalars(source, (scalar, path) => {
     if (typeof scalar.value !== 'string' || !scalar.value.includes('${')) return;
     const { value, used, missing, malformed } = interpolateText(scalar.value, env);
@@ -78,9 +103,12 @@ export function interpolateSource(source: YamlSource, env: Env): SourceInterpola
       issues.push(issueAt(source, path, `"${text}" is not a variable reference`, 'write ${NAME} or ${NAME:-default}; $${ for a literal ${'));
     }
     for (const { name, value: usedValue } of used) {
-      if (isSecretName(name) && usedValue !== '') secrets.push(usedValue);
+      if (isSecretName(name) && usedValue !== '') {
+        secrets.push(usedValue);
+        secretRefs.push({ name, value: usedValue });
+      }
     }
     scalar.value = scalar.type === Scalar.PLAIN ? resolvePlainScalar(value) : value;
   });
-  return { issues, secrets };
+  return { issues, secrets, secretRefs };
 }

@@ -60,7 +60,8 @@ export function normaliseStages(raw: unknown, report: Report): { model: LoadMode
   if (stages.length > 0 && durationsRead && totalMs === 0) {
     report(['stages'], `the stages last ${formatDuration(totalMs)} in total`, 'give at least one stage a duration, e.g. "1m"');
   }
-  if (stages.length > 0 && modelKey !== undefined && stages.every((stage) => stage.fromLevel === 0 && stage.toLevel === 0)) {
+  const levelsRead = items.every((item) => isRecord(item) && typeof item[modelKey ?? 'rate'] === 'number');
+  if (stages.length > 0 && modelKey !== undefined && levelsRead && stages.every((stage) => stage.fromLevel === 0 && stage.toLevel === 0)) {
     report(['stages'], `every stage has ${modelKey} 0: the plan sends nothing`, `give at least one stage a ${modelKey} above 0`);
   }
   return { model: modelKey === 'vus' ? 'closed' : 'open', stages };

@@ -36,6 +36,11 @@ const table: Array<{ fixture: string; env?: Record<string, string>; issues: Expe
     issues: [{ at: '1:10', path: 'baseUrl', message: 'does not take credentials in a URL', hint: 'in a header from the environment' }],
   },
   {
+    fixture: 'errors/secret-in-wrong-field.yaml',
+    env: { API_TOKEN: 'TOKEN-s3cr3t' },
+    issues: [{ at: '3:28', path: 'stages.0.rate', message: 'must be a number, not "${API_TOKEN}"' }],
+  },
+  {
     fixture: 'errors/misspelt-key.yaml',
     issues: [
       { at: '3:7', path: 'stages.0.durration', message: 'unknown key `durration`', hint: 'did you mean `duration`?' },
