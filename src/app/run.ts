@@ -5,7 +5,7 @@ import { formatDuration } from '../config/duration.js';
 import { loadProfile } from '../config/load-profile.js';
 import { compareResults, assertComparable, parseTolerance } from '../compare/compare.js';
 import { ExitCode, PerfctlError } from '../errors.js';
-import { judgeGeneratorHealth } from '../engine/generator-health.js';
+import { judgeGeneratorHealth, judgeOwnFailures } from '../engine/generator-health.js';
 import { LATE_START_MS } from '../engine/open-executor.js';
 import { buildPlan, describePlan, type Plan } from '../engine/plan.js';
 import { assertWithinLimits } from '../engine/plan-limits.js';
@@ -178,7 +178,7 @@ function judge(
     status: measured.status,
     checks,
     regressions: comparison?.regressions ?? 0,
-    inconclusiveReason: judgeGeneratorHealth(runAnalysis.healthOf(outcome.health), outcome.maxLoopLagMs, LATE_START_MS),
+    inconclusiveReason: judgeGeneratorHealth(runAnalysis.healthOf(outcome.health), outcome.maxLoopLagMs, LATE_START_MS) ?? judgeOwnFailures(outcome.cells),
     abortedBy: outcome.abortedBy,
   });
   return { ...measured, targets: checks, ...(comparison ? { comparison } : {}), ...(analysis ? { analysis } : {}), verdict: decision.verdict, reason: decision.reason };

@@ -1,6 +1,7 @@
 // Did perfctl deliver the profile? If it could not keep to its own schedule, the numbers say
 // more about the load generator than about the service: the run is inconclusive (exit 4).
 import type { ScheduleHealth } from './executor.js';
+import type { Cell } from '../metrics/cell.js';
 
 /** Below this share of requests started on schedule, the run is inconclusive (SPEC §1: 95%). */
 export const MIN_ON_SCHEDULE_RATIO = 0.95;
@@ -16,4 +17,19 @@ export function judgeGeneratorHealth(health: ScheduleHealth | null, maxLoopLagMs
     `perfctl started only ${percent}% of the planned requests on schedule (within ${lateStartMs} ms${never}; ` +
     `its event loop lagged up to ${Math.round(maxLoopLagMs)} ms): the load generator, not the service, was the limit`
   );
+}
+
+/** Error kinds that are perfctl's own machine running out (file descriptors, buffers, ports), never the service's fault. */
+export const OWN_FAILURE_KINDS: ReadonlySet<string> = new Set(['EMFILE', 'ENFILE', 'ENOBUFS', 'EADDRNOTAVAIL']);
+
+/** One sentence when requests failed for lack of perfctl's own resources (the run is inconclusive), else null. */
+export function judgeOwnFailures(cells: readonly Cell[]): string | null {
+  const counts = new Map<string, number>();
+  for (const cell of cells) {
+    if (cell.flow === true) continue;
+    for (const [kind, n] of Object.entries(cell.errorKinds)) if (OWN_FAILURE_KINDS.has(kind)) counts.set(kind, (counts.get(kind) ?? 0) + n);
+  }
+  if (counts.size === 0) return null;
+  const list = [...counts].map(([kind, n]) => `${n} ${kind}`).join(', ');
+  return `perfctl ran out of its own resources (${list}: too many open files or sockets on this machine): raise the limit (ulimit -n) or lower maxInFlight; the service was not the limit`;
 }

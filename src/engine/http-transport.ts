@@ -7,9 +7,13 @@ import type { Clock } from './clock.js';
 import type { CollectedResponse, PreparedRequest, SendResult, Transport, TransportOptions } from './transport.js';
 import { MAX_COLLECTED_BYTES } from './transport.js';
 import type { ErrorKind } from '../metrics/outcome.js';
+import type { TlsSettings } from './transport.js';
+import { isSafeInHead } from './raw-http.js';
 
 export class HttpTransport implements Transport {
   private readonly pool: Pool;
+  private readonly timeoutMs: number;
+  private destroyed = false;
 
   constructor(
     origin: string,
@@ -19,29 +23,43 @@ export class HttpTransport implements Transport {
     this.pool = new Pool(origin, {
       connections: options.connections,
       pipelining: 1,
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-      connectTimeout: Math.min(options.timeoutMs, 10_000),
+      // the request's own deadline (below) bounds the whole exchange; undici's timers only as a backstop
+      headersTimeout: options.timeoutMs + 1000,
+      bodyTimeout: options.timeoutMs + 1000,
+      connectTimeout: options.timeoutMs + 1000,
       keepAliveTimeout: 30_000,
+      ...(options.tls !== undefined ? { connect: tlsConnectOptions(options.tls) } : {}),
     });
+    this.timeoutMs = options.timeoutMs;
   }
 
   send(request: PreparedRequest, done: (result: SendResult) => void): void {
     const clock = this.clock;
+    if (this.destroyed) return done({ status: null, errorKind: 'interrupted', sentAtMs: Number.NaN, endedAtMs: clock.nowMs() });
+    if (!isSafeRequest(request)) return done({ status: null, errorKind: 'header', sentAtMs: Number.NaN, endedAtMs: clock.nowMs() });
     let sentAtMs = Number.NaN;
     let status: number | null = null;
     let finished = false;
+    let abort: ((error: Error) => void) | null = null;
+    // one deadline for the whole request, connect and wait for a connection included
+    const deadline = setTimeout(() => {
+      finish('timeout');
+      abort?.(new Error('perfctl deadline'));
+    }, this.timeoutMs);
     // only for captures: everything else keeps the no-body fast path
     const collector = request.collect === true ? new ResponseCollector() : null;
     const finish = (errorKind: ErrorKind | null): void => {
       if (finished) return;
       finished = true;
+      clearTimeout(deadline);
       const endedAtMs = clock.nowMs();
       if (collector !== null && status !== null && errorKind !== 'timeout') done({ status, errorKind, sentAtMs, endedAtMs, response: collector.response() });
       else done({ status, errorKind, sentAtMs, endedAtMs });
     };
     const handler: Dispatcher.DispatchHandler = {
-      onConnect() {
+      onConnect(abortRequest) {
+        if (finished) return abortRequest(new Error('perfctl deadline'));
+        abort = abortRequest;
         sentAtMs = clock.nowMs();
       },
       onHeaders(statusCode, rawHeaders) {
@@ -62,7 +80,7 @@ export class HttpTransport implements Transport {
     };
     try {
       this.pool.dispatch(
-        { origin: undefined, path: request.path, method: request.method, headers: request.headers, body: request.body },
+        { origin: undefined, path: request.path, method: request.method, headers: utf8Headers(request.headers), body: request.body },
         handler,
       );
     } catch (error) {
@@ -75,7 +93,9 @@ export class HttpTransport implements Transport {
     await this.pool.close();
   }
 
+  /** Cuts what is in flight: those requests end as `interrupted`, as the raw transport's do. */
   async destroy(): Promise<void> {
+    this.destroyed = true;
     await this.pool.destroy();
   }
 }
@@ -118,6 +138,36 @@ export function classifyError(error: Error): ErrorKind {
   if (code === undefined) return 'other';
   if (timeoutCodes.has(code)) return 'timeout';
   if (code === 'UND_ERR_SOCKET') return 'socket';
+  if (code === 'UND_ERR_DESTROYED' || code === 'UND_ERR_ABORTED' || code === 'UND_ERR_CLOSED') return 'interrupted';
+  if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|HOSTNAME|ALTNAME/.test(code)) return 'tls';
   if (code.startsWith('UND_ERR_')) return code.slice('UND_ERR_'.length).toLowerCase();
   return code;
+}
+
+/** the path and every header (name and value) can be written without breaking their lines */
+function isSafeRequest(request: PreparedRequest): boolean {
+  if (!isSafeInHead(request.path)) return false;
+  for (const name in request.headers) if (!isSafeInHead(name) || !isSafeInHead(request.headers[name]!)) return false;
+  return true;
+}
+
+/** undici writes header values as latin1: a value beyond it goes out as its UTF-8 bytes */
+function utf8Headers(headers: Record<string, string>): Record<string, string> {
+  let converted: Record<string, string> | null = null;
+  for (const name in headers) {
+    const value = headers[name]!;
+    // eslint-disable-next-line no-control-regex
+    if (/[^\x00-\x7f]/.test(value)) (converted ??= { ...headers })[name] = Buffer.from(value, 'utf8').toString('latin1');
+  }
+  return converted ?? headers;
+}
+
+function tlsConnectOptions(settings: TlsSettings): Record<string, unknown> {
+  return {
+    rejectUnauthorized: settings.insecure !== true,
+    ...(settings.ca !== undefined ? { ca: settings.ca } : {}),
+    ...(settings.cert !== undefined ? { cert: settings.cert } : {}),
+    ...(settings.key !== undefined ? { key: settings.key } : {}),
+    ...(settings.servername !== undefined ? { servername: settings.servername } : {}),
+  };
 }

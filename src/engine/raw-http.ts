@@ -1,56 +1,56 @@
-// A lean HTTP/1.1 client over net sockets, for the request loop. undici's dispatch costs
-// ~120 µs of CPU per request on this kind of machine, autocannon's raw-socket client ~90 µs;
-// this one writes a request built once into a kept-alive socket and parses only what a load
-// test needs (status, framing, and headers/body when a capture asks for them).
+// A lean HTTP/1.1 client connection over a net or TLS socket, for the request loop. undici's
+// dispatch costs ~120 µs of CPU per request on this kind of machine, autocannon's raw-socket
+// client ~90 µs; this one writes a request built once into a kept-alive socket and hands the
+// answer to a reused parser (http1-parser.ts) that reads only what a load test needs.
 import net from 'node:net';
 import tls from 'node:tls';
+import { Parse, ResponseParser, type ParseRequest } from './http1-parser.js';
+import type { TlsSettings } from './transport.js';
 
 /** Answer of one exchange; `status` null when no complete response arrived. */
 export interface RawResponse {
   status: number | null;
-  /** socket error code, 'timeout', or 'socket' (closed before the response was complete) */
+  /**
+   * why no complete response: a socket error code, 'timeout' (the request's deadline),
+   * 'socket' (closed before the response was complete), 'parse' / 'framing' / 'header-size'
+   * (a malformed response), 'interrupted' (the run stopped it), 'tls' (certificate or handshake)
+   */
   errorCode: string | null;
   /** when the request was written to an open socket (ms on the caller's clock); NaN if never */
   sentAtMs: number;
+  /** bytes received for this exchange, as on the wire (before any content decoding) */
+  wireBytes: number;
   headers?: Record<string, string[]>;
-  body?: string;
+  /** the body's pieces as received (still content-encoded), when asked */
+  body?: Buffer[];
+  contentEncoding: string;
+  location: string;
+  setCookies: string[] | null;
 }
 
 export interface RawConnectionOptions {
   host: string;
   port: number;
-  tls: boolean;
-  servername?: string;
+  tls: TlsSettings | null;
+  /** one deadline for the whole request: connect, send, answer */
   timeoutMs: number;
   nowMs: () => number;
-  /** most body bytes kept for a collecting request */
-  maxCollectBytes: number;
   /** +1 when a connection attempt starts, −1 once it has connected or failed */
   onConnecting?: (delta: 1 | -1) => void;
+  /** bytes arrived that no request asked for (after a response, or on an idle connection): the connection was closed */
+  onStray?: () => void;
+  /** a socket to tunnel through (a proxy's CONNECT), instead of connecting to host:port */
+  connect?: (done: (error: (Error & { code?: string }) | null, socket?: net.Socket) => void) => void;
 }
 
-const CRLFCRLF = Buffer.from('\r\n\r\n');
 /**
  * A kept-alive connection idle longer than this is replaced before use: servers close idle
  * connections (Node's default after 5 s), and a request written into one being closed would
- * fail for no fault of the service (undici keeps a 4 s margin for the same reason).
+ * fail for no fault of the service (undici keeps a margin for the same reason). A server's
+ * `keep-alive: timeout=N` replaces the default, less the same margin.
  */
-const MAX_IDLE_REUSE_MS = 4000;
-const CRLF = Buffer.from('\r\n');
-
-const enum Framing {
-  Length,
-  Chunked,
-  UntilClose,
-  None,
-}
-
-const enum ChunkState {
-  Size,
-  Data,
-  DataEnd,
-  Trailer,
-}
+const DEFAULT_IDLE_REUSE_MS = 4000;
+const KEEP_ALIVE_MARGIN_MS = 1000;
 
 /**
  * One kept-alive connection carrying one request at a time (no pipelining): a virtual user's
@@ -61,20 +61,11 @@ export class RawConnection {
   private connected = false;
   private pendingWrite: Buffer | null = null;
   private onDone: ((response: RawResponse) => void) | null = null;
-  private collect = false;
-  private headOnly = false;
-  // parser state
-  private head: Buffer | null = null;
-  private status = 0;
-  private framing = Framing.None;
-  private remaining = 0;
-  private chunkState = ChunkState.Size;
-  private chunkLine: Buffer | null = null;
-  private keepAlive = true;
+  private readonly parser = new ResponseParser();
   private sentAtMs = Number.NaN;
-  private headers: Record<string, string[]> | undefined;
-  private bodyChunks: Buffer[] = [];
-  private bodyBytes = 0;
+  /** the request's deadline; re-armed (not re-created) for each request */
+  private timer: NodeJS.Timeout | null = null;
+  private idleReuseMs = DEFAULT_IDLE_REUSE_MS;
   /** ms on the caller's clock when this connection last went idle */
   idleSinceMs = 0;
   closed = false;
@@ -85,43 +76,53 @@ export class RawConnection {
     return this.onDone !== null;
   }
 
-  send(request: Buffer, collect: boolean, headOnly: boolean, onDone: (response: RawResponse) => void): void {
+  /** whether the next send has to open a socket first (none, or one idle too long to trust) */
+  needsOpen(nowMs: number): boolean {
+    return this.socket === null || nowMs - this.idleSinceMs > this.idleReuseMs;
+  }
+
+  send(request: Buffer, parse: ParseRequest, onDone: (response: RawResponse) => void): void {
     this.onDone = onDone;
-    this.collect = collect;
-    this.headOnly = headOnly;
-    this.resetParser();
-    if (this.socket !== null && this.options.nowMs() - this.idleSinceMs > MAX_IDLE_REUSE_MS) this.destroy();
+    this.parser.start(parse);
+    this.sentAtMs = Number.NaN;
+    if (this.timer === null) this.timer = setTimeout(() => this.onDeadline(), this.options.timeoutMs).unref();
+    else this.timer.refresh();
+    if (this.socket !== null && this.needsOpen(this.options.nowMs())) this.close();
     if (this.socket === null) this.open();
     if (this.connected) this.write(request);
     else this.pendingWrite = request;
-    this.socket!.setTimeout(this.options.timeoutMs);
   }
 
   /** Opens the connection ahead of use; resolves once it is open (or has failed). */
   preconnect(): Promise<void> {
     if (this.socket === null) this.open();
-    const socket = this.socket!;
+    const socket = this.socket;
+    if (this.connected || socket === null || this.options.connect !== undefined) return Promise.resolve();
     return new Promise((resolve) => {
       socket.once(this.options.tls ? 'secureConnect' : 'connect', () => resolve());
       socket.once('close', () => resolve());
     });
   }
 
+  /** Closes the connection; a request in flight ends as `interrupted` (the run stopped it). */
   destroy(): void {
+    this.fail('interrupted');
+    this.close();
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private close(): void {
     this.closed = true;
+    this.connected = false;
     this.socket?.destroy();
     this.socket = null;
   }
 
   private open(): void {
-    const { host, port } = this.options;
-    const socket = this.options.tls
-      ? tls.connect({ host, port, servername: this.options.servername ?? host, ALPNProtocols: ['http/1.1'] })
-      : net.connect({ host, port });
-    socket.setNoDelay(true);
-    this.socket = socket;
-    this.connected = false;
     this.closed = false;
+    this.connected = false;
+    this.idleReuseMs = DEFAULT_IDLE_REUSE_MS;
     this.options.onConnecting?.(1);
     let settled = false;
     const settle = (): void => {
@@ -129,9 +130,47 @@ export class RawConnection {
       settled = true;
       this.options.onConnecting?.(-1);
     };
+    if (this.options.connect) {
+      // through a proxy: the tunnel comes first, then (for https) TLS inside it
+      const placeholder = new net.Socket();
+      this.socket = placeholder;
+      this.options.connect((error, tunnel) => {
+        if (this.socket !== placeholder) return tunnel?.destroy();
+        if (error !== null || tunnel === undefined) {
+          settle();
+          this.socket = null;
+          return this.fail(errorCode(error ?? new Error('proxy')));
+        }
+        this.attach(this.options.tls ? this.startTls(tunnel) : tunnel, settle, this.options.tls === null);
+      });
+      return;
+    }
+    const { host, port } = this.options;
+    const socket = this.options.tls ? this.startTls(null) : net.connect({ host, port });
+    this.attach(socket, settle, false);
+  }
+
+  private startTls(tunnel: net.Socket | null): tls.TLSSocket {
+    const { host, port } = this.options;
+    const settings = this.options.tls!;
+    // SNI only for names: an IP address as servername is deprecated (DEP0123)
+    const servername = settings.servername ?? (net.isIP(host) === 0 ? host : undefined);
+    return tls.connect({
+      ...(tunnel !== null ? { socket: tunnel } : { host, port }),
+      ...(servername !== undefined ? { servername } : {}),
+      ALPNProtocols: ['http/1.1'],
+      rejectUnauthorized: settings.insecure !== true,
+      ...(settings.ca !== undefined ? { ca: settings.ca } : {}),
+      ...(settings.cert !== undefined ? { cert: settings.cert } : {}),
+      ...(settings.key !== undefined ? { key: settings.key } : {}),
+    });
+  }
+
+  private attach(socket: net.Socket, settle: () => void, alreadyConnected: boolean): void {
+    socket.setNoDelay(true);
+    this.socket = socket;
     socket.once('close', settle);
-    // events of a socket this connection has already replaced are ignored
-    socket.once(this.options.tls ? 'secureConnect' : 'connect', () => {
+    const onConnected = (): void => {
       settle();
       if (socket !== this.socket) return;
       this.connected = true;
@@ -140,20 +179,25 @@ export class RawConnection {
         this.pendingWrite = null;
         this.write(request);
       }
-    });
+    };
+    // events of a socket this connection has already replaced are ignored
+    if (alreadyConnected) onConnected();
+    else socket.once(this.options.tls ? 'secureConnect' : 'connect', onConnected);
     socket.on('data', (chunk: Buffer) => {
       if (socket === this.socket) this.onData(chunk);
     });
-    socket.on('timeout', () => {
-      if (socket === this.socket) this.fail('timeout');
-    });
     socket.on('error', (error: Error & { code?: string }) => {
-      if (socket === this.socket) this.fail(error.code ?? 'socket');
+      if (socket === this.socket) this.fail(errorCode(error));
     });
     socket.on('close', () => {
       if (socket !== this.socket) return;
-      if (this.framing === Framing.UntilClose && this.status !== 0 && this.head === null) return this.complete();
-      this.fail('socket');
+      this.socket = null;
+      this.connected = false;
+      this.closed = true;
+      if (this.onDone === null) return;
+      // a close-delimited body ends here; anything else was cut short
+      if (this.parser.finish() === Parse.Done) this.complete(false);
+      else this.fail(this.parser.errorKind ?? 'socket');
     });
   }
 
@@ -162,177 +206,99 @@ export class RawConnection {
     this.socket!.write(request);
   }
 
-  private resetParser(): void {
-    this.head = Buffer.alloc(0);
-    this.status = 0;
-    this.framing = Framing.None;
-    this.remaining = 0;
-    this.chunkState = ChunkState.Size;
-    this.chunkLine = null;
-    this.keepAlive = true;
-    this.sentAtMs = Number.NaN;
-    this.headers = undefined;
-    this.bodyChunks = [];
-    this.bodyBytes = 0;
+  private onDeadline(): void {
+    if (this.onDone !== null) this.fail('timeout');
   }
 
   private onData(chunk: Buffer): void {
-    if (this.onDone === null) return; // nothing asked: a stray byte on an idle connection
-    let data = chunk;
-    if (this.head !== null) {
-      const buffered = this.head.length === 0 ? data : Buffer.concat([this.head, data]);
-      const end = buffered.indexOf(CRLFCRLF);
-      if (end < 0) {
-        this.head = buffered;
-        return;
-      }
-      this.parseHead(buffered.subarray(0, end).toString('latin1'));
-      this.head = null;
-      data = buffered.subarray(end + 4);
-      if (this.framing === Framing.None) return this.complete();
+    if (this.onDone === null) {
+      // nothing asked: a stray answer on an idle connection is never read as the next one
+      this.close();
+      this.options.onStray?.();
+      return;
     }
-    this.onBody(data);
+    const result = this.parser.feed(chunk);
+    if (result === Parse.More) return;
+    if (result === Parse.Error) return this.fail(this.parser.errorKind ?? 'parse');
+    this.complete(this.parser.consumed < chunk.length);
   }
 
-  private parseHead(text: string): void {
-    // "HTTP/1.1 200 OK"
-    this.status = Number(text.slice(9, 12));
-    const lines = text.split('\r\n');
-    const http10 = lines[0]!.startsWith('HTTP/1.0');
-    let length = -1;
-    let chunked = false;
-    let connection = '';
-    if (this.collect) this.headers = {};
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i]!;
-      const colon = line.indexOf(':');
-      if (colon <= 0) continue;
-      const name = line.slice(0, colon).trim().toLowerCase();
-      const value = line.slice(colon + 1).trim();
-      if (name === 'content-length') length = Number(value);
-      else if (name === 'transfer-encoding') chunked = value.toLowerCase().includes('chunked');
-      else if (name === 'connection') connection = value.toLowerCase();
-      if (this.headers) (this.headers[name] ??= []).push(value);
-    }
-    this.keepAlive = http10 ? connection === 'keep-alive' : connection !== 'close';
-    const noBody = this.headOnly || this.status === 204 || this.status === 304 || (this.status >= 100 && this.status < 200);
-    if (noBody) this.framing = Framing.None;
-    else if (chunked) this.framing = Framing.Chunked;
-    else if (length >= 0) {
-      this.framing = length === 0 ? Framing.None : Framing.Length;
-      this.remaining = length;
-    } else {
-      this.framing = Framing.UntilClose;
-      this.keepAlive = false;
-    }
-  }
-
-  private keep(data: Buffer): void {
-    if (!this.collect || this.bodyBytes >= this.options.maxCollectBytes) return;
-    const room = this.options.maxCollectBytes - this.bodyBytes;
-    const kept = data.length <= room ? data : data.subarray(0, room);
-    this.bodyChunks.push(kept);
-    this.bodyBytes += kept.length;
-  }
-
-  private onBody(data: Buffer): void {
-    switch (this.framing) {
-      case Framing.Length:
-        if (data.length < this.remaining) {
-          this.keep(data);
-          this.remaining -= data.length;
-          return;
-        }
-        this.keep(data.subarray(0, this.remaining));
-        this.remaining = 0;
-        return this.complete();
-      case Framing.UntilClose:
-        this.keep(data);
-        return;
-      case Framing.Chunked:
-        return this.onChunked(data);
-      case Framing.None:
-        return;
-    }
-  }
-
-  private onChunked(input: Buffer): void {
-    let data = input;
-    while (data.length > 0) {
-      if (this.chunkState === ChunkState.Data) {
-        const take = Math.min(this.remaining, data.length);
-        this.keep(data.subarray(0, take));
-        this.remaining -= take;
-        data = data.subarray(take);
-        if (this.remaining === 0) this.chunkState = ChunkState.DataEnd;
-        continue;
-      }
-      // Size, DataEnd and Trailer read whole lines
-      const line = this.readLine(data);
-      if (line === null) return;
-      data = line.rest;
-      if (this.chunkState === ChunkState.DataEnd) {
-        this.chunkState = ChunkState.Size;
-      } else if (this.chunkState === ChunkState.Size) {
-        const size = parseInt(line.text, 16);
-        if (Number.isNaN(size)) return this.fail('parse');
-        if (size === 0) this.chunkState = ChunkState.Trailer;
-        else {
-          this.remaining = size;
-          this.chunkState = ChunkState.Data;
-        }
-      } else if (line.text === '') {
-        return this.complete(); // the empty line after the last chunk (and any trailers)
-      }
-    }
-  }
-
-  private readLine(data: Buffer): { text: string; rest: Buffer } | null {
-    const buffered = this.chunkLine === null ? data : Buffer.concat([this.chunkLine, data]);
-    const end = buffered.indexOf(CRLF);
-    if (end < 0) {
-      this.chunkLine = buffered;
-      return null;
-    }
-    this.chunkLine = null;
-    return { text: buffered.subarray(0, end).toString('latin1').split(';')[0]!.trim(), rest: buffered.subarray(end + 2) };
-  }
-
-  private complete(): void {
+  private complete(extraBytes: boolean): void {
     const onDone = this.onDone;
     if (onDone === null) return;
     this.onDone = null;
-    this.head = null;
-    const response: RawResponse = { status: this.status, errorCode: null, sentAtMs: this.sentAtMs };
-    if (this.collect) {
-      response.headers = this.headers ?? {};
-      response.body = Buffer.concat(this.bodyChunks, this.bodyBytes).toString('utf8');
-    }
-    if (this.keepAlive) {
-      this.socket?.setTimeout(0);
+    this.pendingWrite = null;
+    const parser = this.parser;
+    const response: RawResponse = {
+      status: parser.status,
+      errorCode: null,
+      sentAtMs: this.sentAtMs,
+      wireBytes: parser.wireBytes,
+      contentEncoding: parser.contentEncoding,
+      location: parser.location,
+      setCookies: parser.setCookies,
+    };
+    if (parser.headers !== null) response.headers = parser.headers;
+    if (parser.bodyLength > 0) response.body = parser.body;
+    if (parser.keepAliveTimeoutMs >= 0) this.idleReuseMs = Math.max(0, parser.keepAliveTimeoutMs - KEEP_ALIVE_MARGIN_MS);
+    if (extraBytes) {
+      // bytes beyond the response with no request pending: close, never read them as the next answer
+      this.close();
+      this.options.onStray?.();
+    } else if (parser.keepAlive && this.socket !== null) {
       this.idleSinceMs = this.options.nowMs();
-    } else this.destroy();
+    } else this.close();
     onDone(response);
   }
 
   private fail(code: string): void {
     const onDone = this.onDone;
+    if (onDone === null) return;
     this.onDone = null;
-    this.destroy();
-    if (onDone !== null) onDone({ status: null, errorCode: code, sentAtMs: this.sentAtMs });
+    this.pendingWrite = null;
+    this.close();
+    onDone({ status: null, errorCode: code, sentAtMs: this.sentAtMs, wireBytes: this.parser.wireBytes, contentEncoding: '', location: '', setCookies: null });
   }
 }
 
-/** Builds the bytes of a request once: request line, host, headers, content-length, body. */
-export function buildRequestBytes(method: string, path: string, hostHeader: string, headers: Record<string, string>, body: string | undefined): Buffer {
-  let head = `${method} ${path} HTTP/1.1\r\nhost: ${hostHeader}\r\n`;
-  for (const [name, value] of Object.entries(headers)) {
-    if (name === 'host' || name === 'content-length' || name === 'connection') continue;
-    head += `${name}: ${value}\r\n`;
+/** what a socket error counts as: its code, with certificate and handshake failures as `tls` */
+function errorCode(error: Error & { code?: string }): string {
+  const code = error.code ?? 'socket';
+  if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|HOSTNAME|ALTNAME/.test(code)) return 'tls';
+  return code;
+}
+
+/** A CR, LF or NUL in a request line or header would let a value end its line and start another. */
+const UNSAFE_IN_HEAD = /[\r\n\0]/;
+
+/** false when a header value (or the path) could break out of its line: the request is never sent */
+export function isSafeInHead(text: string): boolean {
+  return !UNSAFE_IN_HEAD.test(text);
+}
+
+/** header names perfctl writes itself: the connection and framing are its own */
+const OWN_HEADERS = new Set(['content-length', 'connection', 'transfer-encoding']);
+
+/**
+ * Builds the bytes of a request once: request line, host, headers, content-length, body; null
+ * when a value would break out of its line (CR, LF, NUL). A user's `host` header replaces the
+ * URL's. The head is UTF-8 (ASCII for any ordinary header).
+ */
+export function buildRequestBytes(method: string, path: string, hostHeader: string, headers: Record<string, string>, body: string | undefined): Buffer | null {
+  if (!isSafeInHead(path) || path.includes(' ')) return null;
+  let host = hostHeader;
+  let lines = '';
+  for (const name in headers) {
+    const value = headers[name]!;
+    if (!isSafeInHead(value) || !isSafeInHead(name)) return null;
+    const lower = name.toLowerCase();
+    if (lower === 'host') host = value;
+    else if (!OWN_HEADERS.has(lower)) lines += `${name}: ${value}\r\n`;
   }
+  let head = `${method} ${path} HTTP/1.1\r\nhost: ${host}\r\n${lines}`;
   const bodyBytes = body === undefined ? null : Buffer.from(body, 'utf8');
   if (bodyBytes !== null || method === 'POST' || method === 'PUT' || method === 'PATCH') head += `content-length: ${bodyBytes?.length ?? 0}\r\n`;
   head += 'connection: keep-alive\r\n\r\n';
-  const headBytes = Buffer.from(head, 'latin1');
+  const headBytes = Buffer.from(head, 'utf8');
   return bodyBytes === null ? headBytes : Buffer.concat([headBytes, bodyBytes]);
 }

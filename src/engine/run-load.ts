@@ -1,5 +1,6 @@
 // Runs one plan against one service: starts the executor of the plan's model, closes a
 // timeline point every second (with the generator's own health), and stops on request.
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { monotonicClock, type Clock } from './clock.js';
 import { startClosedExecution } from './closed-executor.js';
@@ -95,6 +96,22 @@ function prewarmConnections(plan: Plan, sliceCount: number, most: number): numbe
   return Math.min(most, 64, Math.max(1, wanted));
 }
 
+/** Most connections a process opens (its worker threads share them): the open-file limit less room for everything else. */
+export function connectionCap(limit = openFileLimit()): number {
+  return Math.max(64, Math.min(10_000, limit - 256));
+}
+
+/** the soft limit on open files (Linux), or a common default */
+function openFileLimit(): number {
+  try {
+    const match = /Max open files\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'));
+    if (match) return Number(match[1]);
+  } catch {
+    // not Linux: assume the common default
+  }
+  return 1024;
+}
+
 export function startLoad(options: LoadRunOptions): LoadRun {
   const clock = options.clock ?? monotonicClock;
   const { plan } = options;
@@ -103,7 +120,9 @@ export function startLoad(options: LoadRunOptions): LoadRun {
   const flows = prepareFlows(options.flows ?? [], options.data ?? [], target);
   const requests = [...options.requests.map((r) => prepareRequest(r, target)), ...flows];
   const peakLevel = Math.max(1, ...plan.stages.map((s) => Math.max(s.fromLevel, s.toLevel)));
-  const connections = plan.model === 'open' ? options.maxInFlight : Math.ceil(peakLevel);
+  // connections are capped apart from maxInFlight: past the cap requests wait for a connection
+  // (in their latency), instead of perfctl running out of file descriptors
+  const connections = Math.min(plan.model === 'open' ? options.maxInFlight : Math.ceil(peakLevel), Math.ceil(connectionCap() / slice.count));
   const transportOptions = { connections, timeoutMs: options.timeoutMs };
   const client: Transport =
     options.transport === 'undici' ? new HttpTransport(target.origin, transportOptions, clock) : new RawTransport(target.origin, transportOptions, clock);

@@ -53,6 +53,22 @@ export type TransportKind = 'raw' | 'undici';
 export interface TransportOptions {
   /** most connections open at once */
   connections: number;
+  /** one deadline for the whole request: connect, send and answer */
   timeoutMs: number;
+  /** for https origins */
+  tls?: TlsSettings;
+}
+
+/** `http.tls` of a profile, with the files already read. */
+export interface TlsSettings {
+  /** accept any certificate (self-signed, expired, another name) */
+  insecure?: boolean;
+  /** PEM: certificate authorities to trust besides the system's */
+  ca?: string | Buffer;
+  /** PEM: a client certificate and its key */
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  /** the name to ask for (SNI) and check the certificate against */
+  servername?: string;
 }
 

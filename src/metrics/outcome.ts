@@ -11,6 +11,18 @@ export type ErrorKind =
   | 'ENOTFOUND'
   | 'socket'
   | 'capture'
+  /** a header value (or path) with CR or LF, filled in at run time: never sent */
+  | 'header'
+  /** a malformed response: status line, header line or chunk syntax */
+  | 'parse'
+  /** a response whose length cannot be known (conflicting content-length, unknown transfer-encoding) */
+  | 'framing'
+  /** a response head over 16 KiB */
+  | 'header-size'
+  /** in flight when the run stopped and cut after the drain time */
+  | 'interrupted'
+  /** a certificate or handshake failure */
+  | 'tls'
   | 'other'
   | (string & {});
 
