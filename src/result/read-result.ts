@@ -2,6 +2,7 @@
 // Every way it can be unusable is an input problem (exit 2) naming the file.
 import { readFile } from 'node:fs/promises';
 import { usageError } from '../errors.js';
+import { decodeHistogram } from '../metrics/histogram.js';
 import type { Result } from './types.js';
 import { validateResult } from './validate-result.js';
 
@@ -55,5 +56,36 @@ export function decodeResult(text: string, path: string): Result {
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
     throw usageError(`${path}: invalid perfctl result: ${problems[0]}${more}`);
   }
-  return value as unknown as Result;
+  const result = value as unknown as Result;
+  checkHistograms(result, path);
+  return result;
+}
+
+/** Every encoded histogram of a result with where it sits, e.g. `cells.3.latency`. */
+function* encodedHistograms(result: Result): Generator<[string, string]> {
+  const { histograms } = result;
+  yield ['histograms.total', histograms.total];
+  for (const [name, h] of Object.entries(histograms.groups)) yield [`histograms.groups.${name}`, h];
+  for (const [name, h] of Object.entries(histograms.phases)) yield [`histograms.phases.${name}`, h];
+  if (histograms.serviceTotal !== undefined) yield ['histograms.serviceTotal', histograms.serviceTotal];
+  for (const [i, cell] of result.cells.entries()) {
+    yield [`cells.${i}.latency`, cell.latency];
+    yield [`cells.${i}.service`, cell.service];
+  }
+  for (const [name, blocks] of Object.entries(result.timeBlocks ?? {})) {
+    for (const [i, h] of blocks.entries()) yield [`timeBlocks.${name}.${i}`, h];
+  }
+  if (result.comparison?.baselineHistogram) yield ['comparison.baselineHistogram', result.comparison.baselineHistogram];
+}
+
+/** A histogram that does not decode (a tampered or truncated file) is the file's fault: exit 2 naming it. */
+function checkHistograms(result: Result, path: string): void {
+  for (const [where, encoded] of encodedHistograms(result)) {
+    if (encoded === '') continue;
+    try {
+      decodeHistogram(encoded);
+    } catch (error) {
+      throw usageError(`${path}: ${where}: the histogram cannot be decoded (${firstLine((error as Error).message)}); the file is damaged`, 'use the result.json as perfctl wrote it');
+    }
+  }
 }

@@ -14,6 +14,11 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+const tamper = (result: ReturnType<typeof valid>, change: (r: ReturnType<typeof valid>) => void): ReturnType<typeof valid> => {
+  change(result);
+  return result;
+};
+
 const valid = () => makeResult({ profileName: 'peak', cells: [{ group: 'a', phase: 'main', latenciesMs: spread(100, 1, 20) }] });
 
 async function fixture(name: string, contents: string | null): Promise<string> {
@@ -40,6 +45,8 @@ describe('readResult', () => {
     ['version-2.json', JSON.stringify({ ...valid(), schemaVersion: 2 }), /unsupported result schemaVersion 2; this perfctl reads schemaVersion 1/],
     ['no-version.json', JSON.stringify({ ...valid(), schemaVersion: undefined }), /unsupported result schemaVersion null/],
     ['truncated.json', JSON.stringify({ ...valid(), totals: undefined }), /invalid perfctl result: \(root\): missing required property "totals"/],
+    ['tampered-total.json', JSON.stringify(tamper(valid(), (r) => (r.histograms.total = 'HISTFAAAACB4nJNpmSzMwMDAxAABzFCaEUKzMDAwMDAwiQAAQ2oDzQ=='))), /histograms\.total: the histogram cannot be decoded/],
+    ['tampered-cell.json', JSON.stringify(tamper(valid(), (r) => (r.cells[0]!.latency = 'bm90IGEgaGlzdG9ncmFt'))), /cells\.0\.latency: the histogram cannot be decoded/],
   ];
   it.each(cases)('%s: exit 2, one line naming the file', async (name, contents, expected) => {
     const path = await fixture(name, contents);
