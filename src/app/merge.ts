@@ -10,13 +10,30 @@ import { evaluateTargets } from '../judge/checks.js';
 import { analyseMerged } from '../judge/analysis/analyse.js';
 import { decideVerdict } from '../judge/verdict.js';
 import { exitCodeOf } from './run.js';
+import { readFile } from 'node:fs/promises';
+import { usageError } from '../errors.js';
+import { forcedMergeLine } from '../report/merge-notice.js';
+import { decodeResultsFromLog } from '../result/result-log.js';
+import { checkShardSet, type ShardInput } from '../result/shard-set.js';
 import type { TargetRow } from '../config/types.js';
 import type { Io } from '../io.js';
 
-export async function mergeCommand(files: string[], flags: { out: string; format?: string }, io: Io): Promise<number> {
+export async function mergeCommand(files: string[], flags: { out: string; format?: string; fromLogs?: boolean; force?: boolean }, io: Io): Promise<number> {
   const formats = parseFormats(flags.format ?? 'json,html');
-  const results = await Promise.all(files.map((file) => readResult(resolve(io.cwd, file))));
-  const { merged, cells } = mergeShardResults(results, files);
+  // is this one shard set? (shard identity, duplicates, start skew) before anything is added
+  const set = checkShardSet(await readShardInputs(files, Boolean(flags.fromLogs), io.cwd));
+  if (set.refusals.length > 0 && !flags.force) {
+    throw usageError(`not one shard set, nothing merged:\n  ${set.refusals.join('\n  ')}`, 'merge the shards of one run, or pass --force to merge them anyway');
+  }
+  const forced = set.refusals.length > 0 ? set.refusals : undefined;
+  if (forced) io.out(`${forcedMergeLine(forced)}\n`);
+  for (const note of set.notes) io.out(`${note}\n`);
+  const { merged, cells } = mergeShardResults(
+    set.kept.map((k) => k.result),
+    set.kept.map((k) => k.source),
+    { dropped: set.dropped.map((d) => ({ file: d.source, index: d.index, keptFile: d.keptSource })), ...(forced ? { forced } : {}) },
+  );
+  const results = set.kept.map((k) => k.result);
   const rows = targetRowsOf(merged.profile.resolved);
   // the profile verdicts again on the merged data (a shard's own analysis saw a slice of it)
   const analysis = analyseMerged(merged, cells, rows, results);
@@ -27,6 +44,20 @@ export async function mergeCommand(files: string[], flags: { out: string; format
   await writeReports([result], resolve(io.cwd, flags.out), formats, { html: renderHtml });
   io.out(`${renderVerdictLine(result, { color: io.color })}\n`);
   return exitCodeOf(result);
+}
+
+async function readShardInputs(files: string[], fromLogs: boolean, cwd: string): Promise<ShardInput[]> {
+  if (!fromLogs) return Promise.all(files.map(async (file) => ({ result: await readResult(resolve(cwd, file)), source: file })));
+  const logs = await Promise.all(
+    files.map(async (file) => {
+      try {
+        return { file, text: await readFile(resolve(cwd, file), 'utf8') };
+      } catch (error) {
+        throw usageError(`${file}: cannot read the log: ${(error as Error).message.split('\n')[0]}`);
+      }
+    }),
+  );
+  return logs.flatMap(({ file, text }) => decodeResultsFromLog(text, file));
 }
 
 /** The target rows travel inside the resolved profile that every result carries. */

@@ -1,5 +1,6 @@
 // summary.md: the verdict and tables in GitHub-flavoured Markdown, for CI job summaries and
 // pull-request comments. Several results make a sign-off summary with an overall verdict.
+import { forcedMergeNotice } from './merge-notice.js';
 import type { Comparison, Result, StatsBlock, Verdict } from '../result/types.js';
 import {
   checkOutcome,
@@ -190,7 +191,9 @@ function environmentLine(result: Result): string {
 function resultSection(result: Result, level: number): string {
   const h = '#'.repeat(level);
   const sub = '#'.repeat(level + 1);
+  const notice = forcedMergeNotice(result);
   const parts: Array<string | null> = [
+    notice ? `> **${escapeMarkdown(notice)}**` : null,
     `${h} ${VERDICT_BADGE[result.verdict]} ${escapeMarkdown(result.profile.name)}`,
     headline(result),
     result.reason && result.verdict !== 'pass' ? `> **Why:** ${escapeMarkdown(result.reason)}` : null,

@@ -1,22 +1,32 @@
 // `perfctl merge`: the results of the shards of one run become one result, exactly: cells
 // (histograms and counts) are added, never averaged, and the timelines are added second by second.
-import { usageError } from '../errors.js';
 import { combineCells, combineTimeBlocks, decodeTimeBlocks, encodeTimeBlocks } from '../metrics/cell-codec.js';
 import { buildViews, decodeCells, encodeCells } from './cells.js';
 import type { Cell } from '../metrics/cell.js';
-import type { Result, TimelinePoint } from './types.js';
+import { actualStartMs } from './shard-set.js';
+import type { MergeRecord, Result, TimelinePoint } from './types.js';
 
-export function mergeShardResults(results: Result[], files: string[]): { merged: Result; cells: Cell[] } {
+export interface MergeOptions {
+  /** results left out as duplicates of an index (recorded in the merged result) */
+  dropped?: MergeRecord['dropped'];
+  /** the refusals merge --force overrode (recorded, and shown first in every report) */
+  forced?: string[];
+}
+
+/**
+ * Adds up results already checked to be one shard set (shard-set.ts). Timelines are aligned on
+ * the shards' actual starts: t = 0 of the merged run is the earliest, and a shard that started
+ * later has its seconds shifted by its offset (to the nearest second).
+ */
+export function mergeShardResults(results: Result[], files: string[], options: MergeOptions = {}): { merged: Result; cells: Cell[] } {
   const first = results[0]!;
-  results.forEach((r, i) => {
-    if (r.profile.name !== first.profile.name || (r.profile.hash && first.profile.hash && r.profile.hash !== first.profile.hash)) {
-      throw usageError(`${files[i]}: profile "${r.profile.name}" (${r.profile.hash ?? 'no hash'}) differs from ${files[0]}'s "${first.profile.name}" (${first.profile.hash ?? 'no hash'}); only shards of one run can be merged`);
-    }
-  });
+  const starts = results.map(actualStartMs);
+  const t0 = Math.min(...starts);
+  const offsetsMs = starts.map((s) => s - t0);
   const cells = combineCells(results.flatMap((r) => decodeCells(r)));
-  const startedAt = Math.min(...results.map((r) => Date.parse(r.startedAt)));
-  const endedAt = Math.max(...results.map((r) => Date.parse(r.endedAt)));
-  const durationMs = Math.max(...results.map((r) => r.durationMs));
+  const startedAt = t0;
+  const endedAt = Math.max(...results.map((r, i) => starts[i]! + r.durationMs));
+  const durationMs = endedAt - startedAt;
   const phases = first.phases.map(({ name, startMs, endMs }) => ({ name, startMs, endMs }));
   const views = buildViews(cells, phases, durationMs, first.profile.model === 'open');
   const statuses = results.map((r) => r.status);
@@ -30,7 +40,17 @@ export function mergeShardResults(results: Result[], files: string[]): { merged:
     groups: views.groups,
     phases: views.phases,
     histograms: views.histograms,
-    timeline: mergeTimelines(results.map((r) => r.timeline)),
+    timeline: mergeTimelines(
+      results.map((r) => r.timeline),
+      offsetsMs.map((ms) => Math.round(ms / 1000)),
+    ),
+    start: mergedStart(results, t0),
+    merge: {
+      shards: results.map((r, i) => ({ file: files[i]!, index: r.shard?.index ?? null, count: r.shard?.count ?? null, actualStart: new Date(starts[i]!).toISOString(), offsetMs: offsetsMs[i]! })),
+      dropped: options.dropped ?? [],
+      skewMs: Math.max(...offsetsMs),
+      ...(options.forced && options.forced.length > 0 ? { forced: options.forced } : {}),
+    },
     cells: encodeCells(cells, phases),
     timeBlocks: encodeTimeBlocks(combineTimeBlocks(results.map((r) => decodeTimeBlocks(r.timeBlocks ?? {})))),
     targets: [],
@@ -44,10 +64,12 @@ export function mergeShardResults(results: Result[], files: string[]): { merged:
  * Counts add up exactly; a second's percentiles cannot be rebuilt without its histogram, so
  * the merged point keeps the worst shard's value (an upper bound, never an average).
  */
-export function mergeTimelines(timelines: TimelinePoint[][]): TimelinePoint[] {
+export function mergeTimelines(timelines: TimelinePoint[][], shiftSeconds: number[] = []): TimelinePoint[] {
   const byT = new Map<number, TimelinePoint>();
-  for (const timeline of timelines) {
-    for (const p of timeline) {
+  timelines.forEach((timeline, i) => {
+    const shift = shiftSeconds[i] ?? 0;
+    for (const point of timeline) {
+      const p = shift === 0 ? point : { ...point, t: point.t + shift };
       const m = byT.get(p.t);
       if (!m) {
         byT.set(p.t, { ...p });
@@ -64,6 +86,22 @@ export function mergeTimelines(timelines: TimelinePoint[][]): TimelinePoint[] {
       if (p.loopLagMs !== undefined) m.loopLagMs = Math.max(m.loopLagMs ?? 0, p.loopLagMs);
       if (p.startLagMs !== undefined) m.startLagMs = Math.max(m.startLagMs ?? 0, p.startLagMs);
     }
-  }
+  });
   return [...byT.values()].sort((a, b) => a.t - b.t);
+}
+
+/** The merged run started when its first shard did; planned as the shards were (the earliest). */
+function mergedStart(results: Result[], t0: number): NonNullable<Result['start']> {
+  const earliest = (pick: (r: Result) => string | undefined): string | undefined => {
+    const times = results.map(pick).filter((t): t is string => t !== undefined).map(Date.parse);
+    return times.length === 0 ? undefined : new Date(Math.min(...times)).toISOString();
+  };
+  const firstRequest = earliest((r) => r.start?.firstRequest);
+  const requested = results.find((r) => r.start?.requested)?.start?.requested;
+  return {
+    planned: earliest((r) => r.start?.planned) ?? new Date(t0).toISOString(),
+    actual: new Date(t0).toISOString(),
+    ...(firstRequest ? { firstRequest } : {}),
+    ...(requested ? { requested } : {}),
+  };
 }

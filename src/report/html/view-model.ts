@@ -18,6 +18,7 @@ import {
   MISSING,
 } from './format.js';
 import type { TrustedSvg } from './svg.js';
+import { forcedMergeNotice } from '../merge-notice.js';
 
 export interface VerdictView {
   cls: Verdict;
@@ -96,6 +97,8 @@ export interface RunView {
   name: string;
   description: string;
   verdict: VerdictView;
+  /** said before anything else: a merge forced past its refusals */
+  notice: string | null;
   meta: Field[];
   figures: Figure[];
   checks: { rows: CheckRow[]; summary: string };
@@ -348,6 +351,7 @@ function runView(result: Result, index: number, count: number): RunView {
     },
   ];
   if (result.shard !== undefined) meta.push({ label: 'Shard', value: `${result.shard.index} of ${result.shard.count}` });
+  if (result.merge !== undefined) meta.push({ label: 'Merged', value: `${result.merge.shards.length} results, starts within ${formatDuration(result.merge.skewMs)}` });
 
   const baselineHistogram = baselineHistogramOf(result);
   const baselineLabel = result.comparison === undefined ? undefined : `baseline ${formatDate(result.comparison.baselineStartedAt).slice(0, 10)}`;
@@ -367,6 +371,7 @@ function runView(result: Result, index: number, count: number): RunView {
     name: result.profile.name,
     description: result.profile.description ?? '',
     verdict: runVerdict(result),
+    notice: forcedMergeNotice(result),
     meta,
     figures: [
       { field: 'requests', label: 'requests', value: formatCount(t.requests), unit: '' },
