@@ -5,6 +5,7 @@ import { usageError } from '../errors.js';
 import { parseFormats, type ReportFormat } from '../report/write-reports.js';
 import type { TransportKind } from '../engine/transport.js';
 import { parseStartAt, type StartAt } from './start-at.js';
+import { parseCheckpoint, parseExportSpecs, parseLinger, type ExportSpec } from '../export/export-spec.js';
 
 export interface RunFlags {
   baseUrl?: string;
@@ -24,6 +25,9 @@ export interface RunFlags {
   progress?: boolean;
   workers?: string;
   transport?: string;
+  export?: string[];
+  exportLinger?: string;
+  checkpoint?: string;
 }
 
 export interface RunSettings {
@@ -47,6 +51,10 @@ export interface RunSettings {
   /** worker threads that run the schedule (1 = in the main thread) */
   workers: number;
   transport: TransportKind;
+  /** --export, --export-linger, --checkpoint (null: off) */
+  exports: ExportSpec[];
+  exportLingerMs: number;
+  checkpointMs: number | null;
 }
 
 export function parseRunFlags(flags: RunFlags, env: Record<string, string | undefined> = {}, nowEpochMs = Date.now()): RunSettings {
@@ -82,6 +90,9 @@ export function parseRunFlags(flags: RunFlags, env: Record<string, string | unde
     progress: flags.progress !== false,
     workers: parseWorkers(flags.workers),
     transport: parseTransport(flags.transport),
+    exports: parseExportSpecs(flags.export),
+    exportLingerMs: parseLinger(flags.exportLinger),
+    checkpointMs: parseCheckpoint(flags.checkpoint),
   };
 }
 

@@ -11,7 +11,7 @@ import { buildPlan, describePlan, type Plan } from '../engine/plan.js';
 import { assertWithinLimits } from '../engine/plan-limits.js';
 import { probeTcp } from '../engine/probe.js';
 import { type LoadRunOutcome } from '../engine/run-load.js';
-import { startLoadInWorkers } from '../engine/run-workers.js';
+import { startObservedLoad } from '../engine/load-observer.js';
 import { renderHtml } from '../report/html/render-html.js';
 import { renderSummary, renderVerdictLine } from '../report/terminal.js';
 import { writeReports } from '../report/write-reports.js';
@@ -25,6 +25,7 @@ import { decideVerdict } from '../judge/verdict.js';
 import { builtinScenariosDir, version } from '../version.js';
 import { startDemoProcess, type DemoProcess } from './demo-process.js';
 import { LiveProgress } from './live-progress.js';
+import { createLiveOutputs, type LiveOutputs } from './live-outputs.js';
 import { RunAnalysis } from './run-analysis.js';
 import { describeCountdown, waitForStart, type StartAt } from './start-at.js';
 import { encodeResultForLog } from '../result/result-log.js';
@@ -50,6 +51,7 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
   assertWithinLimits(plan, settings.scale !== 1 || settings.totalDurationMs !== undefined ? 'with -d/--scale, ' : '');
 
   const demo = settings.demo ? await startDemoProcess() : undefined;
+  let live: LiveOutputs | undefined;
   try {
     const baseUrl = demo?.url ?? settings.baseUrl ?? profile.baseUrl;
     const unreachable = await probeTcp(baseUrl);
@@ -70,7 +72,9 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
     }
 
     const analysis = new RunAnalysis(profile, plan, demo?.pid !== undefined ? { demoPid: demo.pid } : {});
-    const outcome = await runWithLiveFeedback(profile, plan, baseUrl, settings, io, analysis);
+    live = createLiveOutputs({ profile, plan, settings, io });
+    await live.start();
+    const outcome = await runWithLiveFeedback(profile, plan, baseUrl, settings, io, analysis, live);
     let result = buildResult({
       profile,
       plan,
@@ -91,6 +95,7 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
     return exitCodeOf(result);
   } finally {
     await demo?.stop();
+    await live?.close();
   }
 }
 
@@ -101,13 +106,14 @@ async function runWithLiveFeedback(
   settings: ReturnType<typeof parseRunFlags>,
   io: Io,
   analysis: RunAnalysis,
+  live: LiveOutputs,
 ): Promise<LoadRunOutcome & { abortedBy: string | null }> {
   const progress = new LiveProgress(io, settings.progress && !settings.quiet);
   const abortWatch = new AbortWatch(profile.targets);
   const phases = phaseWindows(plan);
   let abortedBy: string | null = null;
   await analysis.start(io);
-  const run = startLoadInWorkers({
+  const run = startObservedLoad({
     plan,
     slice: settings.shard,
     baseUrl,
@@ -145,8 +151,11 @@ async function runWithLiveFeedback(
         }
       }
     },
-  }, settings.workers, abortWatch.active || analysis.needsLiveCells);
-  const removeInterruptHandler = io.onInterrupt(() => run.stop('interrupted'));
+  }, live.observers, settings.workers, abortWatch.active || analysis.needsLiveCells || live.needsCells);
+  const removeInterruptHandler = io.onInterrupt(() => {
+    live.interrupt();
+    run.stop('interrupted');
+  });
   try {
     const outcome = await analysis.finish(await run.finished);
     return { ...outcome, abortedBy };

@@ -4,6 +4,8 @@ import type { Io } from '../io.js';
 
 type SetExit = (code: number) => void;
 
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
 export function registerCommands(program: Command, io: Io, setExit: SetExit): void {
   program
     .command('run')
@@ -26,6 +28,9 @@ export function registerCommands(program: Command, io: Io, setExit: SetExit): vo
     .option('--transport <client>', "HTTP client: raw (perfctl's lean HTTP/1.1 client, default) or undici")
     .option('--quiet', 'print only the final verdict line')
     .option('--no-progress', 'no live progress line')
+    .option('--export <kind=where>', 'live metrics while the run goes (repeatable): prometheus=127.0.0.1:9464, otlp=http://127.0.0.1:4318, ndjson=<file>, statsd=127.0.0.1:8125', collect, [])
+    .option('--export-linger <dur>', 'keep serving /metrics this long after the end, so the last scrape sees it (default 15s)')
+    .option('--checkpoint <dur>', 'rewrite result.json (status running) at this interval during the run, or off (default 10s)')
     .action(async (profile: string, flags) => {
       // each command loads its modules when it runs, so `--help` and `--version` start fast
       const { runCommand } = await import('../app/run.js');

@@ -31,6 +31,7 @@ async function runSlice(startAtEpochMs: number): Promise<void> {
           level: tick.level,
           requests: tick.requests,
           errors: tick.errors,
+          inFlight: tick.inFlight,
           secondHistogram: tick.secondHistogram!,
           ...(input.liveCells ? { cells: tick.cells().map(encodeCell) } : {}),
         });

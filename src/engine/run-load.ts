@@ -51,6 +51,8 @@ export interface SecondTick {
   level: number;
   requests: number;
   errors: number;
+  /** requests (or flow iterations) in flight at the end of the second */
+  inFlight: number;
   /** the data so far, for live checks (abortOnFail) */
   cells: () => Cell[];
   /** this second's latencies (HdrHistogram base64), with exportSecondHistograms */
@@ -197,6 +199,7 @@ export function startLoad(options: LoadRunOptions): LoadRun {
       level,
       requests: recorder.requests,
       errors: recorder.errors,
+      inFlight: execution.inFlight(),
       cells: () => recorder.cells(),
     });
   };

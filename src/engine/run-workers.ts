@@ -141,6 +141,7 @@ class SecondMerger {
       level: first.level,
       requests: this.totals.reduce((s, w) => s + w.requests, 0),
       errors: this.totals.reduce((s, w) => s + w.errors, 0),
+      inFlight: reports.reduce((s, r) => s + r.inFlight, 0),
       cells: () => combineCells(cells.flatMap((c) => c ?? []).map((c) => c)),
     });
   }

@@ -19,6 +19,7 @@ export interface WorkerSecond {
   level: number;
   requests: number;
   errors: number;
+  inFlight: number;
   secondHistogram: string;
   cells?: EncodedCell[];
 }

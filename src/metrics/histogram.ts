@@ -119,3 +119,41 @@ export function percentileCurve(histogram: LatencyHistogram): PercentilePoint[] 
   const levels = [0, 10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 92.5, 95, 96, 97, 98, 99, 99.5, 99.9, 99.95, 99.99, 99.999, 100];
   return levels.map((percentile) => ({ percentile, valueMs: percentileMs(histogram, percentile) }));
 }
+
+/**
+ * Cumulative counts at or below each bound (µs, ascending), as a Prometheus or OTLP histogram
+ * needs them. One pass over the recorded values (a few thousand at most, not the requests);
+ * a value counts as at or below a bound when its HDR bucket starts there or below.
+ */
+export function countsAtOrBelow(histogram: LatencyHistogram, boundsMicros: readonly number[]): number[] {
+  const counts = boundsMicros.map(() => 0);
+  if (histogram.totalCount === 0) return counts;
+  const js = histogram as hdr.JsHistogram;
+  const iterator = js.recordedValuesIterator;
+  iterator.reset();
+  while (iterator.hasNext()) {
+    const step = iterator.next();
+    const value = js.lowestEquivalentValue(step.valueIteratedTo);
+    // bounds are few (about 20): a linear scan from the first bound this value is under
+    for (let i = 0; i < boundsMicros.length; i++) {
+      if (value <= boundsMicros[i]!) {
+        counts[i]! += step.countAtValueIteratedTo;
+        break;
+      }
+    }
+  }
+  for (let i = 1; i < counts.length; i++) counts[i]! += counts[i - 1]!;
+  return counts;
+}
+
+/** Sum of the recorded values in seconds (from the mean: exact to HDR's resolution). */
+export function sumSeconds(histogram: LatencyHistogram): number {
+  return histogram.totalCount === 0 ? 0 : (histogram.mean * histogram.totalCount) / 1e6;
+}
+
+/** An independent copy (to keep a previous state for differences). */
+export function copyHistogram(histogram: LatencyHistogram): LatencyHistogram {
+  const copy = createHistogram();
+  copy.add(histogram);
+  return copy;
+}
