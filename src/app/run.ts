@@ -21,6 +21,7 @@ import { readResult } from '../result/read-result.js';
 import { redactText } from '../result/redact.js';
 import { AbortWatch } from '../judge/live-abort.js';
 import { evaluateTargets, describeRowCheck } from '../judge/checks.js';
+import { rateWindowMs } from '../metrics/stats.js';
 import { decideVerdict } from '../judge/verdict.js';
 import { builtinScenariosDir, version } from '../version.js';
 import { startDemoProcess, type DemoProcess } from './demo-process.js';
@@ -174,7 +175,8 @@ function judge(
   runAnalysis: RunAnalysis,
 ): Result {
   const analysis = runAnalysis.analyse(measured, outcome);
-  const checks = evaluateTargets(profile.targets, outcome.cells, phaseWindows(plan), outcome.durationMs, analysis);
+  const rateMs = rateWindowMs(outcome.status === 'completed', plan.totalMs, outcome.durationMs);
+  const checks = evaluateTargets(profile.targets, outcome.cells, phaseWindows(plan), rateMs, analysis);
   let comparison: Result['comparison'];
   if (baseline) {
     assertComparable(baseline.result, measured, false);

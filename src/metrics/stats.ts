@@ -18,6 +18,15 @@ export interface StatsBlock {
   errorKinds: Record<string, number>;
 }
 
+/**
+ * The time a run's rates are taken over: the planned duration, or the actual one when the run
+ * took longer. A run ends at its last answer, so 1/s for 5 s ends at ~4 s, and 5 requests over
+ * 4 s would read 1.25/s. A stopped run is measured over the time it ran.
+ */
+export function rateWindowMs(completed: boolean, plannedMs: number, actualMs: number): number {
+  return completed ? Math.max(plannedMs, actualMs) : actualMs;
+}
+
 /** Requests that were actually sent: `dropped` ones never left perfctl. */
 export function sentRequests(cell: Cell): number {
   return cell.requests - (cell.errorKinds['dropped'] ?? 0);

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { buildViews, encodeCells, type PhaseWindow } from './cells.js';
 import { encodeTimeBlocks } from '../metrics/cell-codec.js';
+import { rateWindowMs } from '../metrics/stats.js';
 import { flowsForDisplay } from '../config/flows-display.js';
 import { redactDeep } from './redact.js';
 import type { Profile } from '../config/types.js';
@@ -29,7 +30,8 @@ export function buildResult(run: MeasuredRun): Result {
   const { profile, plan, outcome } = run;
   const phases = phaseWindows(plan);
   const withServiceTime = plan.model === 'open';
-  const views = buildViews(outcome.cells, phases, outcome.durationMs, withServiceTime);
+  const rateMs = rateWindowMs(outcome.status === 'completed', plan.totalMs, outcome.durationMs);
+  const views = buildViews(outcome.cells, phases, rateMs, withServiceTime);
   const resolved = redactDeep(
     // flows as written (templates, never values) and data files by name, not their rows
     { ...profile, ...flowsForDisplay(profile.flows ?? [], profile.data ?? []), secrets: undefined, stages: plan.stages.map(({ name, durationMs, fromLevel, toLevel }) => ({ name, durationMs, fromLevel, toLevel })) },

@@ -79,6 +79,20 @@ describe('perfctl run (built CLI)', () => {
   });
 
   // timing on a shared 2-core machine: one retry, so a neighbour's CPU burst is not read as a perfctl bug
+  it('1 request/s for 5 s: rps is 1 over the planned 5 s, not 1.25 over first-to-last answer (an rps >= 1.2 target fails)', async () => {
+    server = await startTestServer(() => ({ delayMs: 1 }));
+    dir = makeTempDir();
+    const file = writeProfile(dir, 'slow', profile('slow', 'duration: 5s, rate: 1') + 'targets:\n  - { name: rate, rps: 1.2 }\n');
+    const out = join(dir, 'out');
+    const run = await runCli(['run', file, '--base-url', server.url, '--out', out], { cwd: dir, env: { TARGET_URL: server.url } });
+    const result = readResultFile(out);
+    expect(server.seen.requests).toBe(5);
+    expect(result.totals.requests).toBe(5);
+    expect(result.totals.rps).toBe(1);
+    expect(result.phases[0]?.rps).toBe(1);
+    expect(run.code, describeRun(run)).toBe(1);
+  });
+
   it('10 users against a 20 ms service: p50 in [20, 25) ms, about 480 rps, never more than 10 in flight', { retry: 1 }, async () => {
     server = await startTestServer(() => ({ delayMs: 20 }));
     dir = makeTempDir();
