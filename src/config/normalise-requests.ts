@@ -2,6 +2,7 @@
 // statuses, weight, unique names; values of secret headers are collected for redaction.
 
 import { didYouMeanHint } from './did-you-mean.js';
+import { isStreamItem, readStream, requestRefResolver, streamKeysOn } from './normalise-streams.js';
 import { has, httpUrlProblem, isRecord } from './read-values.js';
 import type { Report } from './read-values.js';
 import type { RequestSpec } from './types.js';
@@ -21,9 +22,11 @@ export function normaliseRequests(raw: unknown, report: Report): { requests: Req
   items.forEach((item: unknown, index) => {
     if (!isRecord(item)) return;
     const path = ['requests', index];
-    const method = readMethod(item['method'], [...path, 'method'], report);
-    const requestPath = typeof item['path'] === 'string' ? item['path'] : '';
-    if (requestPath !== '') checkRequestPath(requestPath, [...path, 'path'], report);
+    const stream = isStreamItem(item) ? readStream(item, path, { report, resolve: requestRefResolver(report) }) : undefined;
+    if (!isStreamItem(item)) checkHttpItem(item, path, report);
+    const method = stream ? 'GET' : readMethod(item['method'], [...path, 'method'], report);
+    const requestPath = stream ? stream.url.source : typeof item['path'] === 'string' ? item['path'] : '';
+    if (requestPath !== '' && !stream) checkRequestPath(requestPath, [...path, 'path'], report);
     const headers = readHeaders(item['headers'], [...path, 'headers'], report, secrets);
 
     let body: string | undefined;
@@ -37,7 +40,7 @@ export function normaliseRequests(raw: unknown, report: Report): { requests: Req
     }
 
     const explicitName = typeof item['name'] === 'string' && item['name'] !== '' ? item['name'] : undefined;
-    const name = explicitName ?? `${method} ${requestPath}`;
+    const name = explicitName ?? (stream ? `${stream.kind.toUpperCase()} ${requestPath}` : `${method} ${requestPath}`);
     const first = names.get(name);
     if (first !== undefined) {
       report(
@@ -57,9 +60,16 @@ export function normaliseRequests(raw: unknown, report: Report): { requests: Req
       ...(body !== undefined ? { body } : {}),
       expectStatus: readExpectStatus(item['expect']),
       weight: typeof item['weight'] === 'number' && item['weight'] > 0 ? item['weight'] : 1,
+      ...(stream ? { stream } : {}),
     });
   });
   return { requests, secrets };
+}
+
+/** an HTTP request needs `path` and has none of the keys of a `ws:`/`sse:` one */
+export function checkHttpItem(item: Record<string, unknown>, path: FieldPath, report: Report): void {
+  if (!('path' in item)) report(path, '`path` is missing', 'an HTTP request has `path`; a WebSocket one `ws`, an event stream `sse`');
+  for (const key of streamKeysOn(item)) report([...path, key], `\`${key}\` belongs to a \`ws:\` or \`sse:\` step`, 'add `ws: /path` (WebSocket) or `sse: /path` (server-sent events)');
 }
 
 export function readMethod(value: unknown, path: FieldPath, report: Report): string {

@@ -36,7 +36,59 @@ export interface RequestSpec {
   /** expected status codes; null = any 2xx or 3xx */
   expectStatus: number[] | null;
   weight: number;
+  /** a WebSocket session or an SSE stream instead of one HTTP request (`ws:` / `sse:`) */
+  stream?: StreamSpec;
 }
+
+/** A message template: a flow template plus `{{ seq }}`, the message's number on its socket (1, 2, ...). */
+export type MessagePart = TemplatePart | { kind: 'seq' };
+
+export interface MessageTemplate {
+  source: string;
+  parts: MessagePart[];
+  encoding: TemplateEncoding;
+}
+
+/** What answers a message (`reply:`), or ends an SSE stream (`until:`): exact text, or JSON fields. */
+export type MessageMatch =
+  | { kind: 'text'; text: MessageTemplate }
+  /** every field's value, as text, equals its template */
+  | { kind: 'json'; fields: Array<{ expression: string; path: Array<string | number>; value: MessageTemplate }> }
+  /** the message contains this text */
+  | { kind: 'contains'; text: MessageTemplate }
+  /** SSE: an event of this `event:` name */
+  | { kind: 'event'; name: string };
+
+export interface WsMessagesSpec {
+  /** messages per second on one socket, each due on a schedule from the socket's open */
+  rate: number;
+  send: MessageTemplate;
+  /** null: fire-and-forget, each message counted as sent */
+  reply: MessageMatch | null;
+  /** a reply later than this after the message was due is a `timeout`; null = the profile's `timeout` */
+  timeoutMs: number | null;
+}
+
+export interface WsSpec {
+  kind: 'ws';
+  /** a ws(s):// URL, or a path joined to baseUrl (http -> ws, https -> wss) */
+  url: Template;
+  headers: Record<string, Template>;
+  /** how long the socket stays open after the handshake; null = to the end of the run */
+  holdMs: number | null;
+  messages: WsMessagesSpec | null;
+}
+
+export interface SseSpec {
+  kind: 'sse';
+  /** a path joined to baseUrl, or an http(s) URL */
+  url: Template;
+  headers: Record<string, Template>;
+  /** the event that ends the measurement; null = the end of the stream */
+  until: MessageMatch | null;
+}
+
+export type StreamSpec = WsSpec | SseSpec;
 
 /** A uniform range; min === max for a fixed pause. */
 export interface ThinkTime {

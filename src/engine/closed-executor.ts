@@ -47,6 +47,16 @@ export function startClosedExecution(ctx: ExecutionContext): Execution {
       });
       return;
     }
+    if (request.kind === 'stream') {
+      // a WebSocket user holds its socket for the session, then starts the next one
+      inFlight++;
+      ctx.streams!.run(request, clock.nowMs(), (end) => {
+        inFlight--;
+        if (stopped) return finishIfIdle();
+        rest(user, end.unanswered);
+      });
+      return;
+    }
     const sentAt = clock.nowMs();
     const phaseIndex = stageIndexAt(plan, sentAt - startMs);
     inFlight++;
@@ -85,6 +95,7 @@ export function startClosedExecution(ctx: ExecutionContext): Execution {
     stopped = true;
     // flow iterations pausing in a think step end now
     ctx.flows?.stop();
+    ctx.streams?.stop();
     clearTimeout(begin);
     if (interval) clearInterval(interval);
     finishIfIdle();

@@ -6,6 +6,7 @@ import type { FlowRunner, PreparedFlow } from './flow-runner.js';
 import type { Transport } from './transport.js';
 import type { PreparedMixRequest } from './prepare-requests.js';
 import type { Plan } from './plan.js';
+import type { PreparedStream, StreamRunner } from './stream-runner.js';
 
 export interface Slice {
   /** 0-based */
@@ -17,9 +18,11 @@ export interface ExecutionContext {
   plan: Plan;
   slice: Slice;
   /** the mix: plain requests and flows, picked together by weight */
-  requests: Array<PreparedMixRequest | PreparedFlow>;
+  requests: Array<PreparedMixRequest | PreparedFlow | PreparedStream>;
   /** runs flow iterations (present when the mix has flows) */
   flows?: FlowRunner;
+  /** runs WebSocket sessions and SSE streams (present when the mix has any) */
+  streams?: StreamRunner;
   transport: Transport;
   recorder: Recorder;
   clock: Clock;

@@ -48,6 +48,7 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
     const phaseIndex = stageIndexAt(plan, dueMs);
     if (inFlight >= ctx.maxInFlight) {
       if (request.kind === 'flow') ctx.flows!.recordDropped(request, phaseIndex);
+      else if (request.kind === 'stream') ctx.streams!.recordDropped(request, phaseIndex);
       else recorder.record({ group: request.name, phaseIndex, latencyUs: null, serviceUs: null, status: null, errorKind: 'dropped' });
       return;
     }
@@ -58,6 +59,14 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
     if (request.kind === 'flow') {
       // an arrival starts a whole iteration, which holds its in-flight place until its last step
       ctx.flows!.run(request, dueOnClock, () => {
+        inFlight--;
+        finishIfIdle();
+      });
+      return;
+    }
+    if (request.kind === 'stream') {
+      // an arrival opens a socket (or stream) that holds its in-flight place until it closes
+      ctx.streams!.run(request, dueOnClock, () => {
         inFlight--;
         finishIfIdle();
       });
@@ -121,6 +130,7 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
       precise?.cancel();
       // flow iterations pausing in a think step end now (and leave the in-flight count)
       ctx.flows?.stop();
+      ctx.streams?.stop();
       finishIfIdle();
     },
     inFlight: () => inFlight,

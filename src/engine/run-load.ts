@@ -12,6 +12,7 @@ import { arrivalsBefore, createPacer } from './pacer.js';
 import { levelAt, stageIndexAt, type Plan } from './plan.js';
 import { DataRows, FlowRunner, prepareFlows } from './flow-runner.js';
 import { parseTarget, prepareRequest } from './prepare-requests.js';
+import { prepareStream, StreamRunner } from './stream-runner.js';
 import { Recorder } from '../metrics/recorder.js';
 import type { DataSourceSpec, FlowSpec, RequestSpec, ThinkTime } from '../config/types.js';
 import type { Cell } from '../metrics/cell.js';
@@ -120,7 +121,7 @@ export function startLoad(options: LoadRunOptions): LoadRun {
   const slice = options.slice ?? { index: 0, count: 1 };
   const target = parseTarget(options.baseUrl);
   const flows = prepareFlows(options.flows ?? [], options.data ?? [], target);
-  const requests = [...options.requests.map((r) => prepareRequest(r, target)), ...flows];
+  const requests = [...options.requests.map((r) => (r.stream ? prepareStream(r) : prepareRequest(r, target))), ...flows];
   const peakLevel = Math.max(1, ...plan.stages.map((s) => Math.max(s.fromLevel, s.toLevel)));
   // connections are capped apart from maxInFlight: past the cap requests wait for a connection
   // (in their latency), instead of perfctl running out of file descriptors
@@ -150,7 +151,11 @@ export function startLoad(options: LoadRunOptions): LoadRun {
   const startMs = options.startAtMs ?? clock.nowMs() + PREWARM_HEAD_START_MS;
   const startedAt = new Date(Date.now() + (startMs - clock.nowMs()));
   const recorder = new Recorder(plan.stages.length, { plannedMs: plan.totalMs, elapsedMs: () => clock.nowMs() - startMs });
+  const streams = requests.some((r) => r.kind === 'stream')
+    ? new StreamRunner({ plan, recorder, clock, startMs, target, timeoutMs: options.timeoutMs, measureServiceTime: plan.model === 'open' })
+    : undefined;
   const context = {
+    ...(streams ? { streams } : {}),
     plan,
     slice,
     requests,
@@ -228,6 +233,7 @@ export function startLoad(options: LoadRunOptions): LoadRun {
     // the last, partial second still gets its point
     if (durationMs > second * 1000 + 1) closeSecond();
     loopDelay.disable();
+    streams?.destroy();
     await transport.destroy().catch(() => undefined);
     return {
       status,

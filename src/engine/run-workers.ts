@@ -132,6 +132,7 @@ class SecondMerger {
     if (first.point.planned !== undefined) point.planned = sum((p) => p.planned);
     if (first.point.loopLagMs !== undefined) point.loopLagMs = max((p) => p.loopLagMs);
     if (first.point.startLagMs !== undefined) point.startLagMs = max((p) => p.startLagMs);
+    if (reports.some((r) => r.point.sockets !== undefined)) point.sockets = sum((p) => p.sockets);
     this.timeline.push(point);
     const cells = this.latestCells;
     this.onSecond?.({

@@ -13,6 +13,7 @@ export interface EncodedCell {
   service: string;
   /** a flow's cell (whole iterations), left out of totals and phases */
   flow?: true;
+  counters?: Record<string, number>;
 }
 
 export function encodeCell(cell: Cell): EncodedCell {
@@ -26,6 +27,7 @@ export function encodeCell(cell: Cell): EncodedCell {
     latency: encodeHistogram(cell.latency),
     service: encodeHistogram(cell.service),
     ...(cell.flow ? { flow: true as const } : {}),
+    ...(cell.counters ? { counters: { ...cell.counters } } : {}),
   };
 }
 
@@ -37,6 +39,7 @@ export function decodeCell(encoded: EncodedCell): Cell {
   cell.errorKinds = { ...encoded.errorKinds };
   cell.latency = decodeHistogram(encoded.latency);
   cell.service = decodeHistogram(encoded.service, true);
+  if (encoded.counters) cell.counters = { ...encoded.counters };
   return cell;
 }
 

@@ -13,6 +13,11 @@ export interface Cell {
   service: LatencyHistogram;
   /** the cell of a flow: whole iterations, not requests; left out of totals and phases */
   flow?: true;
+  /**
+   * protocol counts beside the requests, summed like the status codes: `ws.sent`, `ws.received`,
+   * `ws.close.1006`, `sse.events`, `protocol.h2`
+   */
+  counters?: Record<string, number>;
 }
 
 export function createCell(group: string, phaseIndex: number, flow = false): Cell {
@@ -40,6 +45,7 @@ export function addCellInto(target: Cell, source: Cell): void {
   target.errors += source.errors;
   for (const [k, v] of Object.entries(source.statusCodes)) addCount(target.statusCodes, k, v);
   for (const [k, v] of Object.entries(source.errorKinds)) addCount(target.errorKinds, k, v);
+  if (source.counters) for (const [k, v] of Object.entries(source.counters)) addCount((target.counters ??= {}), k, v);
   addInto(target.latency, source.latency);
   addInto(target.service, source.service);
 }

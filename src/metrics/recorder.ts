@@ -26,6 +26,8 @@ export interface TimelinePoint {
   cpuPercent?: number;
   /** the service's resident memory, MB, from `monitor` (only on seconds with a sample) */
   memoryMB?: number;
+  /** WebSocket/SSE connections open at the end of that second (only when the run holds any) */
+  sockets?: number;
 }
 
 /**
@@ -51,6 +53,9 @@ export class Recorder {
   readonly timeline: TimelinePoint[] = [];
   requests = 0;
   errors = 0;
+  /** WebSocket/SSE connections open now; shown in the timeline once any has opened */
+  private socketsOpen = 0;
+  private socketsEverOpened = false;
 
   /** per request group, the latencies of each of TIME_BLOCKS equal slices of the planned run */
   private readonly blocksByGroup = new Map<string, LatencyHistogram[]>();
@@ -85,6 +90,17 @@ export class Recorder {
     if (outcome.serviceUs !== null) recordMicros(cell.service, outcome.serviceUs);
   }
 
+  /** Adds to a protocol counter of a group's cell (messages sent and received, events, HTTP version). */
+  count(group: string, phaseIndex: number, key: string, n = 1): void {
+    addCount((this.cellFor(group, phaseIndex, false).counters ??= {}), key, n);
+  }
+
+  /** A held connection (WebSocket, SSE stream) opened (+1) or closed (-1). */
+  socketDelta(delta: 1 | -1): void {
+    this.socketsOpen += delta;
+    if (delta > 0) this.socketsEverOpened = true;
+  }
+
   /** How late a request left against its schedule (generator health). */
   noteStartLag(lagUs: number): void {
     if (lagUs > this.secondStartLagUs) this.secondStartLagUs = lagUs;
@@ -110,6 +126,7 @@ export class Recorder {
     if (meta.planned !== undefined) point.planned = meta.planned;
     if (meta.loopLagMs !== undefined) point.loopLagMs = round1(meta.loopLagMs);
     if (meta.planned !== undefined) point.startLagMs = round1(this.secondStartLagUs / 1000);
+    if (this.socketsEverOpened) point.sockets = this.socketsOpen;
     this.timeline.push(point);
     this.secondLatency.reset();
     this.secondRequests = 0;

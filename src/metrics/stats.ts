@@ -16,6 +16,8 @@ export interface StatsBlock {
   serviceTimeMs?: LatencySummaryMs;
   statusCodes: Record<string, number>;
   errorKinds: Record<string, number>;
+  /** protocol counts: WebSocket messages sent/received and close codes, SSE events, HTTP versions */
+  counters?: Record<string, number>;
 }
 
 /**
@@ -44,6 +46,7 @@ export function statsBlock(cell: Cell, durationMs: number, withServiceTime: bool
     errorKinds: { ...cell.errorKinds },
   };
   if (withServiceTime) block.serviceTimeMs = summariseMs(cell.service);
+  if (cell.counters) block.counters = { ...cell.counters };
   return block;
 }
 

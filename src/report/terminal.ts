@@ -21,6 +21,7 @@ import {
   type CheckOutcome,
 } from './format.js';
 import { analysisFindings, breakingSteps, type FindingTone } from './analysis-text.js';
+import { protocolRows } from './protocol-text.js';
 
 export interface TerminalOptions {
   color: boolean;
@@ -131,6 +132,15 @@ function renderRequests(result: Result, c: ChalkInstance): string {
   return lines.join('\n');
 }
 
+/** WebSocket messages, SSE events and HTTP versions per group, when the run used any */
+function renderProtocols(result: Result, c: ChalkInstance): string | null {
+  const rows = protocolRows(result.groups);
+  if (rows.length === 0) return null;
+  const t = table(c, ['request', 'protocol', 'sent', 'received', 'closed by server'], 2, 4);
+  for (const row of rows) t.push([plain(row.group), row.protocol, row.sent === null ? '' : String(row.sent), row.received === null ? '' : String(row.received), row.closes]);
+  return [c.bold('Protocols'), t.toString(), c.dim('sent/received: WebSocket messages (received counts every message, broadcasts too); SSE: events')].join('\n');
+}
+
 function renderPhases(result: Result, c: ChalkInstance): string {
   const t = table(c, ['phase', 'window', 'requests', 'rps', 'errors', 'p95 ms', 'p99 ms'], 2);
   for (const p of result.phases) {
@@ -219,6 +229,8 @@ export function renderSummary(result: Result, opts: TerminalOptions): string {
   const model = result.profile.model === 'open' ? 'open model' : 'closed model';
   const header = `${c.bold(plain(result.profile.name))} — ${model}, ${formatDuration(result.durationMs)} against ${plain(result.baseUrl)}`;
   const sections: string[] = [header, renderRequests(result, c)];
+  const protocols = renderProtocols(result, c);
+  if (protocols) sections.push(protocols);
   if (result.phases.length > 0) sections.push(renderPhases(result, c));
   if (result.targets.length > 0) sections.push(renderChecks(result.targets, c));
   const analysis = renderAnalysis(result, c);

@@ -65,6 +65,8 @@ export interface ResultCell {
   service: string;
   /** a flow's cell: whole iterations (think time included), not requests; not in totals or phases */
   flow?: true;
+  /** protocol counts (WebSocket messages, SSE events, HTTP versions), e.g. ws.sent, ws.received, sse.events, protocol.h2 */
+  counters?: Record<string, number>;
 }
 
 export interface RunStart {

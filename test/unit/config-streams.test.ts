@@ -1,0 +1,44 @@
+// `ws:` and `sse:` requests at load: what they compile to, and one line:col per bad input.
+import { describe, expect, it } from 'vitest';
+import { loadProfile, validateFile } from '../../src/config/load-profile.js';
+
+const cwd = 'test/fixtures/config';
+
+describe('ws: and sse: requests', () => {
+  it('compile: {{ seq }} in send and reply, hold and timeout in ms, the SSE until event', async () => {
+    const profile = await loadProfile('streams/good.yaml', { cwd, env: {}, builtinDir: 'scenarios' });
+    const [collab, tutor] = profile.requests;
+    expect(collab!.stream).toMatchObject({
+      kind: 'ws',
+      holdMs: 30_000,
+      headers: { 'x-room': { parts: [{ kind: 'text', text: 'one' }] } },
+      messages: {
+        rate: 5,
+        timeoutMs: 5000,
+        send: { parts: [{ kind: 'text', text: '{"id":"' }, { kind: 'seq' }, { kind: 'text', text: '","op":"edit"}' }], encoding: 'json' },
+        reply: { kind: 'json', fields: [{ expression: '$.id', path: ['id'], value: { parts: [{ kind: 'seq' }] } }] },
+      },
+    });
+    expect(tutor!.stream).toMatchObject({ kind: 'sse', until: { kind: 'event', name: 'done' } });
+  });
+
+  it('bad input: each problem at its line:col', async () => {
+    const { issues } = await validateFile('streams/bad-ws.yaml', { cwd, env: {} });
+    const lines = issues.map((issue) => `${issue.line}:${issue.col} ${issue.path}: ${issue.message}`);
+    expect(lines).toEqual(
+      [
+        '8:48 requests.0.messages.send.text: has both `json` and `text`',
+        '10:9 requests.1.ws: "http://127.0.0.1:8080/ws" must start with / or be a ws(s) URL',
+        '13:13 requests.2.method: a `ws:` step has no `method`',
+        '14:11 requests.2.hold: must be more than 0s',
+        '17:15 requests.3.messages: `messages` belongs to a `ws:` or `sse:` step',
+        '20:40 requests.4.messages.send.text: {{ token }}: a request in `requests` has no captured values or data rows',
+        '20:85 requests.4.messages.reply.contains: has both `text` and `contains`',
+        '23:15 requests.5.messages: `rate` is missing',
+        '24:5 requests.6: `path` is missing',
+        '28:11 requests.7.hold: an `sse:` step has no `hold`',
+      ],
+    );
+    expect(issues.find((issue) => issue.path === 'requests.1.ws')?.hint).toBe('write "ws://127.0.0.1:8080/ws"');
+  });
+});
