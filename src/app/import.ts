@@ -34,6 +34,7 @@ async function convert(kind: ImportKind, text: string, options: ImportOptions & 
     case 'artillery':
       return (await import('../import/from-artillery.js')).importArtillery(text, options);
     case 'k6':
+      return (await import('../import/from-k6.js')).importK6(text, options);
     case 'har':
       throw usageError(`importing ${kind} is not available yet`);
     default: {
@@ -131,7 +132,7 @@ export async function importCommand(file: string, flags: ImportFlags, io: Io): P
     for (const remark of conversion.leftOut) say(remarkLine(file, remark));
   }
   if (conversion.placeholders.length > 0) {
-    say(`set before running (-e NAME=value or the environment):`);
+    say(`set before running (in the environment, or with -e NAME=value):`);
     for (const placeholder of conversion.placeholders) say(`  ${placeholder.name}: ${placeholder.what}`);
   }
   if (issues.length > 0) {

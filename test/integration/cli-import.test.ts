@@ -79,6 +79,31 @@ describe('perfctl import (built CLI)', () => {
     expect(result.targets.map((check) => check.metric)).toEqual(['p95', 'errorRate', 'p99']);
   });
 
+  it('the Learnify k6 baseline: stages, thresholds, the 70/30 branch as a weighted mix with a note, sleep(1) as think time; it runs against the demo with the thresholds judged', async () => {
+    dir = makeTempDir();
+    const profile = join(dir, 'baseline.yaml');
+    const imported = await runCli(['import', join(fixtures, 'k6', 'learnify-baseline.js'), '-o', profile, '--base-url', demo.url]);
+    expect(imported.code, describeRun(imported)).toBe(1);
+    expect(imported.stdout).toMatch(/learnify-baseline\.js:37:3: if \(Math\.random\(\) < 0\.7\): a random branch: .*\(70\/30\)/);
+    expect(imported.stdout).toContain(`ok  ${profile} (profile)`);
+
+    const before = seen();
+    const out = join(dir, 'out');
+    const run = await runCli(['run', profile, '-d', '5s', '--scale', '0.2', '--out', out, '--quiet'], { env: { TOKEN: 'imported-token' } });
+    // the demo has none of Learnify's endpoints but the login: the thresholds are judged and fail
+    expect(run.code, describeRun(run)).toBe(1);
+    const result = readResultFile(out);
+    expect(validateResult(result)).toEqual([]);
+    expect(result.totals.requests).toBe(seen() - before);
+    expect(result.targets.map((check) => [check.row, check.metric])).toEqual([['All requests', 'p95'], ['All requests', 'p99'], ['All requests', 'errorRate']]);
+    const patch = result.groups['patch-users-me']!.requests;
+    const gets = ['get-users-me', 'get-courses', 'get-feed', 'get-trending'].map((name) => result.groups[name]!.requests);
+    const all = patch + gets.reduce((sum, count) => sum + count, 0);
+    expect(all).toBe(result.totals.requests);
+    expect(Math.abs(patch - 0.3 * all), `patch ${patch} of ${all}`).toBeLessThanOrEqual(1.5);
+    expect(result.profile.stages.map((stage) => [stage.fromLevel, stage.toLevel])).toEqual([[0.2, 20], [20, 20], [20, 0]]); // from: 1 (k6 starts at options.vus, default 1), scaled
+  });
+
   it('bad input is exit 2 with one line: a missing file, an unknown --from, a plan without a table, a file of no known kind', async () => {
     dir = makeTempDir();
     const before = seen();

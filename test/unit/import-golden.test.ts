@@ -47,6 +47,10 @@ export const goldenCases: GoldenCase[] = [
   { name: 'samplemind-targets', file: 'markdown/samplemind-performance.md', exit: 0 },
   { name: 'zoptal-thresholds', file: 'markdown/zoptal-monitoring.md', exit: 1 },
   { name: 'codementor-mix', file: 'artillery/codementor-mix.yml', exit: 1 },
+  { name: 'learnify-baseline', file: 'k6/learnify-baseline.js', flags: { baseUrl: 'http://127.0.0.1:8080' }, exit: 1 },
+  { name: 'learnify-endurance', file: 'k6/learnify-endurance.js', exit: 1 },
+  { name: 'learnify-spike', file: 'k6/learnify-spike.js', exit: 1 },
+  { name: 'zoptal-auth', file: 'k6/zoptal-auth.js', exit: 1 },
 ];
 
 async function runCase(testCase: GoldenCase): Promise<{ code: number; output: string; report: string; extras: [string, string][] }> {
