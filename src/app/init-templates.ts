@@ -44,7 +44,7 @@ requests:
 timeout: 10s
 
 # Open model only: at most this many requests in flight; arrivals beyond it are counted as
-# dropped errors. Default 10000.
+# dropped (perfctl's own shortfall, not the service's errors). Default 10000.
 # maxInFlight: 1000
 
 # Closed model (vus) only: pause between a user's iterations; "500ms-1500ms" is uniform.

@@ -200,7 +200,7 @@ export interface Profile {
   data: DataSourceSpec[];
   timeoutMs: number;
   thinkTime: ThinkTime;
-  /** open model: cap on requests (or flow iterations) in flight; arrivals beyond it are counted as `dropped` */
+  /** open model: cap on requests (or flow iterations) in flight; arrivals beyond it are `dropped` (generator health) */
   maxInFlight: number;
   targets: TargetRow[];
   /** where the targets came from: 'inline', a file path, or null when there are none */

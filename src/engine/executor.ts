@@ -49,6 +49,11 @@ export interface ScheduleHealth {
   due: number;
   /** arrivals launched (including ones dropped at the in-flight cap) */
   launched: number;
+  /**
+   * arrivals not started because maxInFlight requests were already in flight: perfctl's own
+   * shortfall (k6's dropped iterations), never counted as requests or errors of the service
+   */
+  dropped: number;
   /** launched more than LATE_START_MS after their due time */
   late: number;
   /** never launched: perfctl fell behind beyond the end of the plan */

@@ -222,13 +222,6 @@ export class FlowRunner {
     step(0, startAtMs);
   }
 
-  /** An arrival that could not start (open model, in-flight cap): counted against the first step and the flow. */
-  recordDropped(flow: PreparedFlow, phaseIndex: number): void {
-    const dropped = { phaseIndex, latencyUs: null, serviceUs: null, status: null, errorKind: 'dropped' } as const;
-    this.ctx.recorder.record({ ...dropped, group: flow.firstStep });
-    this.ctx.recorder.record({ ...dropped, group: flow.name, flow: true });
-  }
-
   /** Starts nothing more; iterations pausing in a think step end now. */
   stop(): void {
     if (this.stopped) return;

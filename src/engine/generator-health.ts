@@ -9,12 +9,20 @@ export const MIN_ON_SCHEDULE_RATIO = 0.95;
 /** One sentence saying why the run is inconclusive, or null when perfctl kept up. */
 export function judgeGeneratorHealth(health: ScheduleHealth | null, maxLoopLagMs: number, lateStartMs: number): string | null {
   if (health === null || health.due === 0) return null;
-  const onSchedule = (health.launched - health.late) / health.due;
+  const dropped = health.dropped ?? 0;
+  const onSchedule = (health.launched - dropped - health.late) / health.due;
   if (onSchedule >= MIN_ON_SCHEDULE_RATIO) return null;
   const percent = (onSchedule * 100).toFixed(onSchedule < 0.1 ? 1 : 0);
+  if (dropped > 0 && dropped >= health.late) {
+    return (
+      `perfctl could not start ${dropped} of ${health.due} planned arrivals because maxInFlight requests were already in flight ` +
+      `(${percent}% started on schedule): their latency was never measured, so the numbers hide a queue; raise maxInFlight, or lower the rate for a service this slow`
+    );
+  }
   const never = health.undelivered > 0 ? `, ${health.undelivered} were never sent` : '';
+  const drops = dropped > 0 ? `, ${dropped} dropped at maxInFlight` : '';
   return (
-    `perfctl started only ${percent}% of the planned requests on schedule (within ${lateStartMs} ms${never}; ` +
+    `perfctl started only ${percent}% of the planned requests on schedule (within ${lateStartMs} ms${never}${drops}; ` +
     `its event loop lagged up to ${Math.round(maxLoopLagMs)} ms): the load generator, not the service, was the limit`
   );
 }

@@ -26,6 +26,7 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
   let next = 0;
   let inFlight = 0;
   let late = 0;
+  let dropped = 0;
   let undelivered = 0;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -47,9 +48,8 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
     const request = mix.next();
     const phaseIndex = stageIndexAt(plan, dueMs);
     if (inFlight >= ctx.maxInFlight) {
-      if (request.kind === 'flow') ctx.flows!.recordDropped(request, phaseIndex);
-      else if (request.kind === 'stream') ctx.streams!.recordDropped(request, phaseIndex);
-      else recorder.record({ group: request.name, phaseIndex, latencyUs: null, serviceUs: null, status: null, errorKind: 'dropped' });
+      // never sent, so never measured: generator health, not the service's error rate
+      dropped++;
       return;
     }
     inFlight++;
@@ -134,6 +134,6 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
       finishIfIdle();
     },
     inFlight: () => inFlight,
-    health: () => ({ due: pacer.total, launched: next - undelivered, late, undelivered }),
+    health: () => ({ due: pacer.total, launched: next - undelivered, late, dropped, undelivered }),
   };
 }

@@ -167,6 +167,7 @@ function combineOutcomes(done: WorkerDone[], startAtEpochMs: number, timeline: T
             due: healths.reduce((s, h) => s + h.due, 0),
             launched: healths.reduce((s, h) => s + h.launched, 0),
             late: healths.reduce((s, h) => s + h.late, 0),
+            dropped: healths.reduce((s, h) => s + h.dropped, 0),
             undelivered: healths.reduce((s, h) => s + h.undelivered, 0),
           },
     maxLoopLagMs: Math.max(...done.map((d) => d.maxLoopLagMs)),

@@ -5,7 +5,7 @@ import type { Cell } from './cell.js';
 import type { LatencySummaryMs } from './histogram.js';
 
 export interface StatsBlock {
-  /** every request that was due (including dropped ones) */
+  /** every request that was sent (arrivals dropped at maxInFlight are generator health, not requests) */
   requests: number;
   errors: number;
   errorRate: number;
