@@ -36,7 +36,7 @@ async function convert(kind: ImportKind, text: string, options: ImportOptions & 
     case 'k6':
       return (await import('../import/from-k6.js')).importK6(text, options);
     case 'har':
-      throw usageError(`importing ${kind} is not available yet`);
+      return (await import('../import/from-har.js')).importHar(text, options);
     default: {
       const never: never = kind;
       throw new Error(`unknown kind ${String(never)}`);

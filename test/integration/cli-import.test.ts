@@ -1,10 +1,13 @@
 // `perfctl import` end to end through the built CLI: each fixture imported, validated, and run
 // shortened against the demo service (started here, so the test can compare perfctl's counts with
 // what the service saw), and the exit codes of bad input.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoServer, type DemoServer } from '../../src/demo/demo-server.js';
 import { validateResult } from '../../src/result/validate-result.js';
+import { recordDemoHar } from '../helpers/har-recorder.js';
 import { assertBuilt, describeRun, makeTempDir, readResultFile, removeTempDir, repoRoot, runCli } from '../helpers/cli.js';
 
 const fixtures = join(repoRoot, 'test', 'fixtures', 'import');
@@ -102,6 +105,41 @@ describe('perfctl import (built CLI)', () => {
     expect(all).toBe(result.totals.requests);
     expect(Math.abs(patch - 0.3 * all), `patch ${patch} of ${all}`).toBeLessThanOrEqual(1.5);
     expect(result.profile.stages.map((stage) => [stage.fromLevel, stage.toLevel])).toEqual([[0.2, 20], [20, 20], [20, 0]]); // from: 1 (k6 starts at options.vus, default 1), scaled
+  });
+
+  it('a HAR recorded from the demo: 30 entries, 12 static assets -> a flow of 18 steps with think times; no cookie, token or password in the output; the replay runs clean', async () => {
+    dir = makeTempDir();
+    const har = await recordDemoHar(demo.url);
+    if (process.env['UPDATE_GOLDEN'] === '1') writeFileSync(join(fixtures, 'har', 'demo-session.har'), `${JSON.stringify(har, null, 2)}\n`);
+    expect(har.log.entries).toHaveLength(30);
+    const file = join(dir, 'session.har');
+    writeFileSync(file, JSON.stringify(har, null, 2));
+    const profile = join(dir, 'session.yaml');
+    const imported = await runCli(['import', file, '-o', profile, '--base-url', demo.url]);
+    expect([0, 1], describeRun(imported)).toContain(imported.code);
+    expect(imported.stdout).toContain('1 flow of 18 requests');
+    expect(imported.stdout).toContain('12 static assets left out');
+    const text = readFileSync(profile, 'utf8');
+    const data = parse(text) as { flows: { steps: { name?: string; think?: string }[] }[] };
+    const steps = data.flows[0]!.steps;
+    expect(steps.filter((step) => step.name !== undefined)).toHaveLength(18);
+    expect(steps.filter((step) => step.think !== undefined).length).toBeGreaterThanOrEqual(10);
+    // the secrets of the recording: the token the demo issued, the cookies, the password
+    const login = har.log.entries.find((entry) => entry.request.url.endsWith('/api/auth/login'))!;
+    const token = (JSON.parse(login.response.content.text!) as { token: string }).token;
+    for (const secret of [token, 'sess-5f2a9c1e77d04b3a', 'GA1.1.1234567890', 'correct-horse-battery-staple']) expect(text).not.toContain(secret);
+    expect(text).toContain('authorization: "Bearer {{ token }}"');
+
+    const before = seen();
+    const out = join(dir, 'out');
+    const run = await runCli(['run', profile, '-d', '3s', '--out', out, '--quiet'], { env: { COOKIE: 'session=replayed', PASSWORD: 'demo-password' } });
+    expect([0, 4], describeRun(run)).toContain(run.code);
+    const result = readResultFile(out);
+    expect(validateResult(result)).toEqual([]);
+    expect(result.totals.requests).toBe(seen() - before);
+    // the token, the submission and the collaboration session were captured: nothing was refused
+    expect(result.totals.statusCodes['401'] ?? 0).toBe(0);
+    expect(result.totals.statusCodes['404'] ?? 0).toBe(0);
   });
 
   it('bad input is exit 2 with one line: a missing file, an unknown --from, a plan without a table, a file of no known kind', async () => {

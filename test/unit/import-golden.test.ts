@@ -51,6 +51,8 @@ export const goldenCases: GoldenCase[] = [
   { name: 'learnify-endurance', file: 'k6/learnify-endurance.js', exit: 1 },
   { name: 'learnify-spike', file: 'k6/learnify-spike.js', exit: 1 },
   { name: 'zoptal-auth', file: 'k6/zoptal-auth.js', exit: 1 },
+  { name: 'demo-session', file: 'har/demo-session.har', exit: 0 },
+  { name: 'demo-session-assets', file: 'har/demo-session.har', flags: { includeAssets: true }, exit: 0 },
 ];
 
 async function runCase(testCase: GoldenCase): Promise<{ code: number; output: string; report: string; extras: [string, string][] }> {
