@@ -230,8 +230,9 @@ export function startLoad(options: LoadRunOptions): LoadRun {
     }
     if (ticker) clearTimeout(ticker);
     const durationMs = clock.nowMs() - startMs;
-    // the last, partial second still gets its point
-    if (durationMs > second * 1000 + 1) closeSecond();
+    // the last, partial second still gets its point (and always when it holds a request: one
+    // answered within a millisecond of the full second would otherwise miss the timeline)
+    if (durationMs > second * 1000 + 1 || recorder.openSecondRequests > 0) closeSecond();
     loopDelay.disable();
     streams?.destroy();
     await transport.destroy().catch(() => undefined);

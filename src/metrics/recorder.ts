@@ -111,6 +111,11 @@ export class Recorder {
     return encodeHistogram(this.secondLatency);
   }
 
+  /** Requests recorded in the second not yet closed. */
+  get openSecondRequests(): number {
+    return this.secondRequests;
+  }
+
   /** Ends the current second: appends its timeline point and starts the next. */
   closeSecond(meta: SecondMeta): TimelinePoint {
     const point: TimelinePoint = {
