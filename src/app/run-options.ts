@@ -28,6 +28,20 @@ export interface RunFlags {
   export?: string[];
   exportLinger?: string;
   checkpoint?: string;
+  vus?: string;
+  rate?: string;
+  requests?: string;
+  method?: string;
+  header?: string[];
+  body?: string;
+  contentType?: string;
+  timeout?: string;
+  env?: string[];
+  envFile?: string;
+  seed?: string;
+  label?: string;
+  meta?: string[];
+  printProfile?: boolean;
 }
 
 export interface RunSettings {
@@ -55,6 +69,21 @@ export interface RunSettings {
   exports: ExportSpec[];
   exportLingerMs: number;
   checkpointMs: number | null;
+  /** -c / -R: one hold at this level (closed / open model) */
+  vus?: number;
+  rate?: number;
+  /** -n: stop once this many requests (or flow iterations) were sent */
+  requestLimit?: number;
+  /** the ad-hoc URL flags: -m, -H, -b, -T, --timeout */
+  adhoc: { method?: string; headers: string[]; body?: string; contentType?: string; timeoutMs?: number };
+  /** -e NAME=value, in the order given */
+  env: Record<string, string>;
+  envFile?: string;
+  /** --seed; when absent the run picks one and records it */
+  seed?: number;
+  label?: string;
+  meta: Record<string, string>;
+  printProfile: boolean;
 }
 
 export function parseRunFlags(flags: RunFlags, env: Record<string, string | undefined> = {}, nowEpochMs = Date.now()): RunSettings {
@@ -93,7 +122,86 @@ export function parseRunFlags(flags: RunFlags, env: Record<string, string | unde
     exports: parseExportSpecs(flags.export),
     exportLingerMs: parseLinger(flags.exportLinger),
     checkpointMs: parseCheckpoint(flags.checkpoint),
+    ...parseOverrides(flags),
   };
+}
+
+/** whole numbers above 0 for -c and -n; any number above 0 for -R */
+function positive(flag: string, text: string | undefined, whole: boolean, example: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0 || (whole && !Number.isInteger(n))) {
+    throw usageError(`${flag} must be ${whole ? 'a whole number' : 'a number'} above 0, got "${text}"`, `e.g. ${flag} ${example}`);
+  }
+  return n;
+}
+
+/** `NAME=value` of -e and --meta; the value may hold `=` */
+function pairs(flag: string, items: string[] | undefined, name: RegExp, example: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of items ?? []) {
+    const at = item.indexOf('=');
+    const key = at > 0 ? item.slice(0, at) : '';
+    if (!name.test(key)) throw usageError(`${flag} "${item}" is not NAME=value`, `e.g. ${flag} ${example}`);
+    out[key] = item.slice(at + 1);
+  }
+  return out;
+}
+
+type Overrides = Pick<RunSettings, 'vus' | 'rate' | 'requestLimit' | 'adhoc' | 'env' | 'envFile' | 'seed' | 'label' | 'meta' | 'printProfile'>;
+
+function parseOverrides(flags: RunFlags): Overrides {
+  const vus = positive('-c/--vus', flags.vus, true, '50');
+  const rate = positive('-R/--rate', flags.rate, false, '200');
+  if (vus !== undefined && rate !== undefined) {
+    throw usageError('-c/--vus and -R/--rate cannot be used together', '-c runs that many users (closed model), -R starts that many requests a second (open model): pick one');
+  }
+  const requestLimit = positive('-n/--requests', flags.requests, true, '1000');
+  let timeoutMs: number | undefined;
+  if (flags.timeout !== undefined) {
+    try {
+      timeoutMs = parseDuration(flags.timeout);
+    } catch (error) {
+      throw usageError(`--timeout: ${(error as Error).message}`, 'e.g. --timeout 5s');
+    }
+    if (timeoutMs <= 0) throw usageError(`--timeout must be longer than 0, got "${flags.timeout}"`);
+  }
+  let seed: number | undefined;
+  if (flags.seed !== undefined) {
+    seed = Number(flags.seed);
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw usageError(`--seed must be a whole number from 0 to 4294967295, got "${flags.seed}"`);
+  }
+  return {
+    ...(vus !== undefined ? { vus } : {}),
+    ...(rate !== undefined ? { rate } : {}),
+    ...(requestLimit !== undefined ? { requestLimit } : {}),
+    adhoc: {
+      ...(flags.method !== undefined ? { method: flags.method } : {}),
+      headers: flags.header ?? [],
+      ...(flags.body !== undefined ? { body: flags.body } : {}),
+      ...(flags.contentType !== undefined ? { contentType: flags.contentType } : {}),
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    },
+    env: pairs('-e/--env', flags.env, /^[A-Za-z_][A-Za-z0-9_]*$/, 'API_KEY=abc'),
+    ...(flags.envFile !== undefined ? { envFile: flags.envFile } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(flags.label !== undefined ? { label: flags.label } : {}),
+    meta: pairs('--meta', flags.meta, /^[A-Za-z0-9_.-]+$/, 'commit=abc123'),
+    printProfile: Boolean(flags.printProfile),
+  };
+}
+
+/** -m, -H, -b and -T describe the one request of an ad-hoc URL run */
+export function refuseAdhocFlagsOnProfile(settings: RunSettings, profileRef: string): void {
+  const given = [
+    settings.adhoc.method !== undefined ? '-m' : undefined,
+    settings.adhoc.headers.length > 0 ? '-H' : undefined,
+    settings.adhoc.body !== undefined ? '-b' : undefined,
+    settings.adhoc.contentType !== undefined ? '-T' : undefined,
+  ].filter((flag): flag is string => flag !== undefined);
+  if (given.length > 0) {
+    throw usageError(`${given.join(', ')} describe the request of an ad-hoc URL run, not of profile "${profileRef}"`, 'give a URL (perfctl run http://127.0.0.1:8080/path ...), or change the request in the profile');
+  }
 }
 
 /**

@@ -2,12 +2,12 @@
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { formatDuration } from '../config/duration.js';
-import { loadProfile } from '../config/load-profile.js';
+import { profileToYaml } from '../config/profile-yaml.js';
 import { compareResults, assertComparable, parseTolerance } from '../compare/compare.js';
 import { ExitCode, PerfctlError } from '../errors.js';
 import { judgeGeneratorHealth, judgeOwnFailures } from '../engine/generator-health.js';
 import { LATE_START_MS } from '../engine/open-executor.js';
-import { buildPlan, describePlan, type Plan } from '../engine/plan.js';
+import { buildPlan, describePlan, trimPlan, type Plan } from '../engine/plan.js';
 import { assertWithinLimits } from '../engine/plan-limits.js';
 import { probeTcp } from '../engine/probe.js';
 import { type LoadRunOutcome } from '../engine/run-load.js';
@@ -23,13 +23,14 @@ import { AbortWatch } from '../judge/live-abort.js';
 import { evaluateTargets, describeRowCheck } from '../judge/checks.js';
 import { rateWindowMs } from '../metrics/stats.js';
 import { decideVerdict } from '../judge/verdict.js';
-import { builtinScenariosDir, version } from '../version.js';
+import { version } from '../version.js';
 import { startDemoProcess, type DemoProcess } from './demo-process.js';
 import { LiveProgress } from './live-progress.js';
 import { createLiveOutputs, type LiveOutputs } from './live-outputs.js';
 import { RunAnalysis } from './run-analysis.js';
 import { describeCountdown, waitForStart, type StartAt } from './start-at.js';
 import { encodeResultForLog } from '../result/result-log.js';
+import { resolveRunInputs } from './run-inputs.js';
 import { defaultOutDir, parseRunFlags, type RunFlags } from './run-options.js';
 import type { Profile } from '../config/types.js';
 import type { Io } from '../io.js';
@@ -38,18 +39,16 @@ import type { Result } from '../result/types.js';
 export async function runCommand(profileRef: string, flags: RunFlags, io: Io): Promise<number> {
   // everything that can be wrong with the input is found before anything is sent
   const settings = parseRunFlags(flags, io.env);
-  const profile = await loadProfile(profileRef, {
-    cwd: io.cwd,
-    env: io.env,
-    builtinDir: builtinScenariosDir,
-    ...(settings.targetsFile ? { targetsFile: settings.targetsFile } : {}),
-    // --demo replaces the base URL once the demo is up; until then any valid URL will do
-    ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : settings.demo ? { baseUrl: 'http://127.0.0.1:1' } : {}),
-  });
+  const inputs = await resolveRunInputs(profileRef, flags, settings, io);
+  const { profile } = inputs;
   const baseline = settings.baselineFile ? await readResult(resolve(io.cwd, settings.baselineFile)) : undefined;
   const tolerance = settings.tolerance ? parseTolerance(settings.tolerance) : undefined;
   const plan = buildPlan(profile.model, profile.stages, { totalDurationMs: settings.totalDurationMs, scale: settings.scale });
   assertWithinLimits(plan, settings.scale !== 1 || settings.totalDurationMs !== undefined ? 'with -d/--scale, ' : '');
+  if (settings.printProfile) {
+    io.out(profileToYaml(profile, plan.stages));
+    return ExitCode.ok;
+  }
 
   const demo = settings.demo ? await startDemoProcess() : undefined;
   let live: LiveOutputs | undefined;
@@ -63,7 +62,7 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
         'start the service, point --base-url at it, or try --demo for the bundled demo service',
       );
     }
-    if (!settings.quiet) io.out(banner(profile, plan, baseUrl, settings.shard, demo));
+    if (!settings.quiet) io.out(`${banner(profile, plan, baseUrl, settings.shard, demo)}${runNotes(settings)}`);
     if (settings.startAt) {
       if (!settings.quiet) io.out(`  ${describeCountdown(settings.startAt.epochMs, Date.now())}\n`);
       if (!(await waitForStart(settings.startAt.epochMs, io, settings.progress && !settings.quiet))) {
@@ -75,18 +74,21 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
     const analysis = new RunAnalysis(profile, plan, demo?.pid !== undefined ? { demoPid: demo.pid } : {});
     live = createLiveOutputs({ profile, plan, settings, io });
     await live.start();
-    const outcome = await runWithLiveFeedback(profile, plan, baseUrl, settings, io, analysis, live);
+    const outcome = await runWithLiveFeedback(profile, plan, baseUrl, settings, io, analysis, live, inputs.seed);
+    // -n ended the run early by design: the plan is what ran
+    const ran = settings.requestLimit !== undefined && outcome.status === 'completed' ? trimPlan(plan, outcome.durationMs) : plan;
     let result = buildResult({
       profile,
-      plan,
+      plan: ran,
       outcome,
+      run: inputs.record,
       baseUrl,
       toolVersion: version,
       environment: collectEnvironment(io.cwd),
       ...(settings.shard.given ? { shard: { index: settings.shard.index + 1, count: settings.shard.count } } : {}),
       start: runStart(settings.startAt, outcome),
     });
-    result = judge(result, profile, plan, outcome, baseline && settings.baselineFile ? { result: baseline, file: settings.baselineFile, tolerance } : undefined, analysis);
+    result = judge(result, profile, ran, outcome, baseline && settings.baselineFile ? { result: baseline, file: settings.baselineFile, tolerance } : undefined, analysis);
 
     const outDir = resolve(io.cwd, settings.outDir ?? defaultOutDir(profile.name, outcome.startedAt));
     const written = await writeReports([result], outDir, settings.formats, { html: renderHtml });
@@ -108,6 +110,7 @@ async function runWithLiveFeedback(
   io: Io,
   analysis: RunAnalysis,
   live: LiveOutputs,
+  seed: number,
 ): Promise<LoadRunOutcome & { abortedBy: string | null }> {
   const progress = new LiveProgress(io, settings.progress && !settings.quiet);
   const abortWatch = new AbortWatch(profile.targets);
@@ -124,6 +127,8 @@ async function runWithLiveFeedback(
     timeoutMs: profile.timeoutMs,
     maxInFlight: profile.maxInFlight,
     transport: settings.transport,
+    ...(settings.requestLimit !== undefined ? { requestLimit: settings.requestLimit } : {}),
+    seed,
     thinkTime: profile.thinkTime,
     // --start-at: t = 0 on this process's monotonic clock at that wall-clock instant
     // (never in the past: a late start is recorded as late, not caught up in one burst)
@@ -227,6 +232,16 @@ function banner(profile: Profile, plan: Plan, baseUrl: string, shard: { index: n
     ...describePlan(plan, formatDuration).map((line) => `  ${line}`),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** -n, --label and --meta under the banner, so a terminal log says what was run */
+function runNotes(settings: ReturnType<typeof parseRunFlags>): string {
+  const notes = [
+    ...(settings.requestLimit !== undefined ? [`stops once ${settings.requestLimit} requests were sent`] : []),
+    ...(settings.label !== undefined ? [`label: ${settings.label}`] : []),
+    ...Object.entries(settings.meta).map(([key, value]) => `${key}: ${value}`),
+  ];
+  return notes.map((note) => `  ${note}\n`).join('');
 }
 
 function relativeTo(cwd: string, path: string): string {

@@ -10,7 +10,7 @@ export function registerCommands(program: Command, io: Io, setExit: SetExit): vo
   program
     .command('run')
     .description('run a load profile: live progress, final tables, reports; the exit code is the verdict')
-    .argument('<profile>', 'a profile name (./scenarios/<name>.yaml, then the built-ins) or a path')
+    .argument('<profile>', 'a profile name (./scenarios/<name>.yaml, then the built-ins), a path, or an http(s) URL for an ad-hoc test')
     .option('-u, --base-url <url>', "base URL of the service under test (overrides the profile's baseUrl)")
     .option('--demo', 'start the bundled demo service on a free loopback port and test it')
     .option('--targets <file>', "a target table file, used instead of the profile's own")
@@ -31,6 +31,20 @@ export function registerCommands(program: Command, io: Io, setExit: SetExit): vo
     .option('--export <kind=where>', 'live metrics while the run goes (repeatable): prometheus=127.0.0.1:9464, otlp=http://127.0.0.1:4318, ndjson=<file>, statsd=127.0.0.1:8125', collect, [])
     .option('--export-linger <dur>', 'keep serving /metrics this long after the end, so the last scrape sees it (default 15s)')
     .option('--checkpoint <dur>', 'rewrite result.json (status running) at this interval during the run, or off (default 10s)')
+    .option('-c, --vus <n>', 'closed model: one hold of n users instead of the stages (ad-hoc default 10)')
+    .option('-R, --rate <r>', 'open model: one hold of r requests/s instead of the stages')
+    .option('-n, --requests <n>', 'stop once n requests (flow iterations) were sent')
+    .option('-m, --method <method>', 'ad-hoc URL: the HTTP method (default GET, POST with -b)')
+    .option('-H, --header <name: value>', 'ad-hoc URL: a request header (repeatable)', collect, [])
+    .option('-b, --body <text|@file>', 'ad-hoc URL: the request body, or @file to read it from a file')
+    .option('-T, --content-type <type>', 'ad-hoc URL: the content-type header')
+    .option('--timeout <dur>', 'per-request timeout (default 10s)')
+    .option('-e, --env <NAME=value>', 'a value for ${NAME} in the profile (repeatable)', collect, [])
+    .option('--env-file <path>', 'a dotenv file of values for ${NAME}')
+    .option('--seed <n>', 'make every random choice repeatable (same seed, same requests)')
+    .option('--label <text>', 'a label for this run, shown in every report')
+    .option('--meta <key=value>', 'a note recorded with the run (repeatable)', collect, [])
+    .option('--print-profile', 'print the resolved profile as YAML and exit')
     .action(async (profile: string, flags) => {
       // each command loads its modules when it runs, so `--help` and `--version` start fast
       const { runCommand } = await import('../app/run.js');

@@ -107,7 +107,7 @@ export async function checkProfileText(text: string, abs: string, file: string, 
     defaultName: options.defaultName,
     ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
   });
-  const requestNames = normalised.profile.requests.map((request) => request.name);
+  const requestNames = [...normalised.profile.requests, ...normalised.profile.templatedRequests].map((request) => request.name);
   const data = await loadDataSources(read.data['data'], { source: read.source, profilePath: abs, cwd: options.cwd });
   const flows = normaliseFlows(read.data['flows'], {
     source: read.source,
@@ -116,6 +116,7 @@ export async function checkProfileText(text: string, abs: string, file: string, 
     dataSources: data.sources,
     brokenSources: isRecord(read.data['data']) ? Object.keys(read.data['data']).filter((name) => !data.sources.some((source) => source.name === name)) : [],
     hasRequests: read.data['requests'] !== undefined,
+    templatedRequests: normalised.profile.templatedRequests,
   });
   const known: KnownNames = {
     // flows and their request steps are result groups too
@@ -129,7 +130,7 @@ export async function checkProfileText(text: string, abs: string, file: string, 
     ...data.issues.filter((issue) => issue.file !== file),
     ...targets.fileIssues,
   ];
-  const { secrets: headerSecrets, ...profile } = normalised.profile;
+  const { secrets: headerSecrets, templatedRequests: _templated, ...profile } = normalised.profile;
   const secrets = [...new Set([...read.secrets, ...headerSecrets, ...flows.secrets, ...targets.secrets])].filter((secret) => secret !== '');
   return {
     profile: { ...profile, flows: flows.flows, data: data.sources, targets: targets.rows, targetsSource: targets.source, secrets },
@@ -177,7 +178,7 @@ async function checkProfileTargets(read: ReadSource, abs: string, options: Profi
 function emptyProfile(name: string): Omit<Profile, 'source'> {
   const empty: NormalisedProfile = {
     name, description: '', baseUrl: '', model: 'open', stages: [], requests: [],
-    timeoutMs: 0, thinkTime: { minMs: 0, maxMs: 0 }, maxInFlight: 0, secrets: [],
+    timeoutMs: 0, thinkTime: { minMs: 0, maxMs: 0 }, maxInFlight: 0, secrets: [], templatedRequests: [],
   };
   return { ...empty, flows: [], data: [], targets: [], targetsSource: null };
 }

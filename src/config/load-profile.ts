@@ -23,6 +23,8 @@ export interface LoadOptions {
   builtinDir: string;
   /** --base-url: replaces the profile's `baseUrl` (which is then not required) */
   baseUrl?: string;
+  /** an ad-hoc profile's YAML (perfctl run <URL>): loaded as if from `<cwd>/<ref>` */
+  text?: string;
 }
 
 export interface ProfileLocation {
@@ -87,9 +89,9 @@ export async function loadProfile(ref: string, opts: LoadOptions): Promise<Profi
     const problem = httpUrlProblem(opts.baseUrl);
     if (problem) throw usageError(`--base-url: ${problem.message}`, problem.hint);
   }
-  const location = await resolveProfilePath(ref, opts);
+  const location = opts.text !== undefined ? { path: join(opts.cwd, 'adhoc.yaml'), source: ref } : await resolveProfilePath(ref, opts);
   const file = location.source === 'builtin' ? displayPath(location.path, opts.cwd) : location.source;
-  const text = await readInputFile(location.path, file, 'profile file');
+  const text = opts.text ?? (await readInputFile(location.path, file, 'profile file'));
   const { profile, issues } = await checkProfileText(text, location.path, file, {
     cwd: opts.cwd,
     env: opts.env,

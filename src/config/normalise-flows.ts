@@ -12,9 +12,10 @@ import { isSecretName } from './env.js';
 import type { Env } from './env.js';
 import { displayPath, fileExists, readInputFile } from './files.js';
 import { parseJsonPath } from './json-path.js';
-import { checkRequestPath, headerName, readExpectStatus, readMethod, secretHeaders } from './normalise-requests.js';
+import { checkRequestPath, headerName, readExpectStatus, readMethod, secretHeaders, type TemplatedRequest } from './normalise-requests.js';
 import { has, isRecord } from './read-values.js';
 import type { Report } from './read-values.js';
+import { checkCall } from './template-functions.js';
 import { encodeTemplateValue, hasTemplate, parseTemplate, templateSyntaxHint } from './template.js';
 import type { TemplateRef } from './template.js';
 import type {
@@ -87,6 +88,10 @@ export interface FlowsContext {
   brokenSources: readonly string[];
   /** the profile has `requests`: without them, `flows` is required */
   hasRequests: boolean;
+  /** plain requests with templates: each becomes a one-step flow (its step is the request) */
+  templatedRequests?: readonly TemplatedRequest[];
+  /** the names the `setup:` steps capture, for {{ setup.NAME }}; undefined while checking the setup steps */
+  setupCaptures?: readonly string[];
 }
 
 export interface NormalisedFlows {
@@ -117,6 +122,15 @@ export function normaliseFlows(raw: unknown, context: FlowsContext): NormalisedF
     report(explicit ? [...path, 'name'] : path, `${what} name "${name}" is already used by ${first}`, 'requests, flows and steps each need their own name: they are the groups of the results');
   };
 
+  for (const request of context.templatedRequests ?? []) {
+    const path: FieldPath = ['requests', request.index];
+    const checker = new FlowChecker(request.name, path, [], context, report, secrets);
+    const step = checker.step({ ...request.item, name: request.name }, path);
+    if (step === undefined) continue;
+    const weight = typeof request.item['weight'] === 'number' && request.item['weight'] > 0 ? request.item['weight'] : 1;
+    flows.push({ name: request.name, weight, steps: [step], single: true });
+  }
+
   items.forEach((item: unknown, index) => {
     if (!isRecord(item)) return;
     const path: FieldPath = ['flows', index];
@@ -124,14 +138,7 @@ export function normaliseFlows(raw: unknown, context: FlowsContext): NormalisedF
     claim(name, path, typeof item['name'] === 'string', 'flow');
     const rawSteps: unknown[] = Array.isArray(item['steps']) ? item['steps'] : [];
     const checker = new FlowChecker(name, path, rawSteps, context, report, secrets);
-    const steps: FlowStep[] = [];
-    rawSteps.forEach((rawStep: unknown, stepIndex) => {
-      if (!isRecord(rawStep)) return;
-      const step = checker.step(rawStep, [...path, 'steps', stepIndex]);
-      if (step === undefined) return;
-      if (step.kind === 'request') claim(step.name, [...path, 'steps', stepIndex], typeof rawStep['name'] === 'string', 'step');
-      steps.push(step);
-    });
+    const steps = checkSteps(rawSteps, [...path, 'steps'], checker, report, (step, stepPath, explicit) => claim(step.name, stepPath, explicit, 'step'));
     if (rawSteps.length > 0 && rawSteps.every((rawStep) => isRecord(rawStep) && has(rawStep, 'think'))) {
       report([...path, 'steps'], `flow "${name}" has no request step`, 'a flow needs at least one step with a `path`');
     }
@@ -141,8 +148,48 @@ export function normaliseFlows(raw: unknown, context: FlowsContext): NormalisedF
   return { flows, secrets: [...new Set(secrets)], issues };
 }
 
+/** most steps a flow may have once its repeat blocks are unrolled */
+const MAX_UNROLLED_STEPS = 10_000;
+
+/**
+ * The steps of a list in order, each checked once; a `repeat: n` block's steps are checked once
+ * and run n times (unrolled here, so repeating costs nothing per request).
+ */
+export function checkSteps(
+  rawSteps: readonly unknown[],
+  basePath: FieldPath,
+  checker: FlowChecker,
+  report: Report,
+  claim?: (step: FlowRequestStep, path: FieldPath, explicit: boolean) => void,
+): FlowStep[] {
+  const steps: FlowStep[] = [];
+  rawSteps.forEach((rawStep: unknown, stepIndex) => {
+    if (!isRecord(rawStep)) return;
+    const path = [...basePath, stepIndex];
+    if (has(rawStep, 'repeat') || has(rawStep, 'steps')) {
+      const others = Object.keys(rawStep).filter((key) => key !== 'repeat' && key !== 'steps');
+      if (others.length > 0) return checker.reportAt([...path, others[0]!], 'a repeat block has only `repeat` and `steps`', 'put `when:` or the request on the steps inside it');
+      if (!has(rawStep, 'steps')) return checker.reportAt(path, '`repeat` needs `steps`: the steps to run again', 'e.g. `- repeat: 3` with `steps: [ { path: /next } ]`');
+      if (!has(rawStep, 'repeat')) return checker.reportAt(path, '`steps` needs `repeat`: how many times to run them', 'e.g. `repeat: 3`');
+      const times = rawStep['repeat'];
+      const inner = checkSteps(Array.isArray(rawStep['steps']) ? rawStep['steps'] : [], [...path, 'steps'], checker, report, claim);
+      if (typeof times !== 'number' || !Number.isInteger(times) || times < 1) return; // the schema says why
+      if (steps.length + inner.length * times > MAX_UNROLLED_STEPS) {
+        return checker.reportAt([...path, 'repeat'], `the flow would have ${steps.length + inner.length * times} steps, more than ${MAX_UNROLLED_STEPS}`, 'repeat fewer times, or run the flow more often instead');
+      }
+      for (let n = 0; n < times; n++) steps.push(...inner);
+      return;
+    }
+    const step = checker.step(rawStep, path);
+    if (step === undefined) return;
+    if (step.kind === 'request') claim?.(step, path, typeof rawStep['name'] === 'string');
+    steps.push(step);
+  });
+  return steps;
+}
+
 /** Checks the steps of one flow in order, knowing what earlier steps captured. */
-class FlowChecker {
+export class FlowChecker {
   /** names captured by the steps checked so far, and where */
   private readonly captured = new Map<string, number>();
   /** every name captured anywhere in this flow (to say "captured by a later step") */
@@ -162,11 +209,15 @@ class FlowChecker {
     });
   }
 
+  reportAt(path: FieldPath, message: string, hint?: string): void {
+    this.report(path, message, hint);
+  }
+
   step(raw: Record<string, unknown>, path: FieldPath): FlowStep | undefined {
     if (has(raw, 'think')) {
-      const others = Object.keys(raw).filter((key) => key !== 'think' && key !== 'name');
+      const others = Object.keys(raw).filter((key) => key !== 'think' && key !== 'name' && key !== 'when');
       if (others.length > 0) {
-        this.report([...path, others[0]!], `a think step has only \`think\``, 'put the request in a step of its own');
+        this.report([...path, others[0]!], `a think step has only \`think\` (and \`when\`)`, 'put the request in a step of its own');
         return undefined;
       }
       const think = readThinkTime(raw['think']);
@@ -174,7 +225,8 @@ class FlowChecker {
         this.report([...path, 'think'], think.message, think.hint);
         return undefined;
       }
-      return { kind: 'think', thinkTime: think.value };
+      const when = this.when(raw, path);
+      return { kind: 'think', thinkTime: think.value, ...(when ? { when } : {}) };
     }
     if (typeof raw['path'] !== 'string' || raw['path'] === '') {
       if (!has(raw, 'path')) this.report(path, 'a step needs `path` (a request) or `think` (a pause)', 'e.g. `- { name: login, method: POST, path: /api/auth/login }` or `- think: 2s`');
@@ -219,6 +271,8 @@ class FlowChecker {
       body = this.template(raw['body'], 'none', [...path, 'body'], resolved);
     }
 
+    // `when` reads what earlier steps captured, not this step's own captures
+    const when = this.when(raw, path);
     const captures = this.captures(raw['capture'], [...path, 'capture']);
     const explicitName = typeof raw['name'] === 'string' && raw['name'] !== '' ? raw['name'] : undefined;
     return {
@@ -230,7 +284,15 @@ class FlowChecker {
       ...(body !== undefined ? { body } : {}),
       expectStatus: readExpectStatus(raw['expect']),
       captures,
+      ...(when ? { when } : {}),
     };
+  }
+
+  /** `when:` compiled like any template (true/false/numbers as text) */
+  private when(raw: Record<string, unknown>, path: FieldPath): Template | undefined {
+    const value = raw['when'];
+    if (value === undefined || (typeof value !== 'string' && typeof value !== 'boolean' && typeof value !== 'number')) return undefined;
+    return this.template(String(value), 'none', [...path, 'when'], new Map());
   }
 
   /** a literal secret header value is a secret; one with references is shown as its template */
@@ -269,7 +331,13 @@ class FlowChecker {
   /** what a reference stands for, or null after reporting why it stands for nothing */
   private resolve(ref: TemplateRef, path: FieldPath): TemplatePart | null {
     const { env, dataSources, brokenSources } = this.context;
+    if (ref.args !== undefined) {
+      const call = checkCall(ref.name, ref.args);
+      if (!call.ok) this.report(path, call.message, call.hint);
+      return call.ok ? call.part : null;
+    }
     if (ref.scope === 'env') return this.fromEnv(ref.name, path, `{{ ${ref.text} }}`);
+    if (ref.scope === 'setup') return this.fromSetup(ref, path);
     if (ref.scope !== undefined) {
       const source = dataSources.find((candidate) => candidate.name === ref.scope);
       if (source === undefined) {
@@ -291,6 +359,8 @@ class FlowChecker {
       this.report(path, `{{ ${ref.text} }} is a column of several data files`, `write {{ ${withColumn[0]!.name}.${ref.name} }} to say which`);
       return null;
     }
+    if (ref.name === 'iteration') return { kind: 'iteration' };
+    if (ref.name === 'user') return { kind: 'user' };
     if (env[ref.name] !== undefined) return this.fromEnv(ref.name, path, `{{ ${ref.text} }}`);
     this.report(path, `{{ ${ref.text} }}: "${ref.name}" is not captured by an earlier step of flow "${this.flowName}", nor a data column, nor an environment variable`, this.unknownNameHint(ref.name));
     return null;
@@ -308,6 +378,21 @@ class FlowChecker {
     if (close === undefined) return templateSyntaxHint;
     const closeLater = laterStep(close);
     return `did you mean "${close}"?${closeLater !== undefined ? ` It is captured by ${closeLater}, which runs later` : ''}`;
+  }
+
+  /** `{{ setup.NAME }}`: captured by a `setup:` step (not in the setup steps themselves) */
+  private fromSetup(ref: TemplateRef, path: FieldPath): TemplatePart | null {
+    const { setupCaptures } = this.context;
+    if (setupCaptures === undefined) {
+      this.report(path, `{{ ${ref.text} }}: the setup steps cannot read their own captures this way`, `write {{ ${ref.name} }} for a value an earlier setup step captured`);
+      return null;
+    }
+    if (!setupCaptures.includes(ref.name)) {
+      const hint = setupCaptures.length === 0 ? 'capture it in a `setup:` step, e.g. `capture: { token: $.token }`' : didYouMeanHint(ref.name, setupCaptures, '"') ?? `setup captures ${setupCaptures.join(', ')}`;
+      this.report(path, `{{ ${ref.text} }}: no setup step captures "${ref.name}"`, hint);
+      return null;
+    }
+    return { kind: 'setup', name: ref.name };
   }
 
   private fromEnv(name: string, path: FieldPath, written: string): TemplatePart | null {

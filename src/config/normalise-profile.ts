@@ -5,7 +5,7 @@
 import type { InputIssue } from '../errors.js';
 import { readDuration, readThinkTime } from './duration.js';
 import { normaliseAnalysisSettings } from './normalise-analysis.js';
-import { normaliseRequests } from './normalise-requests.js';
+import { normaliseRequests, type TemplatedRequest } from './normalise-requests.js';
 import { normaliseStages } from './normalise-stages.js';
 import { has, httpUrlProblem, take } from './read-values.js';
 import type { Report } from './read-values.js';
@@ -23,6 +23,8 @@ export interface NormalisedProfile {
   model: LoadModel;
   stages: StageSpec[];
   requests: RequestSpec[];
+  /** plain requests with templates, compiled with the flows */
+  templatedRequests: TemplatedRequest[];
   timeoutMs: number;
   thinkTime: ThinkTime;
   maxInFlight: number;
@@ -46,7 +48,7 @@ export function normaliseProfile(data: Record<string, unknown>, context: Profile
   const report: Report = (path, message, hint) => issues.push(issueAt(context.source, path, message, hint));
 
   const { model, stages } = normaliseStages(data['stages'], report);
-  const { requests, secrets } = normaliseRequests(data['requests'], report);
+  const { requests, secrets, templated } = normaliseRequests(data['requests'], report);
 
   const timeoutMs = has(data, 'timeout') ? take(readDuration(data['timeout']), defaultTimeoutMs, ['timeout'], report) : defaultTimeoutMs;
   if (timeoutMs === 0) report(['timeout'], 'must be more than 0s', 'a request needs some time to answer, e.g. "10s"');
@@ -60,6 +62,7 @@ export function normaliseProfile(data: Record<string, unknown>, context: Profile
     model,
     stages,
     requests,
+    templatedRequests: templated,
     timeoutMs,
     thinkTime,
     maxInFlight,

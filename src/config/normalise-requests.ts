@@ -13,9 +13,17 @@ export const httpMethods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OP
 /** request headers whose values are secrets */
 export const secretHeaders = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key']);
 
-export function normaliseRequests(raw: unknown, report: Report): { requests: RequestSpec[]; secrets: string[] } {
+/** A plain request with `{{ ... }}` in it: run as a one-step flow, so its templates are compiled like a step's. */
+export interface TemplatedRequest {
+  index: number;
+  name: string;
+  item: Record<string, unknown>;
+}
+
+export function normaliseRequests(raw: unknown, report: Report): { requests: RequestSpec[]; secrets: string[]; templated: TemplatedRequest[] } {
   const items = Array.isArray(raw) ? raw : [];
   const requests: RequestSpec[] = [];
+  const templated: TemplatedRequest[] = [];
   const secrets: string[] = [];
   const names = new Map<string, number>();
 
@@ -52,6 +60,10 @@ export function normaliseRequests(raw: unknown, report: Report): { requests: Req
       names.set(name, index);
     }
 
+    if (JSON.stringify(item).includes('{{')) {
+      templated.push({ index, name, item });
+      return;
+    }
     requests.push({
       name,
       method,
@@ -63,7 +75,7 @@ export function normaliseRequests(raw: unknown, report: Report): { requests: Req
       ...(stream ? { stream } : {}),
     });
   });
-  return { requests, secrets };
+  return { requests, secrets, templated };
 }
 
 /** an HTTP request needs `path` and has none of the keys of a `ws:`/`sse:` one */

@@ -12,6 +12,8 @@ export interface TemplateRef {
   name: string;
   /** the reference as written, for messages */
   text: string;
+  /** a function call (`randomInt(1, 100)`): its arguments as written, quotes removed */
+  args?: string[];
 }
 
 export type RawTemplatePart = { kind: 'text'; text: string } | { kind: 'ref'; ref: TemplateRef };
@@ -24,6 +26,7 @@ export interface ParsedTemplate {
 
 const identifier = '[A-Za-z_][A-Za-z0-9_-]*';
 const referencePattern = new RegExp(`^(?:(${identifier})\\.)?(${identifier})$`);
+const callPattern = new RegExp(`^(${identifier})\\s*\\((.*)\\)$`, 's');
 
 /** quick test before parsing: most strings of a profile have no template at all */
 export function hasTemplate(text: string): boolean {
@@ -50,7 +53,13 @@ export function parseTemplate(text: string): ParsedTemplate {
     const written = text.slice(open, close + 2);
     const inner = text.slice(open + 2, close).trim();
     const match = referencePattern.exec(inner);
-    if (match) {
+    const call = match ? null : callPattern.exec(inner);
+    const args = call ? splitArgs(call[2] ?? '') : undefined;
+    if (call && args) {
+      if (literal !== '') parts.push({ kind: 'text', text: literal });
+      literal = '';
+      parts.push({ kind: 'ref', ref: { name: call[1] ?? '', text: inner, args } });
+    } else if (match) {
       if (literal !== '') parts.push({ kind: 'text', text: literal });
       literal = '';
       const scope = match[1];
@@ -65,13 +74,46 @@ export function parseTemplate(text: string): ParsedTemplate {
   return { parts, malformed };
 }
 
+/**
+ * The arguments of a call: comma-separated numbers, words or quoted strings ('a, b' or "a, b";
+ * a body's JSON escapes a double quote as \\"). undefined when a quote is not closed.
+ */
+function splitArgs(text: string): string[] | undefined {
+  const source = text.replace(/\\"/g, '"');
+  const args: string[] = [];
+  if (source.trim() === '') return args;
+  let at = 0;
+  while (at <= source.length) {
+    while (source[at] === ' ' || source[at] === '\t') at++;
+    const quote = source[at];
+    let value: string;
+    if (quote === '"' || quote === "'") {
+      const end = source.indexOf(quote, at + 1);
+      if (end < 0) return undefined;
+      value = source.slice(at + 1, end);
+      at = end + 1;
+      while (source[at] === ' ' || source[at] === '\t') at++;
+      if (at < source.length && source[at] !== ',') return undefined;
+    } else {
+      const end = source.indexOf(',', at);
+      value = source.slice(at, end < 0 ? source.length : end).trim();
+      at = end < 0 ? source.length : end;
+    }
+    args.push(value);
+    if (at >= source.length) break;
+    at++; // the comma
+  }
+  return args;
+}
+
 /** the references of a text, in order (malformed ones left out) */
 export function templateRefs(text: string): TemplateRef[] {
   if (!hasTemplate(text)) return [];
   return parseTemplate(text).parts.flatMap((part) => (part.kind === 'ref' ? [part.ref] : []));
 }
 
-export const templateSyntaxHint = 'write {{ name }} for a captured value, {{ row.column }} for a data column, or {{ env.NAME }}';
+export const templateSyntaxHint =
+  'write {{ name }} for a captured value, {{ row.column }} for a data column, {{ env.NAME }}, {{ setup.NAME }}, or a function such as {{ uuid() }}';
 
 /** a value as written into a JSON string, a URL path, or as is (the same at load and per request) */
 export function encodeTemplateValue(value: string, encoding: TemplateEncoding): string {

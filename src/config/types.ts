@@ -105,7 +105,22 @@ export type TemplatePart =
   /** a value captured by an earlier step of the same flow */
   | { kind: 'capture'; name: string }
   /** a column of the iteration's row of a data source */
-  | { kind: 'data'; source: string; column: string };
+  | { kind: 'data'; source: string; column: string }
+  /** a value captured by the profile's `setup:` steps (`{{ setup.token }}`), known once setup ran */
+  | { kind: 'setup'; name: string }
+  /** a template function's fresh value each time it is written out, from the run's seeded random stream */
+  | { kind: 'random'; fn: RandomFunction }
+  /** `{{ timestamp() }}`: the clock, in ms since the epoch (not repeatable by a seed) */
+  | { kind: 'timestamp' }
+  /** `{{ iteration }}` (0-based) and `{{ user }}` (1-based, the closed model's user; an arrival in the open model) */
+  | { kind: 'iteration' }
+  | { kind: 'user' };
+
+export type RandomFunction =
+  | { name: 'uuid' }
+  | { name: 'randomInt'; min: number; max: number }
+  | { name: 'randomString'; length: number }
+  | { name: 'randomItem'; items: string[] };
 
 /** how a value is written into the text: as is, inside a JSON string, or into a URL path */
 export type TemplateEncoding = 'none' | 'json' | 'path';
@@ -134,11 +149,14 @@ export interface FlowRequestStep {
   body?: Template;
   expectStatus: number[] | null;
   captures: CaptureSpec[];
+  /** runs only when this renders to something other than '', 'false' or '0' */
+  when?: Template;
 }
 
 export interface FlowThinkStep {
   kind: 'think';
   thinkTime: ThinkTime;
+  when?: Template;
 }
 
 export type FlowStep = FlowRequestStep | FlowThinkStep;
@@ -148,6 +166,8 @@ export interface FlowSpec {
   name: string;
   weight: number;
   steps: FlowStep[];
+  /** a plain request with templates, run as a one-step flow: only the step is a result group */
+  single?: boolean;
 }
 
 /** A CSV file read at load: each flow iteration that uses it takes one row. */

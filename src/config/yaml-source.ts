@@ -1,7 +1,7 @@
 // The only module that touches the `yaml` package: parses a file keeping node positions, and
 // answers "where in the file is `stages.1.duration`?" so every issue can carry line:col.
 
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, stringify } from 'yaml';
 import type { Document, Node, Scalar } from 'yaml';
 import type { InputIssue } from '../errors.js';
 
@@ -132,4 +132,9 @@ export function resolvePlainScalar(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+/** Plain data as YAML text (--print-profile, the ad-hoc profile); long lines are not folded. */
+export function toYamlText(data: unknown): string {
+  return stringify(data, { lineWidth: 0, flowCollectionPadding: true });
 }

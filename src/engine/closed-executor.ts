@@ -4,6 +4,7 @@
 // level retires after its current iteration. Latency is measured from the send.
 import { sliceOfLevel } from './pacer.js';
 import { levelAt, stageIndexAt } from './plan.js';
+import { createRng, drawPause, type Rng } from './random.js';
 import { WeightedMix } from './request-mix.js';
 import type { Execution, ExecutionContext } from './executor.js';
 import { outcomeOfSend } from './outcome-of-send.js';
@@ -15,36 +16,54 @@ const CONTROL_INTERVAL_MS = 50;
 export function startClosedExecution(ctx: ExecutionContext): Execution {
   const { plan, clock, recorder, transport, startMs } = ctx;
   const mix = new WeightedMix(ctx.requests);
-  const users: Array<{ retired: boolean }> = [];
+  const users: User[] = [];
+  /** users started by this slice, for their numbers */
+  let created = 0;
+  const seed = ctx.seed ?? Math.floor(Math.random() * 2 ** 32);
   let inFlight = 0;
   let stopped = false;
+  /** iterations started, for -n */
+  let started = 0;
+  const limit = ctx.requestLimit ?? Infinity;
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
   const elapsedMs = (): number => clock.nowMs() - startMs;
 
+  // -n: once the last iteration has started, the users finish theirs (flows to their last step)
+  const exhausted = (): boolean => started >= limit;
   const finishIfIdle = (): void => {
-    if (stopped && inFlight === 0) resolveDone();
+    if ((stopped || exhausted()) && inFlight === 0) {
+      if (interval) clearInterval(interval);
+      resolveDone();
+    }
   };
 
   /** the user's pause between iterations */
-  const rest = (user: { retired: boolean }, unanswered: boolean): void => {
-    const pauseMs = thinkMs(ctx.thinkTime.minMs, ctx.thinkTime.maxMs);
+  const rest = (user: User, unanswered: boolean): void => {
+    const pauseMs = drawPause(ctx.thinkTime.minMs, ctx.thinkTime.maxMs, user.think);
     // a failed connection answers at once: pause briefly so a dead service is not spun on
     const floorMs = unanswered ? 10 : 0;
     if (pauseMs + floorMs > 0) setTimeout(() => iterate(user), pauseMs + floorMs);
     else setImmediate(() => iterate(user));
   };
 
-  const iterate = (user: { retired: boolean }): void => {
+  const iterate = (user: User): void => {
     if (stopped || user.retired) return;
+    if (exhausted()) return finishIfIdle();
+    started++;
     const request = mix.next();
     if (request.kind === 'flow') {
       inFlight++;
-      ctx.flows!.run(request, clock.nowMs(), (end) => {
-        inFlight--;
-        if (stopped) return finishIfIdle();
-        rest(user, end.unanswered);
-      });
+      ctx.flows!.run(
+        request,
+        clock.nowMs(),
+        (end) => {
+          inFlight--;
+          if (stopped || exhausted()) return finishIfIdle();
+          rest(user, end.unanswered);
+        },
+        { user: user.id, iteration: user.iterations++ },
+      );
       return;
     }
     if (request.kind === 'stream') {
@@ -63,19 +82,21 @@ export function startClosedExecution(ctx: ExecutionContext): Execution {
     transport.send(request, (sent: SendResult) => {
       inFlight--;
       recorder.record(outcomeOfSend(request.name, phaseIndex, sent, sentAt, false));
-      if (stopped) return finishIfIdle();
+      if (stopped || exhausted()) return finishIfIdle();
       rest(user, sent.status === null);
     });
   };
 
   const control = (): void => {
-    if (stopped) return;
+    if (stopped || exhausted()) return;
     const t = elapsedMs();
     if (t >= plan.totalMs) return stop();
     const wanted = sliceOfLevel(levelAt(plan, t), ctx.slice);
     const active = users.filter((u) => !u.retired);
     for (let n = active.length; n < wanted; n++) {
-      const user = { retired: false };
+      // user numbers are unique over all slices: 1, 2, ... interleaved by slice
+      const id = created++ * ctx.slice.count + ctx.slice.index + 1;
+      const user: User = { id, retired: false, iterations: 0, think: ctx.thinkTime.maxMs > ctx.thinkTime.minMs ? createRng(seed, id, -2) : undefined };
       users.push(user);
       iterate(user);
     }
@@ -103,6 +124,12 @@ export function startClosedExecution(ctx: ExecutionContext): Execution {
   return { done, stop, inFlight: () => inFlight };
 }
 
-function thinkMs(minMs: number, maxMs: number): number {
-  return maxMs <= minMs ? minMs : minMs + Math.random() * (maxMs - minMs);
+interface User {
+  /** 1-based, {{ user }} */
+  id: number;
+  retired: boolean;
+  /** iterations started, {{ iteration }} */
+  iterations: number;
+  /** the user's own stream of think times */
+  think: Rng | undefined;
 }

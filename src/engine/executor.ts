@@ -32,6 +32,10 @@ export interface ExecutionContext {
   maxInFlight: number;
   /** closed model: pause between a user's iterations */
   thinkTime: ThinkTime;
+  /** -n: this slice's share of the requests (flow iterations) to send, then stop */
+  requestLimit?: number;
+  /** --seed: the random stream of think times */
+  seed?: number;
 }
 
 export interface Execution {

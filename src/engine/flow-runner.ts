@@ -9,7 +9,7 @@
 // Failure. A step that fails (an error, an unexpected status, a capture that found nothing) is
 // counted against the step (`capture` for a capture) and ends the iteration, which is counted
 // once against the flow with the same error kind: the next step is never sent with an empty value.
-import type { DataSourceSpec, FlowSpec, FlowStep, Template } from '../config/types.js';
+import type { DataSourceSpec, FlowSpec, FlowStep, RandomFunction, Template } from '../config/types.js';
 import { encodeTemplateValue } from '../config/template.js';
 import type { Recorder } from '../metrics/recorder.js';
 import type { ErrorKind } from '../metrics/outcome.js';
@@ -19,10 +19,19 @@ import type { Slice } from './executor.js';
 import { outcomeOfSend } from './outcome-of-send.js';
 import type { CollectedResponse, HttpMethod, PreparedRequest, SendResult, Transport } from './transport.js';
 import { stageIndexAt, type Plan } from './plan.js';
+import { createRng, drawPause, drawRandom, type Rng } from './random.js';
 import { joinPath, type Target } from './prepare-requests.js';
 
-/** one piece of a compiled template: literal text, a captured value's slot, or a data column */
-type RuntimePart = string | { slot: number } | { source: number; column: number };
+/**
+ * one piece of a compiled template: literal text, a captured value's slot, a data column, a
+ * template function's fresh value, the clock, or who the iteration is
+ */
+type RuntimePart =
+  | string
+  | { slot: number }
+  | { source: number; column: number }
+  | { random: RandomFunction }
+  | { who: 'iteration' | 'user' | 'timestamp' };
 
 interface RuntimeTemplate {
   /** the whole text when nothing in it varies */
@@ -44,9 +53,11 @@ interface PreparedRequestStep {
   captures: PreparedCapture[];
   /** the whole request, when nothing in it varies */
   fixed: PreparedRequest | undefined;
+  /** `when:` the step runs only when this renders to something other than '', 'false' or '0' */
+  when: RuntimeTemplate | undefined;
 }
 
-type PreparedStep = PreparedRequestStep | { kind: 'think'; minMs: number; maxMs: number };
+type PreparedStep = PreparedRequestStep | { kind: 'think'; minMs: number; maxMs: number; when: RuntimeTemplate | undefined };
 
 export interface PreparedFlow {
   kind: 'flow';
@@ -55,14 +66,25 @@ export interface PreparedFlow {
   steps: PreparedStep[];
   /** slots of captured values in an iteration */
   slotCount: number;
+  /** the captured names, by slot */
+  slotNames: string[];
   /** the data sources the flow reads (indexes into the runner's rows), one row each per iteration */
   sources: number[];
   /** the group a dropped arrival is counted against, besides the flow */
   firstStep: string;
+  /** draws from the seeded stream (template functions, think ranges, random data rows) */
+  random: boolean;
+  /** a templated plain request run as a one-step flow: only its step is a result group */
+  single: boolean;
 }
 
 /** Compiles the flows for one run: names to slots and column indexes, base path joined. */
-export function prepareFlows(flows: readonly FlowSpec[], data: readonly DataSourceSpec[], target: Target): PreparedFlow[] {
+export function prepareFlows(
+  flows: readonly FlowSpec[],
+  data: readonly DataSourceSpec[],
+  target: Target,
+  setupValues: Readonly<Record<string, string>> = {},
+): PreparedFlow[] {
   const sourceIndex = new Map(data.map((source, index) => [source.name, index]));
   return flows.map((flow) => {
     const slots = new Map<string, number>();
@@ -75,10 +97,18 @@ export function prepareFlows(flows: readonly FlowSpec[], data: readonly DataSour
       return slot;
     };
     const sources = new Set<number>();
+    let random = false;
     const compile = (template: Template): RuntimeTemplate => {
       const parts = template.parts.map((part): RuntimePart => {
         if (part.kind === 'text') return part.text;
         if (part.kind === 'capture') return { slot: slotOf(part.name) };
+        // setup ran before the load: its values are text from here on
+        if (part.kind === 'setup') return encodeTemplateValue(setupValues[part.name] ?? '', template.encoding);
+        if (part.kind === 'random') {
+          random = true;
+          return { random: part.fn };
+        }
+        if (part.kind === 'timestamp' || part.kind === 'iteration' || part.kind === 'user') return { who: part.kind };
         const source = sourceIndex.get(part.source) ?? -1;
         const column = data[source]?.columns.indexOf(part.column) ?? -1;
         if (source < 0 || column < 0) throw new Error(`flow ${flow.name}: unknown data column ${part.source}.${part.column}`);
@@ -86,10 +116,13 @@ export function prepareFlows(flows: readonly FlowSpec[], data: readonly DataSour
         return { source, column };
       });
       const constant = parts.every((part) => typeof part === 'string') ? parts.join('') : undefined;
-      return { constant, parts, encoding: template.encoding };
+      return { constant, parts: joinText(parts), encoding: template.encoding };
     };
     const steps = flow.steps.map((step: FlowStep): PreparedStep => {
-      if (step.kind === 'think') return { kind: 'think', minMs: step.thinkTime.minMs, maxMs: step.thinkTime.maxMs };
+      if (step.kind === 'think') {
+        if (step.thinkTime.maxMs > step.thinkTime.minMs) random = true;
+        return { kind: 'think', minMs: step.thinkTime.minMs, maxMs: step.thinkTime.maxMs, when: step.when ? compile(step.when) : undefined };
+      }
       const path = compile(step.path);
       if (path.constant !== undefined) path.constant = joinPath(target, path.constant);
       const fixedHeaders: Record<string, string> = {};
@@ -108,11 +141,24 @@ export function prepareFlows(flows: readonly FlowSpec[], data: readonly DataSour
         path.constant !== undefined && variableHeaders.length === 0 && (body === undefined || body.constant !== undefined)
           ? { name: step.name, method, path: path.constant, headers: fixedHeaders, body: body?.constant, expectStatus, ...(collect ? { collect } : {}) }
           : undefined;
-      return { kind: 'request', name: step.name, method, path, fixedHeaders, variableHeaders, body, expectStatus, captures, fixed };
+      const when = step.when ? compile(step.when) : undefined;
+      return { kind: 'request', name: step.name, method, path, fixedHeaders, variableHeaders, body, expectStatus, captures, fixed, when };
     });
     const firstStep = steps.find((step): step is PreparedRequestStep => step.kind === 'request')?.name ?? flow.name;
-    return { kind: 'flow', name: flow.name, weight: flow.weight, steps, slotCount: slots.size, sources: [...sources], firstStep };
+    if ([...sources].some((source) => data[source]?.order === 'random')) random = true;
+    return { kind: 'flow', name: flow.name, weight: flow.weight, steps, slotCount: slots.size, slotNames: [...slots.keys()], sources: [...sources], firstStep, random, single: flow.single === true };
   });
+}
+
+/** adjacent literal parts as one (a setup value next to text) */
+function joinText(parts: RuntimePart[]): RuntimePart[] {
+  const out: RuntimePart[] = [];
+  for (const part of parts) {
+    const last = out.length - 1;
+    if (typeof part === 'string' && typeof out[last] === 'string') out[last] += part;
+    else out.push(part);
+  }
+  return out;
 }
 
 /**
@@ -130,9 +176,9 @@ export class DataRows {
     this.cursor = source.rows.length === 0 ? 0 : slice.index % source.rows.length;
   }
 
-  next(): readonly string[] {
+  next(rng?: Rng): readonly string[] {
     const rows = this.source.rows;
-    if (this.source.order === 'random') return rows[Math.floor(Math.random() * rows.length)] ?? [];
+    if (this.source.order === 'random') return rows[Math.floor((rng ? rng.next() : Math.random()) * rows.length)] ?? [];
     const row = rows[this.cursor] ?? [];
     this.cursor = (this.cursor + this.slice.count) % rows.length;
     return row;
@@ -143,7 +189,7 @@ export interface FlowRunnerContext {
   plan: Plan;
   /** any transport that sends a prepared request (the undici one, the raw one) */
   transport: Pick<Transport, 'send'>;
-  recorder: Recorder;
+  recorder: Pick<Recorder, 'record'>;
   clock: Clock;
   /** clock time (ms) of the run's t = 0 */
   startMs: number;
@@ -151,6 +197,22 @@ export interface FlowRunnerContext {
   /** open model: steps and flows also get a service time (from the actual send) */
   measureServiceTime: boolean;
   data: DataRows[];
+  /** --seed: the run's random stream */
+  seed?: number;
+}
+
+/** who runs an iteration: its number (0-based) and its user (1-based), also its random stream */
+export interface Who {
+  user: number;
+  iteration: number;
+}
+
+/** what one iteration's templates read */
+interface IterationState {
+  values: Array<string | undefined>;
+  rows: Array<readonly string[]>;
+  rng: Rng | undefined;
+  who: Who;
 }
 
 /** how an iteration ended, for the executor's pacing */
@@ -159,6 +221,8 @@ export interface IterationEnd {
   failed: boolean;
   /** no response came at all (a refused connection answers at once) */
   unanswered: boolean;
+  /** the values captured, by slot (setup: they become {{ setup.NAME }}) */
+  values?: ReadonlyArray<string | undefined>;
 }
 
 const noResponse: CollectedResponse = { headers: {}, body: '' };
@@ -171,15 +235,18 @@ export class FlowRunner {
   constructor(private readonly ctx: FlowRunnerContext) {}
 
   /** Runs one iteration of `flow` from `startAtMs` (clock ms); `done` is called exactly once. */
-  run(flow: PreparedFlow, startAtMs: number, done: (end: IterationEnd) => void): void {
+  run(flow: PreparedFlow, startAtMs: number, done: (end: IterationEnd) => void, who: Who = { user: 1, iteration: 0 }): void {
     const { ctx } = this;
     const values = new Array<string | undefined>(flow.slotCount);
     const rows: Array<readonly string[]> = [];
-    for (const source of flow.sources) rows[source] = ctx.data[source]!.next();
+    const rng = flow.random ? createRng(ctx.seed ?? Math.floor(Math.random() * 2 ** 32), who.user, who.iteration) : undefined;
+    for (const source of flow.sources) rows[source] = ctx.data[source]!.next(rng);
+    const state: IterationState = { values, rows, rng, who };
     const flowPhase = stageIndexAt(ctx.plan, startAtMs - ctx.startMs);
     let firstSentAtMs = Number.NaN;
 
     const finish = (errorKind: ErrorKind | null, answered: boolean, endedAtMs: number): void => {
+      if (flow.single) return done({ failed: errorKind !== null, unanswered: !answered, values });
       ctx.recorder.record({
         group: flow.name,
         phaseIndex: flowPhase,
@@ -189,7 +256,7 @@ export class FlowRunner {
         errorKind,
         flow: true,
       });
-      done({ failed: errorKind !== null, unanswered: !answered });
+      done({ failed: errorKind !== null, unanswered: !answered, values });
     };
 
     const step = (index: number, scheduledAtMs: number): void => {
@@ -197,8 +264,9 @@ export class FlowRunner {
       if (current === undefined) return finish(null, true, scheduledAtMs);
       // stopped: what is in flight finishes, nothing new starts; the unfinished iteration is not counted
       if (this.stopped) return done({ failed: true, unanswered: false });
+      if (current.when !== undefined && !isTrue(render(current.when, state))) return step(index + 1, scheduledAtMs);
       if (current.kind === 'think') {
-        const pauseMs = current.maxMs <= current.minMs ? current.minMs : current.minMs + Math.random() * (current.maxMs - current.minMs);
+        const pauseMs = drawPause(current.minMs, current.maxMs, rng);
         const timer = setTimeout(() => {
           this.thinking.delete(timer);
           step(index + 1, scheduledAtMs + pauseMs);
@@ -207,7 +275,7 @@ export class FlowRunner {
         return;
       }
       const phaseIndex = stageIndexAt(ctx.plan, scheduledAtMs - ctx.startMs);
-      ctx.transport.send(current.fixed ?? this.request(current, values, rows), (sent: SendResult) => {
+      ctx.transport.send(current.fixed ?? this.request(current, state), (sent: SendResult) => {
         if (Number.isNaN(firstSentAtMs)) firstSentAtMs = sent.sentAtMs;
         const answered = sent.status !== null || sent.errorKind === 'timeout';
         let errorKind = sent.errorKind;
@@ -234,18 +302,18 @@ export class FlowRunner {
     }
   }
 
-  private request(step: PreparedRequestStep, values: ReadonlyArray<string | undefined>, rows: ReadonlyArray<readonly string[]>): PreparedRequest {
+  private request(step: PreparedRequestStep, state: IterationState): PreparedRequest {
     let headers = step.fixedHeaders;
     if (step.variableHeaders.length > 0) {
       headers = { ...step.fixedHeaders };
-      for (const [name, template] of step.variableHeaders) headers[name] = render(template, values, rows);
+      for (const [name, template] of step.variableHeaders) headers[name] = render(template, state);
     }
     return {
       name: step.name,
       method: step.method,
-      path: step.path.constant ?? joinPath(this.ctx.target, render(step.path, values, rows)),
+      path: step.path.constant ?? joinPath(this.ctx.target, render(step.path, state)),
       headers,
-      body: step.body === undefined ? undefined : render(step.body, values, rows),
+      body: step.body === undefined ? undefined : render(step.body, state),
       expectStatus: step.expectStatus,
       ...(step.captures.length > 0 ? { collect: true } : {}),
     };
@@ -253,15 +321,26 @@ export class FlowRunner {
 }
 
 /** Joins a template's parts; a value is encoded for where it goes (JSON string, URL path). */
-function render(template: RuntimeTemplate, values: ReadonlyArray<string | undefined>, rows: ReadonlyArray<readonly string[]>): string {
+function render(template: RuntimeTemplate, state: IterationState): string {
   if (template.constant !== undefined) return template.constant;
   let text = '';
   for (const part of template.parts) {
     if (typeof part === 'string') text += part;
-    else {
-      const value = 'slot' in part ? values[part.slot] : rows[part.source]?.[part.column];
-      text += encodeTemplateValue(value ?? '', template.encoding);
-    }
+    else text += encodeTemplateValue(valueOf(part, state), template.encoding);
   }
   return text;
+}
+
+/** `when:`: anything but '', 'false' and '0' */
+function isTrue(text: string): boolean {
+  const value = text.trim();
+  return value !== '' && value !== 'false' && value !== '0';
+}
+
+function valueOf(part: Exclude<RuntimePart, string>, state: IterationState): string {
+  if ('slot' in part) return state.values[part.slot] ?? '';
+  if ('source' in part) return state.rows[part.source]?.[part.column] ?? '';
+  if ('random' in part) return drawRandom(part.random, state.rng!);
+  if (part.who === 'timestamp') return String(Date.now());
+  return String(part.who === 'user' ? state.who.user : state.who.iteration);
 }

@@ -1,7 +1,7 @@
 // Open model: requests start on the pacer's schedule whatever the service does. Latency is
 // measured from each request's *due* time, so a stalled service cannot hide its queue
 // (coordinated omission); the time from the actual send is kept as the service time.
-import { createPacer } from './pacer.js';
+import { createPacer, limitPacer } from './pacer.js';
 import { stageIndexAt } from './plan.js';
 import { WeightedMix } from './request-mix.js';
 import type { Execution, ExecutionContext } from './executor.js';
@@ -21,7 +21,7 @@ const PRECISE_GAP_MS = 2;
 
 export function startOpenExecution(ctx: ExecutionContext): Execution {
   const { plan, clock, recorder, transport, startMs } = ctx;
-  const pacer = createPacer(plan, ctx.slice);
+  const pacer = limitPacer(createPacer(plan, ctx.slice), ctx.requestLimit);
   const mix = new WeightedMix(ctx.requests);
   let next = 0;
   let inFlight = 0;
@@ -44,7 +44,7 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
     if ((stopped || next >= pacer.total) && inFlight === 0) resolveDone();
   };
 
-  const launch = (dueMs: number, nowMs: number): void => {
+  const launch = (dueMs: number, nowMs: number, arrival: number): void => {
     const request = mix.next();
     const phaseIndex = stageIndexAt(plan, dueMs);
     if (inFlight >= ctx.maxInFlight) {
@@ -58,10 +58,17 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
     const dueOnClock = startMs + dueMs;
     if (request.kind === 'flow') {
       // an arrival starts a whole iteration, which holds its in-flight place until its last step
-      ctx.flows!.run(request, dueOnClock, () => {
-        inFlight--;
-        finishIfIdle();
-      });
+      // each arrival is a new user: its number is the arrival's over all slices
+      const iteration = arrival * ctx.slice.count + ctx.slice.index;
+      ctx.flows!.run(
+        request,
+        dueOnClock,
+        () => {
+          inFlight--;
+          finishIfIdle();
+        },
+        { user: iteration + 1, iteration },
+      );
       return;
     }
     if (request.kind === 'stream') {
@@ -94,7 +101,7 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
     let dueMs = pacer.dueMs(next);
     let launched = 0;
     while (dueMs <= nowMs && launched < MAX_LAUNCHES_PER_TURN) {
-      launch(dueMs, nowMs);
+      launch(dueMs, nowMs, next);
       launched++;
       next++;
       dueMs = pacer.dueMs(next);

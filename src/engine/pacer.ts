@@ -63,6 +63,12 @@ export function createPacer(plan: Plan, slice: { index: number; count: number } 
   };
 }
 
+/** The first `limit` arrivals only (-n): the schedule is kept, it just ends sooner. */
+export function limitPacer(pacer: Pacer, limit: number | undefined): Pacer {
+  if (limit === undefined || limit >= pacer.total) return pacer;
+  return { total: limit, dueMs: (i) => (i >= limit ? Infinity : pacer.dueMs(i)) };
+}
+
 /**
  * How many of this pacer's arrivals are due before t (for the planned count per second).
  * A binary search: O(log n) for any plan (a 24 h soak at 100,000/s has 8.6·10⁹ arrivals, past

@@ -100,3 +100,17 @@ export function describePlan(plan: Plan, formatDurationMs: (ms: number) => strin
 }
 
 const fmt = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(1));
+
+/** The plan as it ran when the run ended early by design (-n): stages cut at `endMs`, later ones dropped. */
+export function trimPlan(plan: Plan, endMs: number): Plan {
+  if (endMs >= plan.totalMs) return plan;
+  const stages = plan.stages
+    .filter((stage) => stage.startMs < endMs || stage.index === 0)
+    .map((stage) => {
+      if (stage.endMs <= endMs) return stage;
+      const durationMs = Math.max(0, endMs - stage.startMs);
+      const progress = stage.durationMs === 0 ? 1 : durationMs / stage.durationMs;
+      return { ...stage, durationMs, endMs: stage.startMs + durationMs, toLevel: stage.fromLevel + (stage.toLevel - stage.fromLevel) * progress };
+    });
+  return { ...plan, stages, totalMs: Math.max(endMs, 0) };
+}

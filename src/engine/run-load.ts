@@ -8,7 +8,7 @@ import { HttpTransport } from './http-transport.js';
 import type { Transport, TransportKind } from './transport.js';
 import { RawTransport } from './raw-transport.js';
 import { startOpenExecution } from './open-executor.js';
-import { arrivalsBefore, createPacer } from './pacer.js';
+import { arrivalsBefore, createPacer, limitPacer, sliceOfLevel } from './pacer.js';
 import { levelAt, stageIndexAt, type Plan } from './plan.js';
 import { DataRows, FlowRunner, prepareFlows } from './flow-runner.js';
 import { parseTarget, prepareRequest } from './prepare-requests.js';
@@ -43,6 +43,12 @@ export interface LoadRunOptions {
   transport?: TransportKind;
   /** clock time of t = 0, so several worker threads share one schedule; default: now */
   startAtMs?: number;
+  /** -n: stop once this many requests (flow iterations) were sent, over all slices */
+  requestLimit?: number;
+  /** --seed: every random choice (template functions, think ranges, random data rows) */
+  seed?: number;
+  /** the values the profile's setup steps captured ({{ setup.NAME }}) */
+  setupValues?: Record<string, string>;
 }
 
 export interface SecondTick {
@@ -120,7 +126,7 @@ export function startLoad(options: LoadRunOptions): LoadRun {
   const { plan } = options;
   const slice = options.slice ?? { index: 0, count: 1 };
   const target = parseTarget(options.baseUrl);
-  const flows = prepareFlows(options.flows ?? [], options.data ?? [], target);
+  const flows = prepareFlows(options.flows ?? [], options.data ?? [], target, options.setupValues);
   const requests = [...options.requests.map((r) => (r.stream ? prepareStream(r) : prepareRequest(r, target))), ...flows];
   const peakLevel = Math.max(1, ...plan.stages.map((s) => Math.max(s.fromLevel, s.toLevel)));
   // connections are capped apart from maxInFlight: past the cap requests wait for a connection
@@ -140,7 +146,8 @@ export function startLoad(options: LoadRunOptions): LoadRun {
     ...(client.prewarm ? { prewarm: (count: number) => client.prewarm!(count) } : {}),
   };
 
-  const pacer = plan.model === 'open' ? createPacer(plan, slice) : null;
+  const requestLimit = options.requestLimit === undefined ? undefined : sliceOfLevel(options.requestLimit, slice);
+  const pacer = plan.model === 'open' ? limitPacer(createPacer(plan, slice), requestLimit) : null;
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   let maxLoopLagMs = 0;
@@ -165,6 +172,8 @@ export function startLoad(options: LoadRunOptions): LoadRun {
     startMs,
     maxInFlight: options.maxInFlight,
     thinkTime: options.thinkTime,
+    ...(requestLimit !== undefined ? { requestLimit } : {}),
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
     ...(flows.length > 0
       ? {
           flows: new FlowRunner({
@@ -175,6 +184,7 @@ export function startLoad(options: LoadRunOptions): LoadRun {
             startMs,
             target,
             measureServiceTime: plan.model === 'open',
+            ...(options.seed !== undefined ? { seed: options.seed } : {}),
             data: (options.data ?? []).map((source) => new DataRows(source, slice)),
           }),
         }

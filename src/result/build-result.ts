@@ -19,6 +19,8 @@ export interface MeasuredRun {
   environment: Result['environment'];
   shard?: { index: number; count: number };
   start?: Result['start'];
+  /** what the run was given (result.json `run`) */
+  run?: Result['run'];
 }
 
 export function phaseWindows(plan: Plan): PhaseWindow[] {
@@ -59,6 +61,7 @@ export function buildResult(run: MeasuredRun): Result {
     verdict: 'pass',
     ...(run.shard ? { shard: run.shard } : {}),
     ...(run.start ? { start: run.start } : {}),
+    ...(run.run ? { run: redactDeep(run.run, profile.secrets) } : {}),
     totals: views.totals,
     groups: views.groups,
     phases: views.phases,

@@ -120,6 +120,8 @@ export interface Result {
   start?: RunStart;
   /** a merged result: which shards it was made of (perfctl merge) */
   merge?: MergeRecord;
+  /** what the run was given: flags and overrides as typed (secrets redacted), the seed, label and meta */
+  run?: { options: Record<string, unknown>; label?: string; meta?: Record<string, string> };
   totals: StatsBlock;
   groups: Record<string, StatsBlock>;
   phases: PhaseStats[];

@@ -149,9 +149,9 @@ describe('perfctl run with invalid input (built CLI)', () => {
   it('an unknown option: exit 2, nothing sent', async () => {
     dir = makeTempDir();
     const file = writeProfile(dir, 'good', ['name: good', 'baseUrl: ${TARGET_URL}', 'stages:', '  - { name: main, duration: 1s, rate: 10 }', 'requests:', '  - { name: ping, path: /ping }', ''].join('\n'));
-    const run = await runCli(['run', file, '--rate', '10', '--out', join(dir, 'out')], { cwd: dir, env: { TARGET_URL: server.url } });
+    const run = await runCli(['run', file, '--rps', '10', '--out', join(dir, 'out')], { cwd: dir, env: { TARGET_URL: server.url } });
     expect(run.code, describeRun(run)).toBe(2);
-    expect(run.stderr).toContain('--rate');
+    expect(run.stderr).toContain('--rps');
     expect(server.seen.requests).toBe(0);
   });
 });
