@@ -60,7 +60,7 @@ export function normaliseRequests(raw: unknown, report: Report): { requests: Req
       names.set(name, index);
     }
 
-    if (JSON.stringify(item).includes('{{')) {
+    if (!stream && JSON.stringify(item).includes('{{')) {
       templated.push({ index, name, item });
       return;
     }
