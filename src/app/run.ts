@@ -72,25 +72,29 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
     }
 
     const analysis = new RunAnalysis(profile, plan, demo?.pid !== undefined ? { demoPid: demo.pid } : {});
-    live = createLiveOutputs({ profile, plan, settings, io });
+    const environment = collectEnvironment(io.cwd);
+    const measure = (outcome: LoadRunOutcome, ran: Plan = plan): Result =>
+      buildResult({
+        profile,
+        plan: ran,
+        outcome,
+        run: inputs.record,
+        baseUrl,
+        toolVersion: version,
+        environment,
+        ...(settings.shard.given ? { shard: { index: settings.shard.index + 1, count: settings.shard.count } } : {}),
+        start: runStart(settings.startAt, outcome),
+      });
+    // decided before the load: checkpoints go where the final result.json will
+    const outDir = resolve(io.cwd, settings.outDir ?? defaultOutDir(profile.name, new Date()));
+    live = createLiveOutputs({ profile, plan, settings, io, outDir, measure });
     await live.start();
     const outcome = await runWithLiveFeedback(profile, plan, baseUrl, settings, io, analysis, live, inputs.seed);
     // -n ended the run early by design: the plan is what ran
     const ran = settings.requestLimit !== undefined && outcome.status === 'completed' ? trimPlan(plan, outcome.durationMs) : plan;
-    let result = buildResult({
-      profile,
-      plan: ran,
-      outcome,
-      run: inputs.record,
-      baseUrl,
-      toolVersion: version,
-      environment: collectEnvironment(io.cwd),
-      ...(settings.shard.given ? { shard: { index: settings.shard.index + 1, count: settings.shard.count } } : {}),
-      start: runStart(settings.startAt, outcome),
-    });
+    let result = measure(outcome, ran);
     result = judge(result, profile, ran, outcome, baseline && settings.baselineFile ? { result: baseline, file: settings.baselineFile, tolerance } : undefined, analysis);
 
-    const outDir = resolve(io.cwd, settings.outDir ?? defaultOutDir(profile.name, outcome.startedAt));
     const written = await writeReports([result], outDir, settings.formats, { html: renderHtml });
     if (settings.logResult) io.out(encodeResultForLog(result));
     if (settings.quiet) io.out(`${renderVerdictLine(result, { color: io.color })}\n`);

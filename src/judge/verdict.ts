@@ -59,6 +59,11 @@ export function decideVerdict(input: VerdictInput): VerdictDecision {
     }
     case 'aborted':
       return { verdict: 'fail', reason: `aborted: ${input.abortedBy ?? failures ?? 'a target with abortOnFail failed'}` };
+    case 'running': {
+      // a checkpoint: the data so far, never a verdict on the whole profile
+      const sofar = failures ? `; so far ${failures}` : '';
+      return { verdict: 'inconclusive', reason: `running: a checkpoint written while the run was still going on${sofar}` };
+    }
     case 'completed':
       break;
     default: {

@@ -90,7 +90,8 @@ export interface MergeRecord {
   forced?: string[];
 }
 
-export type RunStatus = 'completed' | 'interrupted' | 'aborted' | 'failed';
+/** `running`: a checkpoint, written while the run was still going on (--checkpoint) */
+export type RunStatus = 'completed' | 'interrupted' | 'aborted' | 'failed' | 'running';
 export type Verdict = 'pass' | 'fail' | 'inconclusive';
 
 export interface Result {

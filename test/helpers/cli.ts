@@ -31,7 +31,7 @@ export interface CliOptions {
    * send a signal `ms` after the spawn, or (from: 'stdout') after the child's first output:
    * `run` prints its banner just before the load starts, so a slow start-up cannot eat the wait
    */
-  signalAfterMs?: { signal: 'SIGINT' | 'SIGTERM'; ms: number; from?: 'spawn' | 'stdout' };
+  signalAfterMs?: { signal: 'SIGINT' | 'SIGTERM' | 'SIGKILL'; ms: number; from?: 'spawn' | 'stdout' };
   /** kill the child (SIGKILL) and fail after this long; default 30 s */
   timeoutMs?: number;
 }
