@@ -69,7 +69,8 @@ describe('--export prometheus and ndjson', () => {
     );
     done = true;
     await scraper;
-    expect(run.code, describeRun(run)).toBe(0);
+    // 4 (perfctl fell behind its schedule) on a busy machine is not what this test is about
+    expect([0, 4], describeRun(run)).toContain(run.code);
     expect(run.stderr).toContain(`serving http://127.0.0.1:${port}/metrics`);
     const result = readResultFile(out);
     expect(result.totals.requests).toBe(server.seen.requests);
