@@ -12,6 +12,7 @@ import { artilleryDuration, artilleryDurationMs, rewriteTemplates } from './arti
 import { block, commented } from './emit-yaml.js';
 import { formatLatency, formatPercent } from './limit-values.js';
 import { baseUrlValue, NameRegistry, requestSlug, slug } from './names.js';
+import { guardSecretFields } from './secret-fields.js';
 import { ImportInputError } from './types.js';
 import type { Conversion, ImportOptions, SourceRemark } from './types.js';
 
@@ -358,7 +359,11 @@ function readRequest(
   if (isRecord(request['headers'])) {
     for (const [name, value] of Object.entries(request['headers'])) headers[name.toLowerCase()] = context.text(String(value), [...at, 'headers', name]);
   }
-  if (request['json'] !== undefined) step['json'] = context.json(request['json'], [...at, 'json']);
+  if (request['json'] !== undefined) {
+    step['json'] = guardSecretFields(context.json(request['json'], [...at, 'json']), (variable) =>
+      context.note([...at, 'json'], `a literal ${variable.toLowerCase()} in the body`, `read from \${${variable}:-...} with the test's value as the default, so every report shows *** (set ${variable} to change it)`),
+    );
+  }
   else if (request['body'] !== undefined) step['body'] = context.text(typeof request['body'] === 'string' ? request['body'] : JSON.stringify(request['body']), [...at, 'body']);
   else if (isRecord(request['form'])) {
     headers['content-type'] ??= 'application/x-www-form-urlencoded';

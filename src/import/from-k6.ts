@@ -12,6 +12,7 @@ import type { Action, ReadContext, RequestAction, SleepAction, Value } from './k
 import { parseThresholdKey, readThreshold } from './k6-thresholds.js';
 import { formatDuration, formatLatency, formatPercent } from './limit-values.js';
 import { baseUrlValue, NameRegistry, requestSlug, splitUrl } from './names.js';
+import { guardSecretFields } from './secret-fields.js';
 import { ImportInputError } from './types.js';
 import type { Conversion, ImportOptions, SourceRemark } from './types.js';
 
@@ -451,7 +452,11 @@ function buildMix(alternatives: Alternative[], model: LoadModel, conversion: K6C
     if (request.method !== 'GET') step['method'] = request.method;
     step['path'] = path;
     if (Object.keys(request.headers).length > 0) step['headers'] = request.headers;
-    if (request.body && 'json' in request.body) step['json'] = request.body.json;
+    if (request.body && 'json' in request.body) {
+      step['json'] = guardSecretFields(request.body.json, (variable) =>
+        conversion.note(request.node, `read from \${${variable}:-...} with the script's value as the default, so every report shows *** (set ${variable} to change it)`, `a literal ${variable.toLowerCase()} in the body`),
+      );
+    }
     else if (request.body) step['body'] = request.body.text;
     if (request.expectStatus) step['expect'] = { status: request.expectStatus };
     if (Object.keys(request.captures).length > 0) {

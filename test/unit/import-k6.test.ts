@@ -165,6 +165,12 @@ describe('importK6', () => {
     expect(data['requests']).toEqual([{ name: 'get-me', path: '/me', headers: { authorization: 'Bearer ${TOKEN}' } }]);
   });
 
+  it('a literal password in a JSON body is read from ${PASSWORD:-literal}: the same value is sent, every report shows ***', () => {
+    const { data, notes } = convert(header + "export default function () { http.post('http://h/login', JSON.stringify({ email: 'a@b.c', password: 'password123', apiKey: 'k1' })); }");
+    expect(data['requests'][0].json).toEqual({ email: 'a@b.c', password: '${PASSWORD:-password123}', apiKey: '${API_KEY:-k1}' });
+    expect(notes).toEqual(['3: a literal password in the body', '3: a literal api_key in the body']);
+  });
+
   it('a syntax error is an input error at its line; a script without options or a default function is not k6', () => {
     expect(() => importK6('export default function ( {', { file: 't.js' })).toThrow(/JavaScript syntax error/);
     expect(() => importK6('const x = 1;', { file: 't.js' })).toThrow(ImportInputError);
