@@ -108,6 +108,10 @@ export async function checkProfileText(text: string, abs: string, file: string, 
     ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
   });
   const requestNames = [...normalised.profile.requests, ...normalised.profile.templatedRequests].map((request) => request.name);
+  // a WebSocket request also records NAME.connect, an SSE one NAME.first
+  const streamGroups = normalised.profile.requests.flatMap((request) =>
+    request.stream?.kind === 'ws' ? [`${request.name}.connect`] : request.stream?.kind === 'sse' ? [`${request.name}.first`] : [],
+  );
   const data = await loadDataSources(read.data['data'], { source: read.source, profilePath: abs, cwd: options.cwd });
   const flows = normaliseFlows(read.data['flows'], {
     source: read.source,
@@ -120,7 +124,7 @@ export async function checkProfileText(text: string, abs: string, file: string, 
   });
   const known: KnownNames = {
     // flows and their request steps are result groups too
-    requestNames: [...requestNames, ...flows.flows.flatMap((flow) => [flow.name, ...flow.steps.flatMap((step) => (step.kind === 'request' ? [step.name] : []))])],
+    requestNames: [...requestNames, ...streamGroups, ...flows.flows.flatMap((flow) => [flow.name, ...flow.steps.flatMap((step) => (step.kind === 'request' ? [step.name] : []))])],
     stageNames: normalised.profile.stages.map((stage) => stage.name),
   };
   const targets = await checkProfileTargets(read, abs, options, known);

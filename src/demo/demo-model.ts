@@ -27,6 +27,9 @@ export const DEMO_ROUTES = [
   'tutorChat',
   'createCollabSession',
   'collabEdit',
+  // the real-time endpoints (demo-realtime.ts): one WebSocket edit, and the tutor's first streamed chunk
+  'collabSocket',
+  'tutorStream',
 ] as const;
 export type DemoRoute = (typeof DEMO_ROUTES)[number];
 
@@ -80,6 +83,10 @@ export const DEFAULT_ROUTE_BEHAVIOUR: Readonly<Record<DemoRoute, RouteBehaviour>
   // real-time collaboration is the fast one (the seeds: p50 < 50 ms)
   createCollabSession: { medianMs: 12, spread: 0.3, errorRate: 0.001 },
   collabEdit: { medianMs: 5, spread: 0.3, errorRate: 0.001 },
+  // an edit over the socket (SampleMind's "WS latency p50 25 ms", scaled down); a failed one is dropped
+  collabSocket: { medianMs: 8, spread: 0.35, errorRate: 0.0005 },
+  // the streamed answer's think time before its first chunk; a failed stream is cut halfway
+  tutorStream: { medianMs: 300, spread: 0.35, errorRate: 0.002 },
 };
 
 /**

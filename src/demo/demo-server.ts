@@ -16,6 +16,7 @@ import {
   type DemoRoute,
   type RouteBehaviour,
 } from './demo-model.js';
+import { createRealtime, type RealtimeStats } from './demo-realtime.js';
 
 export type { DemoRoute } from './demo-model.js';
 
@@ -49,6 +50,8 @@ export interface DemoStats {
   shed: number;
   inFlight: number;
   maxInFlight: number;
+  /** the WebSocket collaboration and SSE tutor endpoints (demo-realtime.ts) */
+  realtime: RealtimeStats;
 }
 
 export interface DemoServer {
@@ -157,6 +160,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   };
   const pendingTimers = new Set<NodeJS.Timeout>();
   const startedAtMs = Date.now();
+  const realtime = createRealtime(model, options.seed ?? 1);
 
   const stats = (): DemoStats => ({
     requests,
@@ -166,6 +170,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     shed,
     inFlight,
     maxInFlight,
+    realtime: realtime.stats(),
   });
 
   const send = (res: http.ServerResponse, reply: Reply): void => {
@@ -188,6 +193,16 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
       // introspection for tools and tests: not counted, no latency
       req.resume();
       send(res, { status: 200, body: stats() as unknown as Json });
+      return;
+    }
+
+    if (url.pathname === '/api/tutor/stream' && method === 'GET') {
+      // a streamed answer: its own timing (demo-realtime.ts), counted as one request
+      requests += 1;
+      byRoute.tutorStream += 1;
+      byStatus['200'] = (byStatus['200'] ?? 0) + 1;
+      req.resume();
+      realtime.stream(req, res, url.pathname);
       return;
     }
 
@@ -346,6 +361,11 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 
   const server = http.createServer(handle);
   server.keepAliveTimeout = 10_000;
+  server.on('upgrade', (req, socket, head) => {
+    requests += 1;
+    byRoute.collabSocket += 1;
+    realtime.upgrade(req, socket, head);
+  });
   server.on('clientError', (_error, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
     else socket.destroy();
@@ -372,6 +392,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
       closing ??= new Promise<void>((resolve, reject) => {
         for (const pending of pendingTimers) clearTimeout(pending);
         pendingTimers.clear();
+        realtime.close();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       });

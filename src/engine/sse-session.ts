@@ -82,7 +82,8 @@ export function runSseStream(spec: SseSpec, run: StreamRun): LiveStream {
     end(error.code ?? 'socket', false);
   });
   request.end();
-  const timer = setTimeout(() => end('timeout', true), Math.max(1, Math.min(ctx.timeoutMs, run.endByMs + 1000 - clock.nowMs())));
+  // a stream due before the plan's end gets its whole timeout (as an HTTP request does)
+  const timer = setTimeout(() => end('timeout', true), ctx.timeoutMs);
 
   return {
     // a stream has nothing to send: it ends when the server ends it (or at the timeout)

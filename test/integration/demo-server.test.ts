@@ -242,12 +242,13 @@ describe('demo server determinism and stats', () => {
       const stats = server.stats();
       expect(stats).toEqual({
         requests: 8,
-        byRoute: { health: 1, listChallenges: 2, getChallenge: 2, login: 1, createSubmission: 1, me: 0, getSubmission: 0, tutorChat: 0, createCollabSession: 0, collabEdit: 0, notFound: 1 },
+        byRoute: { health: 1, listChallenges: 2, getChallenge: 2, login: 1, createSubmission: 1, me: 0, getSubmission: 0, tutorChat: 0, createCollabSession: 0, collabEdit: 0, collabSocket: 0, tutorStream: 0, notFound: 1 },
         byStatus: { 200: 5, 404: 2, 500: 1 },
         injectedErrors: 1,
         shed: 0,
         inFlight: 0,
         maxInFlight: 1,
+        realtime: { socketsOpen: 0, socketsOpened: 0, edits: 0, droppedEdits: 0, sent: 0, streams: 0, streamEvents: 0, brokenStreams: 0 },
       });
       // the same, over HTTP, for a demo running in another process; not counted itself
       expect((await call(`${server.url}/_demo/stats`)).body).toEqual(JSON.parse(JSON.stringify(stats)));
