@@ -40,7 +40,9 @@ describe('demo real-time endpoints', () => {
     expect(collab.errors).toBe(stats.droppedEdits);
     // rooms of four: each edit comes back as an ack to its sender and a broadcast to three others
     expect(collab.counters?.['ws.received']).toBe(stats.sent);
-    expect(stats.sent).toBe(4 * (stats.edits - stats.droppedEdits));
+    // (but for the last few, broadcast to a roommate that had already closed)
+    expect(stats.sent).toBeLessThanOrEqual(4 * (stats.edits - stats.droppedEdits));
+    expect(stats.sent).toBeGreaterThan(3.9 * (stats.edits - stats.droppedEdits));
     const latency = summariseMs(collab.latency);
     expect(latency.p50).toBeGreaterThan(5);
     expect(latency.p50).toBeLessThan(30);
