@@ -1,58 +1,55 @@
-// Baseline vs current (pure, SPEC §7): for the totals and each group present in both, p50,
-// p95, p99, rps and errorRate. A regression is a change for the worse that is both beyond
-// the tolerance AND too large to be sampling noise, so that two runs of the same build
-// against the same service are not called a regression.
+// Baseline vs current (pure, SPEC §7). The one entry point:
 //
-// The noise tests, all read from the histograms and counts both results carry:
+//   compareResults(baseline: Result | Result[], current: Result | Result[],
+//                  { baselineFile: string, tolerance?: Partial<Tolerance> }): Comparison
 //
-// - Percentiles: a distribution-free confidence interval from the order statistics. For
-//   n samples, the number of samples below the true q-quantile is Binomial(n, q), so the
-//   sorted samples of ranks nq ± z·sqrt(n·q·(1−q)) bracket the true quantile with
-//   probability ≈ 1 − α (normal approximation to the binomial). Those ranks are read from
-//   the histogram (bucket resolution 0.1%). With z = 2.576 each interval is a 99% interval;
-//   a latency regression needs the current interval to lie entirely above the baseline's
-//   (non-overlap of two 99% intervals is a stricter test than a 1% two-sample test, about
-//   p < 0.0003 for equal spreads, which keeps the false-alarm rate low across the 15 or
-//   more entries of a comparison). When a rank falls outside 1..n there are too few samples
-//   for the interval at this level (p99 needs about 660): that bound is unbounded, so the
-//   change cannot be shown beyond noise and is not called a regression.
-// - errorRate: a one-sided two-proportion z-test with the pooled rate, z > 3.09 (p < 0.001).
-// - rps: the sent-request counts as Poisson counts over each run's duration, one-sided
-//   z-test on the difference of rates, z > 3.09. (In the open model the counts follow the
-//   schedule, so this only matters for small counts.)
+// `baselineFile` only names the baseline in the reports (a file, or "3 results in base/").
+// Nothing is read or printed here; the caller decides what a regression does to the verdict
+// (`comparison.regressions > 0` fails a run).
 //
-// These assume independent samples; real latencies are correlated in time, so the
-// intervals are narrower than the truth on long runs. The tolerance (10%, and never under
-// 1 ms) is what protects those: with many samples the noise test passes easily and the
-// tolerance decides.
-import { PerfctlError, ExitCode, usageError } from '../errors.js';
-import { requestCells, sumCells, type Cell } from '../metrics/cell.js';
-import { createHistogram, decodeHistogram, percentileMs, sampleCount, type LatencyHistogram } from '../metrics/histogram.js';
-import { decodeCells } from '../result/cells.js';
-import { decodeTimeBlocks } from '../metrics/cell-codec.js';
-import { TIME_BLOCKS } from '../metrics/recorder.js';
-import { mannWhitneyZ } from './rank-test.js';
-import type { Comparison, ComparisonEntry, Result, StatsBlock } from '../result/types.js';
+// Scopes: the totals, each group, each phase, and each group within each phase (phases
+// matched by name; a phase or group on one side only is listed, not compared). Metrics: p50,
+// p95, p99, rps, errorRate. A regression is a change for the worse that is beyond the
+// tolerance (10% latency and throughput, 1 point of error rate, never a latency change under
+// 1 ms) AND beyond noise, judged on that scope's own data:
+//
+// - Percentiles: distribution-free 99% intervals from the order statistics (ranks
+//   nq ± 2.576·sqrt(nq(1−q)), read from the histograms) must not overlap; and the change must
+//   hold across the scope's time blocks (10 per run, or 10 per phase): a one-sided
+//   Mann-Whitney test over the blocks' percentiles, so a burst (a GC pause, a noisy
+//   neighbour) is not a regression. Its p-value is the entry's.
+// - errorRate: one-sided two-proportion z-test (pooled rate). rps: the sent-request counts as
+//   Poisson counts over the scope's window, one-sided z-test.
+// - Many entries: Holm's step-down method over the tested entries keeps the chance of any false
+//   alarm in a comparison at most ALPHA (1%), however many scopes a profile has.
+// - Several runs a side: each side's data is pooled for the tests above (blocks of every run),
+//   and, when both sides have two or more runs, the change must also hold across runs: a
+//   one-sided Mann-Whitney test over the runs' values at RUN_ALPHA (5%), exact; 3 runs a side
+//   is the fewest that can pass it (p = 1/20).
+//
+// An entry the data cannot judge (too few samples for the interval, too few usable blocks,
+// no histograms, too few runs) has state "not-judged" and says why; it is never "ok".
+import { PerfctlError, ExitCode } from '../errors.js';
+import { createHistogram, percentileMs, sampleCount, type LatencyHistogram } from '../metrics/histogram.js';
+import { holmLevels } from './holm.js';
+import { mannWhitneyP, normalQuantileUpper, normalUpperTail } from './rank-test.js';
+import { matchScopes, scopeLabel, scopesOf, type ScopeData, type ScopeKey } from './scopes.js';
+import { resolveTolerance, type Tolerance } from './tolerance.js';
+import type { Comparison, ComparisonEntry, ComparisonState, Result } from '../result/types.js';
 
-export interface Tolerance {
-  /** relative increase of a latency percentile, 0.10 = 10% */
-  latency: number;
-  /** relative decrease of rps, 0.10 = 10% */
-  throughput: number;
-  /** absolute increase of the error rate, 0.01 = 1 percentage point */
-  errorRate: number;
-}
-
-export const DEFAULT_TOLERANCE: Tolerance = { latency: 0.1, throughput: 0.1, errorRate: 0.01 };
+export { DEFAULT_TOLERANCE, parseTolerance, resolveTolerance, type Tolerance } from './tolerance.js';
+export { TOTAL_SCOPE } from './scopes.js';
 
 /** A latency change under this is never a regression, whatever its relative size. */
 export const MIN_LATENCY_CHANGE_MS = 1;
 /** z for the two-sided 99% order-statistic intervals of percentiles. */
 export const Z_INTERVAL = 2.576;
-/** z for the one-sided tests (error rate, rps): p < 0.001. */
-export const Z_TEST = 3.09;
-
-export const TOTAL_SCOPE = 'total';
+/** The chance of any false alarm in one comparison (Holm over its entries). */
+export const ALPHA = 0.01;
+/** With several runs on both sides, the change must hold across runs at this level. */
+export const RUN_ALPHA = 0.05;
+/** Fewest usable time blocks on each side for the block test to judge a change. */
+export const MIN_JUDGED_BLOCKS = 5;
 
 const LATENCY_METRICS = [
   ['p50', 50],
@@ -61,26 +58,28 @@ const LATENCY_METRICS = [
 ] as const;
 
 export interface CompareOptions {
+  /** how the reports name the baseline: its file, or e.g. "5 results in base/" */
   baselineFile: string;
   tolerance?: Partial<Tolerance>;
 }
 
-/** What one side of a comparison knows about a scope. */
-interface ScopeData {
-  block: StatsBlock;
+/** One side of a scope: each run's data, and the runs pooled. */
+interface Side {
+  runs: ScopeData[];
   histogram: LatencyHistogram | null;
-  durationMs: number;
-  /** the scope's latencies in equal time blocks of the run, when the result has them */
+  /** every run's blocks, one after the other; null when a run has none */
   timeBlocks: LatencyHistogram[] | null;
+  requests: number;
+  errors: number;
+  sent: number;
+  durationMs: number;
 }
 
-/** Fewest time blocks on each side for the block test to judge a change. */
-const MIN_JUDGED_BLOCKS = 5;
-
-/** A block's percentile q counts when it rests on at least 2/(1 − q) samples. */
-function blockValues(blocks: LatencyHistogram[], percentile: number): number[] {
-  const needed = Math.ceil(2 / (1 - percentile / 100));
-  return blocks.filter((h) => sampleCount(h) >= needed).map((h) => percentileMs(h, percentile));
+/** An entry before Holm: its p-value when it was tested (1 when it cannot be a regression), and whether it is a candidate. */
+interface Judged {
+  entry: ComparisonEntry;
+  p: number | null;
+  candidate: boolean;
 }
 
 export interface PercentileInterval {
@@ -115,9 +114,24 @@ export function percentileInterval(histogram: LatencyHistogram, percentile: numb
   };
 }
 
+/** Fewest samples for a bounded upper end of the interval of this percentile (p99: 657). */
+export function samplesForInterval(percentile: number, z = Z_INTERVAL): number {
+  const q = percentile / 100;
+  for (let n = 1; n < 1e7; n = n < 100 ? n + 1 : Math.ceil(n * 1.001)) {
+    if (Math.ceil(n * q + z * Math.sqrt(n * q * (1 - q))) <= n && Math.floor(n * q - z * Math.sqrt(n * q * (1 - q))) >= 1) return n;
+  }
+  return Infinity;
+}
+
 /** The rank-th smallest sample (1-based). The half-rank offset keeps float rounding from skipping a rank. */
 function valueAtRankMs(histogram: LatencyHistogram, rank: number, n: number): number {
   return percentileMs(histogram, ((rank - 0.5) / n) * 100);
+}
+
+/** A block's percentile q counts when it rests on at least 2/(1 − q) samples. */
+function blockValues(blocks: LatencyHistogram[], percentile: number): number[] {
+  const needed = Math.ceil(2 / (1 - percentile / 100));
+  return blocks.filter((h) => sampleCount(h) >= needed).map((h) => percentileMs(h, percentile));
 }
 
 function round(x: number, digits: number): number {
@@ -128,160 +142,227 @@ function round(x: number, digits: number): number {
 const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 const pp = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)} pp`;
 const ms = (x: number): string => (Number.isFinite(x) ? `${x.toFixed(3).replace(/\.?0+$/, '')}` : x > 0 ? '∞' : '−∞');
+/** p-values in notes: 2 significant digits */
+export const formatP = (p: number): string => (p >= 0.001 ? p.toPrecision(2).replace(/\.?0+$/, '') : p.toExponential(1));
 
 function relativeChange(baseline: number, current: number): number {
   if (baseline === 0) return 0;
   return round(current / baseline - 1, 6);
 }
 
-function compareLatency(scope: string, metric: 'p50' | 'p95' | 'p99', percentile: number, base: ScopeData, cur: ScopeData, tol: Tolerance): ComparisonEntry {
+function makeEntry(key: ScopeKey, metric: ComparisonEntry['metric'], baseline: number, current: number, change: number): ComparisonEntry {
+  return {
+    scope: scopeLabel(key),
+    ...(key.phase !== null ? { phase: key.phase } : {}),
+    ...(key.group !== null ? { group: key.group } : {}),
+    metric,
+    baseline,
+    current,
+    change,
+    regression: false,
+    state: 'ok',
+  };
+}
+
+const notJudged = (entry: ComparisonEntry, why: string): Judged => ({ entry: { ...entry, state: 'not-judged', note: `not judged: ${why}` }, p: null, candidate: false });
+const ok = (entry: ComparisonEntry, note: string): Judged => ({ entry: { ...entry, state: 'ok', note }, p: 1, candidate: false });
+const noise = (entry: ComparisonEntry, note: string, p = 1): Judged => ({ entry: { ...entry, state: 'noise', note: `${note}: within noise` }, p, candidate: false });
+
+/** Smallest one-sided p-value the exact Mann-Whitney test can give for n1 against n2 values: 1 / C(n1+n2, n1). */
+function smallestRankP(n1: number, n2: number): number {
+  let c = 1;
+  for (let i = 1; i <= n1; i++) c = (c * (n2 + i)) / i;
+  return 1 / c;
+}
+
+/**
+ * With several runs on both sides, the change must hold across runs. Returns null when it
+ * does (or when a side has a single run), else the judged entry saying why not.
+ */
+function acrossRuns(entry: ComparisonEntry, base: number[], cur: number[], worseIsHigher: boolean, note: string): Judged | 'ok' {
+  if (base.length < 2 || cur.length < 2) return 'ok';
+  if (smallestRankP(base.length, cur.length) > RUN_ALPHA) {
+    return notJudged(entry, `${note}, but ${base.length} and ${cur.length} runs cannot show a change across runs at ${RUN_ALPHA * 100}% (at least 3 runs a side)`);
+  }
+  const p = worseIsHigher ? mannWhitneyP(base, cur) : mannWhitneyP(base.map((v) => -v), cur.map((v) => -v));
+  if (p > RUN_ALPHA) return noise(entry, `${note}, but it does not hold across the ${base.length} and ${cur.length} runs (rank test over runs p = ${formatP(p)} > ${RUN_ALPHA})`);
+  return 'ok';
+}
+
+function compareLatency(key: ScopeKey, metric: 'p50' | 'p95' | 'p99', percentile: number, base: Side, cur: Side, tol: Tolerance): Judged {
   if (!base.histogram || !cur.histogram) {
-    // no histogram to test against noise: report the numbers, never a regression
-    const baseline = base.block.latencyMs[metric];
-    const current = cur.block.latencyMs[metric];
-    return { scope, metric, baseline, current, change: relativeChange(baseline, current), regression: false, note: 'no histogram to tell a change from noise: not judged' };
+    const b = base.runs[0]!.block.latencyMs[metric];
+    const c = cur.runs[0]!.block.latencyMs[metric];
+    return notJudged(makeEntry(key, metric, b, c, relativeChange(b, c)), 'no histograms to tell a change from noise');
   }
   const b = percentileInterval(base.histogram, percentile);
   const c = percentileInterval(cur.histogram, percentile);
-  const entry: ComparisonEntry = { scope, metric, baseline: b.valueMs, current: c.valueMs, change: relativeChange(b.valueMs, c.valueMs), regression: false };
+  const entry = makeEntry(key, metric, b.valueMs, c.valueMs, relativeChange(b.valueMs, c.valueMs));
+  if (b.samples === 0 || c.samples === 0) return notJudged(entry, `no samples in the ${b.samples === 0 ? 'baseline' : 'current run'}`);
+  if (!Number.isFinite(b.highMs) || !Number.isFinite(c.lowMs) || !Number.isFinite(b.lowMs) || !Number.isFinite(c.highMs)) {
+    return notJudged(entry, `too few samples for a 99% interval of ${metric} (${b.samples} and ${c.samples}; it needs ${samplesForInterval(percentile)})`);
+  }
+  if (!base.timeBlocks || !cur.timeBlocks) return notJudged(entry, `the ${!base.timeBlocks ? 'baseline' : 'current'} result has no time blocks for this scope (written by an older perfctl) to tell a change from a burst`);
+  const bBlocks = blockValues(base.timeBlocks, percentile);
+  const cBlocks = blockValues(cur.timeBlocks, percentile);
+  if (bBlocks.length < MIN_JUDGED_BLOCKS || cBlocks.length < MIN_JUDGED_BLOCKS) {
+    const needed = Math.ceil(2 / (1 - percentile / 100));
+    return notJudged(entry, `too few samples per time block for ${metric} (${bBlocks.length} and ${cBlocks.length} blocks with ${needed} or more; it needs ${MIN_JUDGED_BLOCKS} a side)`);
+  }
   const diffMs = c.valueMs - b.valueMs;
-  if (b.samples === 0 || c.samples === 0) return { ...entry, note: `no samples in the ${b.samples === 0 ? 'baseline' : 'current run'}` };
-  if (diffMs <= 0) return { ...entry, note: 'not slower' };
-  if (diffMs <= MIN_LATENCY_CHANGE_MS) return { ...entry, note: `change of ${ms(diffMs)} ms is under ${MIN_LATENCY_CHANGE_MS} ms` };
-  if (diffMs <= tol.latency * b.valueMs) return { ...entry, note: `${pct(entry.change)} is within the ${pct(tol.latency).slice(1)} tolerance` };
+  if (diffMs <= 0) return ok(entry, 'not slower');
+  if (diffMs <= MIN_LATENCY_CHANGE_MS) return ok(entry, `change of ${ms(diffMs)} ms is under ${MIN_LATENCY_CHANGE_MS} ms`);
+  if (diffMs <= tol.latency * b.valueMs) return ok(entry, `${pct(entry.change)} is within the ${pct(tol.latency).slice(1)} tolerance`);
   const intervals = `99% intervals [${ms(b.lowMs)}, ${ms(b.highMs)}] ms and [${ms(c.lowMs)}, ${ms(c.highMs)}] ms`;
-  if (c.lowMs <= b.highMs) {
-    const few = !Number.isFinite(b.highMs) || !Number.isFinite(c.lowMs) ? ` (too few samples for a 99% interval: ${b.samples} and ${c.samples})` : '';
-    return { ...entry, note: `${pct(entry.change)} but ${intervals} overlap: within noise${few}` };
-  }
-  // the intervals assume independent samples; a burst (a GC pause, a noisy neighbour) breaks
-  // that, so the change must also show in most time blocks of the run (a rank test over blocks)
-  if (!base.timeBlocks || !cur.timeBlocks) return { ...entry, note: `${pct(entry.change)}; ${intervals} do not overlap, but the results have no time blocks to tell a change from a burst: not judged` };
-  const b10 = blockValues(base.timeBlocks, percentile);
-  const c10 = blockValues(cur.timeBlocks, percentile);
-  if (b10.length < MIN_JUDGED_BLOCKS || c10.length < MIN_JUDGED_BLOCKS) {
-    return { ...entry, note: `${pct(entry.change)}, but too few samples per time block (${b10.length} and ${c10.length} blocks usable) to tell a change from a burst: not judged` };
-  }
-  const z = mannWhitneyZ(b10, c10);
-  if (z <= Z_TEST) return { ...entry, note: `${pct(entry.change)} but it shows in too few time blocks (rank test z = ${z.toFixed(2)} ≤ ${Z_TEST}): a burst, within noise` };
-  return { ...entry, regression: true, note: `${pct(entry.change)} beyond the ${pct(tol.latency).slice(1)} tolerance; ${intervals} do not overlap, and the change holds across the run's time blocks (z = ${Number.isFinite(z) ? z.toFixed(1) : '∞'})` };
-}
-
-/** Time blocks of a group, or of all request groups added together (for the totals). */
-function timeBlocksOf(result: Result): (name: string | null) => LatencyHistogram[] | null {
-  const encoded = result.timeBlocks;
-  if (!encoded || Object.keys(encoded).length === 0) return () => null;
-  const byGroup = decodeTimeBlocks(encoded);
-  return (name) => {
-    if (name !== null) return byGroup.get(name) ?? null;
-    const total = Array.from({ length: TIME_BLOCKS }, () => createHistogram(true));
-    for (const blocks of byGroup.values()) blocks.forEach((h, i) => total[i]?.add(h));
-    return total;
+  if (c.lowMs <= b.highMs) return noise(entry, `${pct(entry.change)} but ${intervals} overlap`);
+  const runs = acrossRuns(
+    entry,
+    base.runs.map((r) => (r.histogram ? percentileMs(r.histogram, percentile) : 0)),
+    cur.runs.map((r) => (r.histogram ? percentileMs(r.histogram, percentile) : 0)),
+    true,
+    pct(entry.change),
+  );
+  if (runs !== 'ok') return runs;
+  // the intervals assume independent samples; a burst breaks that, so the change must also
+  // show in most time blocks (the entry's p-value, held to Holm's level)
+  const p = mannWhitneyP(bBlocks, cBlocks);
+  return {
+    entry: { ...entry, pValue: p, note: `${pct(entry.change)} beyond the ${pct(tol.latency).slice(1)} tolerance; ${intervals} do not overlap; rank test over ${bBlocks.length} and ${cBlocks.length} time blocks p = ${formatP(p)}` },
+    p,
+    candidate: true,
   };
 }
 
-function sent(block: StatsBlock): number {
-  return block.requests - (block.errorKinds['dropped'] ?? 0);
-}
-
-function compareRps(scope: string, base: ScopeData, cur: ScopeData, tol: Tolerance): ComparisonEntry {
-  const baseline = base.block.rps;
-  const current = cur.block.rps;
-  const entry: ComparisonEntry = { scope, metric: 'rps', baseline, current, change: relativeChange(baseline, current), regression: false };
-  if (baseline === 0) return { ...entry, note: 'no requests sent in the baseline' };
-  if (current >= baseline) return { ...entry, note: 'not lower' };
-  if (baseline - current <= tol.throughput * baseline) return { ...entry, note: `${pct(entry.change)} is within the ${pct(tol.throughput).slice(1)} tolerance` };
-  // Poisson counts: var(N/T) = N/T²
+function compareRps(key: ScopeKey, base: Side, cur: Side, tol: Tolerance): Judged {
   const tb = base.durationMs / 1000;
   const tc = cur.durationMs / 1000;
-  const nb = sent(base.block);
-  const nc = sent(cur.block);
-  const se = tb > 0 && tc > 0 ? Math.sqrt(nb / (tb * tb) + nc / (tc * tc)) : 0;
+  const baseline = tb > 0 ? round(base.sent / tb, 3) : 0;
+  const current = tc > 0 ? round(cur.sent / tc, 3) : 0;
+  const entry = makeEntry(key, 'rps', baseline, current, relativeChange(baseline, current));
+  if (tb <= 0 || tc <= 0) return notJudged(entry, 'a side has no time window');
+  if (base.sent === 0) return notJudged(entry, 'no requests sent in the baseline');
+  // Poisson counts: var(N/T) = N/T²; even no request at all in the current run could not be shown below sqrt(N) ≤ z
+  const zNeeded = normalQuantileUpper(ALPHA);
+  if (Math.sqrt(base.sent) <= zNeeded) return notJudged(entry, `${base.sent} requests in the baseline are too few to show a drop`);
+  if (current >= baseline) return ok(entry, 'not lower');
+  if (baseline - current <= tol.throughput * baseline) return ok(entry, `${pct(entry.change)} is within the ${pct(tol.throughput).slice(1)} tolerance`);
+  const se = Math.sqrt(base.sent / (tb * tb) + cur.sent / (tc * tc));
   const z = se > 0 ? (baseline - current) / se : Infinity;
-  if (z <= Z_TEST) return { ...entry, note: `${pct(entry.change)} but within noise for ${nb} and ${nc} requests (z = ${z.toFixed(2)} ≤ ${Z_TEST})` };
-  return { ...entry, regression: true, note: `${pct(entry.change)} beyond the ${pct(tol.throughput).slice(1)} tolerance (z = ${Number.isFinite(z) ? z.toFixed(1) : '∞'})` };
+  const runs = acrossRuns(entry, base.runs.map(runRps), cur.runs.map(runRps), false, pct(entry.change));
+  if (runs !== 'ok') return runs;
+  const p = normalUpperTail(z);
+  return {
+    entry: { ...entry, pValue: p, note: `${pct(entry.change)} beyond the ${pct(tol.throughput).slice(1)} tolerance; ${base.sent} and ${cur.sent} requests, z = ${Number.isFinite(z) ? z.toFixed(1) : '∞'}, p = ${formatP(p)}` },
+    p,
+    candidate: true,
+  };
 }
 
-function compareErrorRate(scope: string, base: ScopeData, cur: ScopeData, tol: Tolerance): ComparisonEntry {
-  const n1 = base.block.requests;
-  const n2 = cur.block.requests;
-  const e1 = base.block.errors;
-  const e2 = cur.block.errors;
+function runRps(run: ScopeData): number {
+  return run.durationMs > 0 ? (run.block.requests - (run.block.errorKinds['dropped'] ?? 0)) / (run.durationMs / 1000) : 0;
+}
+
+function compareErrorRate(key: ScopeKey, base: Side, cur: Side, tol: Tolerance): Judged {
+  const { requests: n1, errors: e1 } = base;
+  const { requests: n2, errors: e2 } = cur;
   const baseline = n1 > 0 ? e1 / n1 : 0;
   const current = n2 > 0 ? e2 / n2 : 0;
   const change = round(current - baseline, 6);
-  const entry: ComparisonEntry = { scope, metric: 'errorRate', baseline: round(baseline, 6), current: round(current, 6), change, regression: false };
-  if (n1 === 0 || n2 === 0) return { ...entry, note: `no requests in the ${n1 === 0 ? 'baseline' : 'current run'}` };
-  if (current <= baseline) return { ...entry, note: 'not higher' };
-  if (current - baseline <= tol.errorRate) return { ...entry, note: `${pp(change)} is within the ${(tol.errorRate * 100).toFixed(2)} pp tolerance` };
-  // two-proportion z-test with the pooled rate
-  const pooled = (e1 + e2) / (n1 + n2);
-  const se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
-  const z = se > 0 ? (current - baseline) / se : Infinity;
-  if (z <= Z_TEST) return { ...entry, note: `${pp(change)} but within noise for ${e1}/${n1} and ${e2}/${n2} errors (z = ${z.toFixed(2)} ≤ ${Z_TEST})` };
-  return { ...entry, regression: true, note: `${pp(change)} beyond the ${(tol.errorRate * 100).toFixed(2)} pp tolerance (two-proportion z = ${Number.isFinite(z) ? z.toFixed(1) : '∞'})` };
-}
-
-/** The histograms of a result: its encoded views, or else the sum of its cells. */
-function histogramsOf(result: Result): { total: LatencyHistogram | null; group: (name: string) => LatencyHistogram | null } {
-  let cells: Cell[] | null = null;
-  const fromCells = (name: string | null): LatencyHistogram | null => {
-    if (!Array.isArray(result.cells) || result.cells.length === 0) return null;
-    cells ??= decodeCells(result);
-    return sumCells(name === null ? requestCells(cells) : cells.filter((c) => c.group === name)).latency;
+  const entry = makeEntry(key, 'errorRate', round(baseline, 6), round(current, 6), change);
+  if (n1 === 0 || n2 === 0) return notJudged(entry, `no requests in the ${n1 === 0 ? 'baseline' : 'current run'}`);
+  const zOf = (errors2: number): number => {
+    const pooled = (e1 + errors2) / (n1 + n2);
+    const se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
+    const diff = errors2 / n2 - baseline;
+    return se > 0 ? diff / se : diff > 0 ? Infinity : 0;
   };
-  const decode = (encoded: string | undefined, name: string | null): LatencyHistogram | null =>
-    typeof encoded === 'string' && encoded.length > 0 ? decodeHistogram(encoded) : fromCells(name);
+  // even every current request failing could not be told from noise: the counts are too small
+  if (zOf(n2) <= normalQuantileUpper(ALPHA)) return notJudged(entry, `${n1} and ${n2} requests are too few to show a rise in the error rate`);
+  if (current <= baseline) return ok(entry, 'not higher');
+  if (current - baseline <= tol.errorRate) return ok(entry, `${pp(change)} is within the ${(tol.errorRate * 100).toFixed(2)} pp tolerance`);
+  const z = zOf(e2);
+  const runs = acrossRuns(entry, base.runs.map(runErrorRate), cur.runs.map(runErrorRate), true, pp(change));
+  if (runs !== 'ok') return runs;
+  const p = normalUpperTail(z);
   return {
-    total: decode(result.histograms?.total, null),
-    group: (name) => decode(result.histograms?.groups?.[name], name),
+    entry: { ...entry, pValue: p, note: `${pp(change)} beyond the ${(tol.errorRate * 100).toFixed(2)} pp tolerance; ${e1}/${n1} and ${e2}/${n2} errors, two-proportion z = ${Number.isFinite(z) ? z.toFixed(1) : '∞'}, p = ${formatP(p)}` },
+    p,
+    candidate: true,
   };
 }
 
-export function resolveTolerance(partial: Partial<Tolerance> = {}): Tolerance {
+function runErrorRate(run: ScopeData): number {
+  return run.block.requests > 0 ? run.block.errors / run.block.requests : 0;
+}
+
+function pool(runs: ScopeData[]): Side {
+  const histograms = runs.map((r) => r.histogram);
+  let histogram: LatencyHistogram | null = null;
+  if (histograms.every((h) => h !== null)) {
+    if (histograms.length === 1) histogram = histograms[0]!;
+    else {
+      histogram = createHistogram();
+      for (const h of histograms) histogram.add(h!);
+    }
+  }
+  const blocks = runs.map((r) => r.timeBlocks);
   return {
-    latency: partial.latency ?? DEFAULT_TOLERANCE.latency,
-    throughput: partial.throughput ?? DEFAULT_TOLERANCE.throughput,
-    errorRate: partial.errorRate ?? DEFAULT_TOLERANCE.errorRate,
+    runs,
+    histogram,
+    timeBlocks: blocks.every((b) => b !== null) ? blocks.flatMap((b) => b!) : null,
+    requests: runs.reduce((n, r) => n + r.block.requests, 0),
+    errors: runs.reduce((n, r) => n + r.block.errors, 0),
+    sent: runs.reduce((n, r) => n + r.block.requests - (r.block.errorKinds['dropped'] ?? 0), 0),
+    durationMs: runs.reduce((n, r) => n + r.durationMs, 0),
   };
 }
 
-export function compareResults(baseline: Result, current: Result, opts: CompareOptions): Comparison {
+const asList = (x: Result | readonly Result[]): readonly Result[] => (Array.isArray(x) ? x : [x as Result]);
+
+export function compareResults(baseline: Result | readonly Result[], current: Result | readonly Result[], opts: CompareOptions): Comparison {
   const tolerance = resolveTolerance(opts.tolerance);
-  const baseHist = histogramsOf(baseline);
-  const curHist = histogramsOf(current);
-  const baseBlocks = timeBlocksOf(baseline);
-  const curBlocks = timeBlocksOf(current);
+  const baselines = asList(baseline);
+  const currents = asList(current);
+  if (baselines.length === 0 || currents.length === 0) throw new Error('compareResults needs at least one result a side');
+  const baseScopes = baselines.map(scopesOf);
+  const curScopes = currents.map(scopesOf);
+  const matched = matchScopes(baseScopes, curScopes);
 
-  const scopes: { name: string; base: ScopeData; cur: ScopeData }[] = [
-    {
-      name: TOTAL_SCOPE,
-      base: { block: baseline.totals, histogram: baseHist.total, durationMs: baseline.durationMs, timeBlocks: baseBlocks(null) },
-      cur: { block: current.totals, histogram: curHist.total, durationMs: current.durationMs, timeBlocks: curBlocks(null) },
-    },
-  ];
-  for (const [name, block] of Object.entries(baseline.groups)) {
-    const other = current.groups[name];
-    if (other === undefined) continue;
-    scopes.push({
-      name,
-      base: { block, histogram: baseHist.group(name), durationMs: baseline.durationMs, timeBlocks: baseBlocks(name) },
-      cur: { block: other, histogram: curHist.group(name), durationMs: current.durationMs, timeBlocks: curBlocks(name) },
-    });
+  const judged: Judged[] = [];
+  for (const key of matched.keys) {
+    const base = pool(baseScopes.map((s) => s.get(key)!));
+    const cur = pool(curScopes.map((s) => s.get(key)!));
+    for (const [metric, percentile] of LATENCY_METRICS) judged.push(compareLatency(key, metric, percentile, base, cur, tolerance));
+    judged.push(compareRps(key, base, cur, tolerance));
+    judged.push(compareErrorRate(key, base, cur, tolerance));
   }
 
-  const entries: ComparisonEntry[] = [];
-  for (const { name, base, cur } of scopes) {
-    for (const [metric, percentile] of LATENCY_METRICS) entries.push(compareLatency(name, metric, percentile, base, cur, tolerance));
-    entries.push(compareRps(name, base, cur, tolerance));
-    entries.push(compareErrorRate(name, base, cur, tolerance));
-  }
+  const levels = holmLevels(judged.map((j) => j.p), ALPHA);
+  const tested = judged.filter((j) => j.p !== null).length;
+  const entries = judged.map(({ entry, p, candidate }, i): ComparisonEntry => {
+    if (!candidate) return entry;
+    const level = levels[i];
+    if (level !== null && level !== undefined) return { ...entry, regression: true, state: 'regression', level, note: `${entry.note} ≤ ${formatP(level)} (Holm over ${tested} entries)` };
+    return { ...entry, state: 'noise', note: `${entry.note}: not below Holm's level over ${tested} entries, within noise` };
+  });
+  const state = (s: ComparisonState): number => entries.filter((e) => e.state === s).length;
   return {
     baselineFile: opts.baselineFile,
-    baselineStartedAt: baseline.startedAt,
+    baselineStartedAt: baselines.map((r) => r.startedAt).sort().at(-1)!,
     tolerance,
     entries,
-    regressions: entries.filter((e) => e.regression).length,
+    regressions: state('regression'),
+    method: {
+      alpha: ALPHA,
+      correction: 'holm',
+      tested,
+      notJudged: state('not-judged'),
+      baselineRuns: baselines.length,
+      currentRuns: currents.length,
+      ...(baselines.length > 1 && currents.length > 1 ? { runAlpha: RUN_ALPHA } : {}),
+    },
+    ...(matched.onlyInBaseline.length > 0 ? { onlyInBaseline: matched.onlyInBaseline } : {}),
+    ...(matched.onlyInCurrent.length > 0 ? { onlyInCurrent: matched.onlyInCurrent } : {}),
   };
 }
 
@@ -297,45 +378,12 @@ export function assertComparable(baseline: Result, current: Result, force: boole
   }
 }
 
-const TOLERANCE_KEYS: Record<string, keyof Tolerance> = {
-  latency: 'latency',
-  throughput: 'throughput',
-  rps: 'throughput',
-  errorrate: 'errorRate',
-  errors: 'errorRate',
-};
-
-function parsePercentText(text: string, what: string): number {
-  const match = /^(\d+(?:\.\d+)?|\.\d+)\s*(%|pp)?$/.exec(text.trim());
-  if (!match) throw usageError(`tolerance ${what}"${text}" is not a percentage`, 'write e.g. "10%"');
-  if (match[2] === undefined) throw usageError(`tolerance ${what}"${text}" has no unit`, `write "${text.trim()}%"`);
-  return Number(match[1]) / 100;
-}
-
-/**
- * `--tolerance 10%` (latency and throughput), or
- * `latency=5%,throughput=10%,errorRate=0.5%` (errorRate in percentage points; `pp` also accepted).
- */
-export function parseTolerance(text: string): Partial<Tolerance> {
-  const trimmed = text.trim();
-  if (trimmed === '') throw usageError('--tolerance is empty', 'write e.g. "10%" or "latency=5%,errorRate=0.5%"');
-  if (!trimmed.includes('=')) {
-    const value = parsePercentText(trimmed, '');
-    return { latency: value, throughput: value };
-  }
-  const tolerance: Partial<Tolerance> = {};
-  for (const part of trimmed.split(',')) {
-    const [rawKey, rawValue, ...rest] = part.split('=');
-    const key = TOLERANCE_KEYS[(rawKey ?? '').trim().toLowerCase().replace(/[-_]/g, '')];
-    if (key === undefined || rawValue === undefined || rest.length > 0) {
-      throw usageError(`tolerance "${part.trim()}" is not one of latency=, throughput=, errorRate=`, 'write e.g. "latency=5%,throughput=10%,errorRate=0.5%"');
-    }
-    tolerance[key] = parsePercentText(rawValue, `${key} `);
-  }
-  return tolerance;
-}
-
-/** A change for the worse beyond the tolerance that the noise test did not confirm. */
+/** A change for the worse beyond the tolerance that the noise tests did not confirm. */
 export function isWithinNoise(entry: ComparisonEntry): boolean {
-  return !entry.regression && (entry.note?.includes('within noise') ?? false);
+  return entry.state === 'noise' || (entry.state === undefined && !entry.regression && (entry.note?.includes('within noise') ?? false));
+}
+
+/** An entry the data could not judge (also in results written before entries had a state). */
+export function isNotJudged(entry: ComparisonEntry): boolean {
+  return entry.state === 'not-judged' || (entry.state === undefined && /not judged/.test(entry.note ?? ''));
 }

@@ -1,15 +1,17 @@
 // A finished Comparison -> text (cli-table3) or Markdown. No statistics here: compare.ts
-// decided everything; values are printed with the shared report formatting.
+// decided everything; values are printed with the shared report formatting, states with the
+// shared words (comparison-view.ts): regressions first, then every entry by scope.
 import Table from 'cli-table3';
 import type { Comparison, ComparisonEntry } from '../result/types.js';
 import { comparisonUnit, formatComparisonChange, formatValue } from '../report/format.js';
-import { isWithinNoise } from './compare.js';
+import { describeCounts, describeMethod, describeUnmatched, entryState, regressionsOf, sectionsByScope, STATE_WORDS } from './comparison-view.js';
 
 const trimZeros = (text: string): string => (text.includes('.') ? text.replace(/\.?0+$/, '') : text);
 
+/** REGRESSION in capitals so it stands out in a CI log; the other states in the shared words. */
 function marker(entry: ComparisonEntry): string {
-  if (entry.regression) return 'REGRESSION';
-  return isWithinNoise(entry) ? 'within noise' : '';
+  const state = entryState(entry);
+  return state === 'regression' ? 'REGRESSION' : STATE_WORDS[state];
 }
 
 function row(entry: ComparisonEntry): string[] {
@@ -33,19 +35,34 @@ export function summariseComparison(comparison: Comparison): string {
 /** Names come from profiles: never let them carry control characters to the terminal. */
 const plain = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 
-/** The table of every entry, then why each flagged or noisy change was judged so, then the summary line. */
-export function renderComparisonText(comparison: Comparison): string {
+function textTable(entries: ComparisonEntry[]): string {
   const table = new Table({
     head: ['scope', 'metric', 'baseline', 'current', 'change', ''],
     colAligns: ['left', 'left', 'right', 'right', 'right', 'left'],
     style: { head: [], border: [] },
   });
-  for (const entry of comparison.entries) table.push(row(entry).map(plain));
-  const lines = [`Comparison with ${plain(comparison.baselineFile)} (baseline started ${comparison.baselineStartedAt})`, table.toString()];
-  const explained = comparison.entries.filter((e) => (e.regression || isWithinNoise(e)) && e.note);
+  for (const entry of entries) table.push(row(entry).map(plain));
+  return table.toString();
+}
+
+/** Regressions first, then every entry by scope, then why each was judged so, then the summary line. */
+export function renderComparisonText(comparison: Comparison): string {
+  const lines = [`Comparison with ${plain(comparison.baselineFile)} (baseline started ${comparison.baselineStartedAt})`];
+  const regressions = regressionsOf(comparison);
+  if (regressions.length > 0) lines.push('Regressions', textTable(regressions));
+  lines.push('All entries, by scope', textTable(sectionsByScope(comparison).flatMap((s) => s.entries)));
+  const explained = comparison.entries.filter((e) => entryState(e) === 'regression' || entryState(e) === 'noise');
   for (const entry of explained) {
-    lines.push(`  ${entry.regression ? 'REGRESSION' : 'noise'} ${plain(entry.scope)} ${entry.metric}: ${plain(entry.note ?? '')}`);
+    lines.push(`  ${entryState(entry) === 'regression' ? 'REGRESSION' : 'noise'} ${plain(entry.scope)} ${entry.metric}: ${plain(entry.note ?? '')}`);
   }
+  const unjudged = comparison.entries.filter((e) => entryState(e) === 'not-judged');
+  if (unjudged.length > 0) {
+    lines.push(`  not judged (${unjudged.length}): ${plain(unjudged.slice(0, 3).map((e) => `${e.scope} ${e.metric}: ${(e.note ?? '').replace(/^not judged: /, '')}`).join('; '))}${unjudged.length > 3 ? '; …' : ''}`);
+  }
+  const unmatched = describeUnmatched(comparison);
+  if (unmatched) lines.push(plain(unmatched));
+  const method = describeMethod(comparison);
+  lines.push(`${describeCounts(comparison)}${method ? `; ${method}` : ''}`);
   lines.push(summariseComparison(comparison));
   return `${lines.join('\n')}\n`;
 }
@@ -57,23 +74,32 @@ function md(text: string): string {
     .replace(/[\\`*_<>|]/g, (ch) => `\\${ch}`);
 }
 
-/** A Markdown table of the comparison and its summary line, for summary.md and PR comments. */
+function mdRows(entries: ComparisonEntry[]): string[] {
+  return entries.map((entry) => {
+    const [scope, metric, baseline, current, change, mark] = row(entry).map(md);
+    const flag = entry.regression ? `**${mark}**` : (mark ?? '');
+    return `| ${scope} | ${metric} | ${baseline} | ${current} | ${change} | ${flag} |`;
+  });
+}
+
+/** A Markdown table of the comparison (regressions first) and its summary line, for summary.md and PR comments. */
 export function renderComparisonMarkdown(comparison: Comparison): string {
+  const regressions = regressionsOf(comparison);
+  const others = sectionsByScope(comparison).flatMap((s) => s.entries.filter((e) => entryState(e) !== 'regression'));
   const lines = [
     `**Baseline comparison:** ${md(summariseComparison(comparison))}`,
     '',
     '| scope | metric | baseline | current | change | |',
     '|---|---|---:|---:|---:|---|',
+    ...mdRows([...regressions, ...others]),
   ];
-  for (const entry of comparison.entries) {
-    const [scope, metric, baseline, current, change, mark] = row(entry).map(md);
-    const flag = entry.regression ? `**${mark}**` : (mark ?? '');
-    lines.push(`| ${scope} | ${metric} | ${baseline} | ${current} | ${change} | ${flag} |`);
-  }
-  const explained = comparison.entries.filter((e) => e.regression && e.note);
-  if (explained.length > 0) {
+  if (regressions.length > 0) {
     lines.push('');
-    for (const entry of explained) lines.push(`- **${md(entry.scope)} ${entry.metric}**: ${md(entry.note ?? '')}`);
+    for (const entry of regressions) lines.push(`- **${md(entry.scope)} ${entry.metric}**: ${md(entry.note ?? '')}`);
   }
+  const method = describeMethod(comparison);
+  lines.push('', md(`${describeCounts(comparison)}${method ? `; ${method}` : ''}.`));
+  const unmatched = describeUnmatched(comparison);
+  if (unmatched) lines.push('', md(unmatched));
   return `${lines.join('\n')}\n`;
 }

@@ -157,7 +157,7 @@ export function startLoad(options: LoadRunOptions): LoadRun {
   if (transport.prewarm) void transport.prewarm(prewarmConnections(plan, slice.count, connections));
   const startMs = options.startAtMs ?? clock.nowMs() + PREWARM_HEAD_START_MS;
   const startedAt = new Date(Date.now() + (startMs - clock.nowMs()));
-  const recorder = new Recorder(plan.stages.length, { plannedMs: plan.totalMs, elapsedMs: () => clock.nowMs() - startMs });
+  const recorder = new Recorder(plan.stages.length, { plannedMs: plan.totalMs, elapsedMs: () => clock.nowMs() - startMs, phases: plan.stages });
   const streams = requests.some((r) => r.kind === 'stream')
     ? new StreamRunner({ plan, recorder, clock, startMs, target, timeoutMs: options.timeoutMs, measureServiceTime: plan.model === 'open' })
     : undefined;

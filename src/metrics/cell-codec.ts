@@ -81,3 +81,48 @@ export function combineTimeBlocks(all: Iterable<Map<string, LatencyHistogram[]>>
   }
   return combined;
 }
+
+/**
+ * In the recorder's block map, a phase's own blocks of a group sit under this key beside the
+ * whole run's (keyed by the group name alone), so workers and shards add both alike.
+ */
+export function phaseBlockKey(phaseIndex: number, group: string): string {
+  return `\u0000${phaseIndex}\u0000${group}`;
+}
+
+function parsePhaseBlockKey(key: string): { phaseIndex: number; group: string } | null {
+  const match = /^\u0000(\d+)\u0000([\s\S]*)$/.exec(key);
+  return match ? { phaseIndex: Number(match[1]), group: match[2]! } : null;
+}
+
+/** result.json's time blocks: the whole run's per group, and each phase's per phase name and group. */
+export interface EncodedBlockViews {
+  timeBlocks: Record<string, string[]>;
+  phaseTimeBlocks: Record<string, Record<string, string[]>>;
+}
+
+export function encodeBlockViews(blocks: Map<string, LatencyHistogram[]>, phaseNames: readonly string[]): EncodedBlockViews {
+  const timeBlocks: Record<string, string[]> = {};
+  const phaseTimeBlocks: Record<string, Record<string, string[]>> = {};
+  for (const [key, histograms] of blocks) {
+    const phaseKey = parsePhaseBlockKey(key);
+    if (phaseKey === null) {
+      timeBlocks[key] = histograms.map(encodeHistogram);
+      continue;
+    }
+    const phase = phaseNames[phaseKey.phaseIndex] ?? String(phaseKey.phaseIndex);
+    (phaseTimeBlocks[phase] ??= {})[phaseKey.group] = histograms.map(encodeHistogram);
+  }
+  return { timeBlocks, phaseTimeBlocks };
+}
+
+/** The inverse of encodeBlockViews (for merge): one map with the phases' blocks under phaseBlockKey. */
+export function decodeBlockViews(views: Partial<EncodedBlockViews>, phaseNames: readonly string[]): Map<string, LatencyHistogram[]> {
+  const blocks = decodeTimeBlocks(views.timeBlocks ?? {});
+  for (const [phase, byGroup] of Object.entries(views.phaseTimeBlocks ?? {})) {
+    const phaseIndex = phaseNames.indexOf(phase);
+    if (phaseIndex < 0) continue;
+    for (const [group, histograms] of Object.entries(byGroup)) blocks.set(phaseBlockKey(phaseIndex, group), histograms.map((h) => decodeHistogram(h, true)));
+  }
+  return blocks;
+}

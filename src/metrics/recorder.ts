@@ -4,6 +4,7 @@
 import { addCount, createCell, type Cell } from './cell.js';
 import { createHistogram, encodeHistogram, percentileMs, recordMicros, type LatencyHistogram } from './histogram.js';
 import type { Outcome } from './outcome.js';
+import { phaseBlockKey } from './cell-codec.js';
 
 export interface TimelinePoint {
   /** second since the start, 1-based: the point covers (t-1, t] */
@@ -36,6 +37,13 @@ export interface TimelinePoint {
  */
 export const TIME_BLOCKS = 10;
 
+/**
+ * Each phase is cut into this many blocks of its own: a phase is often a short part of the
+ * run (a 10 s spike), and 20 blocks give the rank test the power to see a change that holds
+ * through the phase while a burst of a few seconds still shows in too few of them.
+ */
+export const PHASE_TIME_BLOCKS = 20;
+
 export interface SecondMeta {
   /** second since the start, 1-based */
   t: number;
@@ -57,16 +65,21 @@ export class Recorder {
   private socketsOpen = 0;
   private socketsEverOpened = false;
 
-  /** per request group, the latencies of each of TIME_BLOCKS equal slices of the planned run */
+  /**
+   * per request group, the latencies of each of TIME_BLOCKS equal slices of the planned run;
+   * and under phaseBlockKey(phase, group), of PHASE_TIME_BLOCKS equal slices of each phase (so
+   * a change confined to one phase is judged on that phase's own blocks)
+   */
   private readonly blocksByGroup = new Map<string, LatencyHistogram[]>();
+  private readonly phaseKeys = new Map<string, string[]>();
 
   /**
-   * `timeBlocks`: the plan's length and the run's clock (ms since t = 0), to cut the run into
-   * TIME_BLOCKS blocks by completion time.
+   * `blockClock`: the plan's length, its phase windows and the run's clock (ms since t = 0),
+   * to cut the run and each phase into blocks by completion time.
    */
   constructor(
     private readonly phaseCount: number,
-    private readonly blockClock?: { plannedMs: number; elapsedMs: () => number },
+    private readonly blockClock?: { plannedMs: number; elapsedMs: () => number; phases?: readonly { startMs: number; endMs: number }[] },
   ) {}
 
   record(outcome: Outcome): void {
@@ -85,7 +98,10 @@ export class Recorder {
     if (outcome.latencyUs !== null) {
       recordMicros(cell.latency, outcome.latencyUs);
       recordMicros(this.secondLatency, outcome.latencyUs);
-      recordMicros(this.blockFor(outcome.group), outcome.latencyUs);
+      const elapsedMs = this.blockClock?.elapsedMs() ?? 0;
+      recordMicros(this.blockFor(outcome.group, elapsedMs), outcome.latencyUs);
+      const phaseBlock = this.phaseBlockFor(outcome.group, outcome.phaseIndex, elapsedMs);
+      if (phaseBlock) recordMicros(phaseBlock, outcome.latencyUs);
     }
     if (outcome.serviceUs !== null) recordMicros(cell.service, outcome.serviceUs);
   }
@@ -145,16 +161,32 @@ export class Recorder {
     return this.blocksByGroup;
   }
 
-  private blockFor(group: string): LatencyHistogram {
-    let blocks = this.blocksByGroup.get(group);
-    if (!blocks) {
-      blocks = Array.from({ length: TIME_BLOCKS }, () => createHistogram(true));
-      this.blocksByGroup.set(group, blocks);
+  private blockFor(group: string, elapsedMs: number): LatencyHistogram {
+    return this.blockIn(group, elapsedMs, 0, this.blockClock?.plannedMs ?? 0, TIME_BLOCKS);
+  }
+
+  /** The block of the phase the request started in, by its completion time within that phase's window. */
+  private phaseBlockFor(group: string, phaseIndex: number, elapsedMs: number): LatencyHistogram | null {
+    const window = this.blockClock?.phases?.[phaseIndex];
+    if (!window) return null;
+    // the keys are made once per (group, phase), not once per request
+    let keys = this.phaseKeys.get(group);
+    if (!keys) {
+      keys = [];
+      this.phaseKeys.set(group, keys);
     }
-    const elapsedMs = this.blockClock?.elapsedMs() ?? 0;
-    const plannedMs = this.blockClock?.plannedMs ?? 0;
-    const index = plannedMs > 0 ? Math.floor((elapsedMs * TIME_BLOCKS) / plannedMs) : 0;
-    return blocks[Math.max(0, Math.min(TIME_BLOCKS - 1, index))]!;
+    const key = (keys[phaseIndex] ??= phaseBlockKey(phaseIndex, group));
+    return this.blockIn(key, elapsedMs, window.startMs, window.endMs - window.startMs, PHASE_TIME_BLOCKS);
+  }
+
+  private blockIn(key: string, elapsedMs: number, startMs: number, lengthMs: number, count: number): LatencyHistogram {
+    let blocks = this.blocksByGroup.get(key);
+    if (!blocks) {
+      blocks = Array.from({ length: count }, () => createHistogram(true));
+      this.blocksByGroup.set(key, blocks);
+    }
+    const index = lengthMs > 0 ? Math.floor(((elapsedMs - startMs) * count) / lengthMs) : 0;
+    return blocks[Math.max(0, Math.min(count - 1, index))]!;
   }
 
   cells(): Cell[] {

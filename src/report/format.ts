@@ -130,7 +130,8 @@ export function summariseChecks(result: Result): string {
   }
   if (result.comparison) {
     const n = result.comparison.regressions;
-    parts.push(n === 0 ? 'no regression' : `${n} regression${n === 1 ? '' : 's'} against the baseline`);
+    // the verdict line names the baseline it was compared with
+    parts.push(`${n === 0 ? 'no regression' : `${n} regression${n === 1 ? '' : 's'}`} against ${result.comparison.baselineFile}`);
   }
   return parts.join(', ');
 }

@@ -21,6 +21,7 @@ import {
   type CheckOutcome,
 } from './format.js';
 import { analysisFindings, breakingSteps } from './analysis-text.js';
+import { describeCounts, describeMethod, describeUnmatched, entryState, regressionsOf, sectionsByScope, STATE_WORDS } from '../compare/comparison-view.js';
 
 /**
  * Makes any text safe inside Markdown and a table cell: HTML is escaped, Markdown punctuation
@@ -130,25 +131,33 @@ function phasesSection(result: Result, h: string): string | null {
   return `${h} Phases\n\n${mdTable(head, rows, numeric(head.length, 2))}`;
 }
 
+/** Regressions first, then every other entry by scope; each entry's state in the shared words. */
 function comparisonSection(comparison: Comparison | undefined, h: string): string | null {
   if (!comparison) return null;
-  const rows = comparison.entries.map((e) => {
+  const ordered = [...regressionsOf(comparison), ...sectionsByScope(comparison).flatMap((s) => s.entries.filter((e) => entryState(e) !== 'regression'))];
+  const rows = ordered.map((e) => {
     const unit = comparisonUnit(e.metric);
+    const state = entryState(e);
     return [
       escapeMarkdown(e.scope),
       e.metric,
       formatValue(unit, e.baseline),
       formatValue(unit, e.current),
       formatComparisonChange(e),
-      e.regression ? '✗' : '',
+      state === 'regression' ? '**✗ regression**' : STATE_WORDS[state],
       e.note ? escapeMarkdown(e.note) : '',
     ];
   });
   const n = comparison.regressions;
+  const method = describeMethod(comparison);
+  const unmatched = describeUnmatched(comparison);
   const intro =
     `Against ${escapeMarkdown(comparison.baselineFile)} (started ${escapeMarkdown(comparison.baselineStartedAt)}): ` +
-    (n === 0 ? 'no regression.' : `**${n} regression${n === 1 ? '' : 's'}**.`);
-  const head = ['Scope', 'Metric', 'Baseline', 'Current', 'Change', 'Regression', 'Note'];
+    (n === 0 ? 'no regression' : `**${n} regression${n === 1 ? '' : 's'}**`) +
+    `; ${escapeMarkdown(describeCounts(comparison))}.` +
+    (method ? ` ${escapeMarkdown(method.charAt(0).toUpperCase() + method.slice(1))}.` : '') +
+    (unmatched ? ` ${escapeMarkdown(unmatched)}` : '');
+  const head = ['Scope', 'Metric', 'Baseline', 'Current', 'Change', 'Result', 'Note'];
   const align: Align[] = ['left', 'left', 'right', 'right', 'right', 'center', 'left'];
   return `${h} Comparison with the baseline\n\n${intro}\n\n${mdTable(head, rows, align)}`;
 }
@@ -197,11 +206,11 @@ function resultSection(result: Result, level: number): string {
     `${h} ${VERDICT_BADGE[result.verdict]} ${escapeMarkdown(result.profile.name)}`,
     headline(result),
     result.reason && result.verdict !== 'pass' ? `> **Why:** ${escapeMarkdown(result.reason)}` : null,
+    comparisonSection(result.comparison, sub),
     checksSection(result, sub),
     analysisSection(result, sub),
     requestsSection(result, sub),
     phasesSection(result, sub),
-    comparisonSection(result.comparison, sub),
     errorsSection(result, sub),
     environmentLine(result),
   ];

@@ -22,6 +22,7 @@ import {
 } from './format.js';
 import { analysisFindings, breakingSteps, type FindingTone } from './analysis-text.js';
 import { protocolRows } from './protocol-text.js';
+import { describeCounts, describeUnmatched, regressionsOf } from '../compare/comparison-view.js';
 
 export interface TerminalOptions {
   color: boolean;
@@ -188,18 +189,23 @@ function renderErrors(result: Result, c: ChalkInstance): string {
   return parts.join('\n');
 }
 
+/** The regressions (each with why), then how many entries were within noise, ok or not judged. */
 function renderRegressions(result: Result, c: ChalkInstance): string | null {
   const comparison = result.comparison;
   if (!comparison) return null;
-  const regressions = comparison.entries.filter((e) => e.regression);
+  const regressions = regressionsOf(comparison);
   const title = c.bold(`Baseline comparison (${plain(comparison.baselineFile)})`);
-  if (regressions.length === 0) return `${title}: ${c.green('no regression')}`;
+  const counts = `${describeCounts(comparison)}; compare ${plain(comparison.baselineFile)} with this result.json for every entry`;
+  const unmatched = describeUnmatched(comparison);
+  const tail = [counts, ...(unmatched ? [plain(unmatched)] : [])].map((line) => `  ${line}`);
+  if (regressions.length === 0) return [`${title}: ${c.green('no regression')}`, ...tail].join('\n');
   const t = table(c, ['scope', 'metric', 'baseline', 'current', 'change'], 2);
   for (const e of regressions) {
     const unit = comparisonUnit(e.metric);
     t.push([plain(e.scope), e.metric, formatValue(unit, e.baseline), formatValue(unit, e.current), c.red(formatComparisonChange(e))]);
   }
-  return [title, t.toString()].join('\n');
+  const why = regressions.map((e) => `  ${plain(e.scope)} ${e.metric}: ${plain(e.note ?? '')}`);
+  return [title, t.toString(), ...why, ...tail].join('\n');
 }
 
 function toneOf(tone: FindingTone, c: ChalkInstance): (text: string) => string {

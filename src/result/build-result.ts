@@ -1,7 +1,7 @@
 // Assembles result.json from a finished load run. Statistics come from cells only.
 import { createHash } from 'node:crypto';
 import { buildViews, encodeCells, type PhaseWindow } from './cells.js';
-import { encodeTimeBlocks } from '../metrics/cell-codec.js';
+import { encodeBlockViews } from '../metrics/cell-codec.js';
 import { rateWindowMs } from '../metrics/stats.js';
 import { flowsForDisplay } from '../config/flows-display.js';
 import { redactDeep } from './redact.js';
@@ -68,7 +68,7 @@ export function buildResult(run: MeasuredRun): Result {
     timeline: outcome.timeline,
     histograms: views.histograms,
     cells: encodeCells(outcome.cells, phases),
-    timeBlocks: encodeTimeBlocks(outcome.timeBlocks),
+    ...encodeBlockViews(outcome.timeBlocks, phases.map((p) => p.name)),
     targets: [],
     environment: run.environment,
   };

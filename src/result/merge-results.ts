@@ -1,6 +1,6 @@
 // `perfctl merge`: the results of the shards of one run become one result, exactly: cells
 // (histograms and counts) are added, never averaged, and the timelines are added second by second.
-import { combineCells, combineTimeBlocks, decodeTimeBlocks, encodeTimeBlocks } from '../metrics/cell-codec.js';
+import { combineCells, combineTimeBlocks, decodeBlockViews, encodeBlockViews } from '../metrics/cell-codec.js';
 import { buildViews, decodeCells, encodeCells } from './cells.js';
 import type { Cell } from '../metrics/cell.js';
 import { actualStartMs } from './shard-set.js';
@@ -52,7 +52,8 @@ export function mergeShardResults(results: Result[], files: string[], options: M
       ...(options.forced && options.forced.length > 0 ? { forced: options.forced } : {}),
     },
     cells: encodeCells(cells, phases),
-    timeBlocks: encodeTimeBlocks(combineTimeBlocks(results.map((r) => decodeTimeBlocks(r.timeBlocks ?? {})))),
+    // the whole run's blocks and each phase's, added block by block
+    ...encodeBlockViews(combineTimeBlocks(results.map((r) => decodeBlockViews(r, first.phases.map((p) => p.name)))), first.phases.map((p) => p.name)),
     targets: [],
   };
   delete merged.shard;

@@ -31,14 +31,32 @@ export interface TargetCheckResult {
   message?: string;
 }
 
+/**
+ * regression: worse beyond the tolerance and beyond noise; noise: worse beyond the tolerance,
+ * but not beyond noise; ok: judged and not worse beyond the tolerance; not-judged: the data
+ * cannot tell (too few samples or blocks or runs), never shown as ok.
+ */
+export type ComparisonState = 'regression' | 'noise' | 'ok' | 'not-judged';
+
 export interface ComparisonEntry {
+  /** `total`, a group, `<phase> › total` or `<phase> › <group>` */
   scope: string;
+  /** the phase of a per-phase entry (absent: the whole run) */
+  phase?: string;
+  /** the group (absent: all requests) */
+  group?: string;
   metric: 'p50' | 'p95' | 'p99' | 'rps' | 'errorRate';
   baseline: number;
   current: number;
   /** relative change (0.1 = +10%); for errorRate the absolute change in percentage points / 100 */
   change: number;
   regression: boolean;
+  /** absent only in results written before entries had one */
+  state?: ComparisonState;
+  /** the noise test's one-sided p-value, for a change beyond the tolerance */
+  pValue?: number;
+  /** the Holm level a regression's p-value was held to */
+  level?: number;
   /** why a difference was or was not called a regression */
   note?: string;
 }
@@ -49,6 +67,11 @@ export interface Comparison {
   tolerance: { latency: number; throughput: number; errorRate: number };
   entries: ComparisonEntry[];
   regressions: number;
+  /** how the noise was judged: Holm over the tested entries at alpha; runs a side */
+  method?: { alpha: number; correction: 'holm'; tested: number; notJudged: number; baselineRuns: number; currentRuns: number; runAlpha?: number };
+  /** phases and groups found on one side only: listed, not compared */
+  onlyInBaseline?: string[];
+  onlyInCurrent?: string[];
   /** the baseline's total latency histogram (HdrHistogram base64), to overlay its curve */
   baselineHistogram?: string;
 }
@@ -145,6 +168,11 @@ export interface Result {
    * noise is not mistaken for a regression.
    */
   timeBlocks?: Record<string, string[]>;
+  /**
+   * The same per phase (by name) and request group, each phase cut into its own equal time
+   * blocks: a change confined to the spike is judged on the spike's blocks.
+   */
+  phaseTimeBlocks?: Record<string, Record<string, string[]>>;
   targets: TargetCheckResult[];
   comparison?: Comparison;
   /** profile verdicts: spike recovery, soak drift, service resources, stress breaking point */

@@ -2,7 +2,7 @@
 // targets, compare and reports that need no real run.
 import { createCell, addCount, type Cell } from '../../src/metrics/cell.js';
 import { createHistogram, recordMicros, type LatencyHistogram } from '../../src/metrics/histogram.js';
-import { encodeTimeBlocks } from '../../src/metrics/cell-codec.js';
+import { encodeBlockViews, phaseBlockKey } from '../../src/metrics/cell-codec.js';
 import { TIME_BLOCKS } from '../../src/metrics/recorder.js';
 import { buildViews, encodeCells, type PhaseWindow } from '../../src/result/cells.js';
 import type { Result, TimelinePoint } from '../../src/result/types.js';
@@ -39,6 +39,10 @@ export function makeResult(run: SyntheticRun): Result {
     sc.latenciesMs.forEach((ms, i) => recordMicros(timeBlocks.get(sc.group)![i % TIME_BLOCKS]!, ms * 1000));
     const phaseIndex = phases.findIndex((p) => p.name === sc.phase);
     if (phaseIndex < 0) throw new Error(`unknown phase ${sc.phase}`);
+    // and over the phase's own time blocks
+    const phaseKey = phaseBlockKey(phaseIndex, sc.group);
+    if (!timeBlocks.has(phaseKey)) timeBlocks.set(phaseKey, Array.from({ length: TIME_BLOCKS }, () => createHistogram(true)));
+    sc.latenciesMs.forEach((ms, i) => recordMicros(timeBlocks.get(phaseKey)![i % TIME_BLOCKS]!, ms * 1000));
     const cell = createCell(sc.group, phaseIndex);
     const statusErrors = sc.statusErrors ?? 0;
     sc.latenciesMs.forEach((ms, i) => {
@@ -94,7 +98,7 @@ export function makeResult(run: SyntheticRun): Result {
     timeline,
     histograms: views.histograms,
     cells: encodeCells(cells, phases),
-    timeBlocks: encodeTimeBlocks(timeBlocks),
+    ...encodeBlockViews(timeBlocks, phases.map((p) => p.name)),
     targets: [],
     environment: { node: process.version, os: 'linux', cpus: 2, host: 'test', git: null },
   };

@@ -105,12 +105,15 @@ describe('renderHtml: one run', () => {
     const phases = html.match(/<table class="stats phases">[\s\S]*?<\/table>/)![0];
     expect(phases).toContain('0:40 – 1:20');
     expect(phases).toContain('1,000 req/s');
-    const comparison = html.match(/<table class="comparison">[\s\S]*?<\/table>/)![0];
+    // the regressions open, then every entry by scope in collapsed sections
+    const open = html.match(/<table class="comparison regressions">[\s\S]*?<\/table>/)![0];
     const regressions = result.comparison!.regressions;
     expect(regressions).toBeGreaterThan(0);
-    expect(count(comparison, '<tr class="regression">')).toBe(regressions);
-    expect(comparison).toContain(formatChangePercent(result.comparison!.entries[0]!.change));
-    expect(html).toContain(`${regressions} regressions against the baseline.`);
+    expect(count(open, '<tr class="regression">')).toBe(regressions);
+    const sections = html.match(/<details class="scope">[\s\S]*?<\/details>/g)!;
+    expect(sections.join('')).toContain(formatChangePercent(result.comparison!.entries[0]!.change));
+    expect(count(sections.join(''), '<tr class="regression">')).toBe(regressions);
+    expect(html).toContain(`${regressions} regressions against ${result.comparison!.baselineFile}.`);
   });
 
   it('shows the environment, the resolved profile and its hash', () => {

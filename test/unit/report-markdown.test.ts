@@ -84,10 +84,28 @@ describe('renderMarkdown, one result', () => {
     const md = renderMarkdown([r]);
     expect(md).toContain('**1 regression**');
     const rows = table(md, '### Comparison with the baseline');
-    expect(rows[0]!.slice(0, 6)).toEqual(['Scope', 'Metric', 'Baseline', 'Current', 'Change', 'Regression']);
-    expect(rows[2]!.slice(0, 6)).toEqual(['total', 'p95', '200.0 ms', '250.0 ms', '+25.0%', '✗']);
-    expect(rows[3]!.slice(0, 6)).toEqual(['login', 'rps', '50.0/s', '49.0/s', '-2.0%', '']);
-    expect(rows[4]!.slice(0, 6)).toEqual(['total', 'errorRate', '0.10%', '0.60%', '+0.50 pp', '']);
+    expect(rows[0]!.slice(0, 6)).toEqual(['Scope', 'Metric', 'Baseline', 'Current', 'Change', 'Result']);
+    // regressions first, then the rest by scope
+    expect(rows[2]!.slice(0, 6)).toEqual(['total', 'p95', '200.0 ms', '250.0 ms', '+25.0%', '**✗ regression**']);
+    expect(rows[3]!.slice(0, 6)).toEqual(['total', 'errorRate', '0.10%', '0.60%', '+0.50 pp', 'ok']);
+    expect(rows[4]!.slice(0, 6)).toEqual(['login', 'rps', '50.0/s', '49.0/s', '-2.0%', 'ok']);
+  });
+
+  it('says "not judged" for an entry the data could not judge, never "ok"', () => {
+    const r = checked();
+    r.comparison = {
+      baselineFile: 'base/result.json',
+      baselineStartedAt: r.startedAt,
+      tolerance: { latency: 0.1, throughput: 0.1, errorRate: 0.01 },
+      entries: [
+        { scope: 'spike › login', phase: 'spike', group: 'login', metric: 'p99', baseline: 20, current: 37, change: 0.83, regression: false, state: 'not-judged', note: 'not judged: too few samples for a 99% interval of p99 (120 and 118; it needs 657)' },
+        { scope: 'total', metric: 'p95', baseline: 200, current: 300, change: 0.5, regression: false, state: 'noise', note: '+50.0% but intervals overlap: within noise' },
+      ],
+      regressions: 0,
+    };
+    const rows = table(renderMarkdown([r]), '### Comparison with the baseline');
+    expect(rows[2]!.slice(4, 6)).toEqual(['+83.0%', 'not judged']);
+    expect(rows[3]!.slice(4, 6)).toEqual(['+50.0%', 'within noise']);
   });
 
   it('escapes | and markup in names', () => {

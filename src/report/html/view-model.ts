@@ -1,6 +1,7 @@
 // Finished Result(s) -> what the templates print: every number formatted, every label
 // chosen, every chart drawn. No statistics here: the report shows the Result as it is.
-import type { ComparisonEntry, PhaseStats, Result, StatsBlock, TargetCheckResult, Verdict } from '../../result/types.js';
+import { describeCounts, describeMethod, describeUnmatched, entryState, regressionsOf, sectionsByScope, STATE_WORDS } from '../../compare/comparison-view.js';
+import type { ComparisonEntry, ComparisonState, PhaseStats, Result, StatsBlock, TargetCheckResult, Verdict } from '../../result/types.js';
 import { distributionChart, latencyChart, throughputChart } from './charts.js';
 import { analysisFindings, breakingSteps, type Finding, type StepRow } from '../analysis-text.js';
 import {
@@ -76,7 +77,10 @@ export interface ComparisonRow {
   current: string;
   change: string;
   regression: boolean;
+  /** the entry's state in the shared words: regression, within noise, ok, not judged */
   result: string;
+  /** badge class: fail (regression), noise (within noise), pass (ok), neutral (not judged) */
+  cls: string;
   note: string;
 }
 
@@ -85,8 +89,15 @@ export interface ComparisonView {
   baselineStartedAt: string;
   tolerance: string;
   summary: string;
+  /** counts of each state, and how the noise was judged */
+  counts: string;
+  method: string;
+  unmatched: string;
   regression: boolean;
-  rows: ComparisonRow[];
+  /** the regressions, shown open */
+  regressions: ComparisonRow[];
+  /** every entry by scope, collapsed */
+  sections: { scope: string; summary: string; rows: ComparisonRow[] }[];
 }
 
 export interface RunView {
@@ -171,7 +182,7 @@ function defaultReason(result: Result): string {
     }
     case 'fail':
       if (result.comparison !== undefined && result.comparison.regressions > 0 && failed === 0) {
-        return `${plural(result.comparison.regressions, 'regression')} against the baseline.`;
+        return `${plural(result.comparison.regressions, 'regression')} against the baseline ${result.comparison.baselineFile}.`;
       }
       return total === 0 ? 'The run failed.' : `${formatCount(failed)} of ${plural(total, 'target check')} did not pass.`;
     case 'inconclusive':
@@ -292,27 +303,44 @@ function comparisonValue(metric: ComparisonEntry['metric'], v: number): string {
   return formatMsWithUnit(v);
 }
 
-function comparisonView(result: Result): ComparisonView | null {
-  const c = result.comparison;
-  if (c === undefined) return null;
-  const rows = c.entries.map((e) => ({
+const STATE_CLASSES: Record<ComparisonState, string> = { regression: 'fail', noise: 'noise', ok: 'pass', 'not-judged': 'neutral' };
+
+function comparisonRow(e: ComparisonEntry): ComparisonRow {
+  const state = entryState(e);
+  return {
     scope: e.scope,
     metric: METRIC_NAMES[e.metric] ?? e.metric,
     baseline: comparisonValue(e.metric, e.baseline),
     current: comparisonValue(e.metric, e.current),
     change: e.metric === 'errorRate' ? formatChangePoints(e.change) : formatChangePercent(e.change),
-    regression: e.regression,
-    result: e.regression ? 'regression' : 'ok',
+    regression: state === 'regression',
+    result: STATE_WORDS[state],
+    cls: STATE_CLASSES[state],
     note: e.note ?? '',
-  }));
+  };
+}
+
+function comparisonView(result: Result): ComparisonView | null {
+  const c = result.comparison;
+  if (c === undefined) return null;
   const t = c.tolerance;
+  const method = describeMethod(c);
   return {
     baselineFile: c.baselineFile,
     baselineStartedAt: formatDate(c.baselineStartedAt),
     tolerance: `latency ${formatPercent(t.latency, 0)}, throughput ${formatPercent(t.throughput, 0)}, error rate ${trimZeros(formatNumber(t.errorRate * 100, 2))} pp`,
-    summary: c.regressions > 0 ? `${plural(c.regressions, 'regression')} against the baseline.` : 'No regression against the baseline.',
+    summary: c.regressions > 0 ? `${plural(c.regressions, 'regression')} against ${c.baselineFile}.` : `No regression against ${c.baselineFile}.`,
+    counts: describeCounts(c),
+    method: method ? `${method.charAt(0).toUpperCase()}${method.slice(1)}.` : '',
+    unmatched: describeUnmatched(c) ?? '',
     regression: c.regressions > 0,
-    rows,
+    regressions: regressionsOf(c).map(comparisonRow),
+    sections: sectionsByScope(c).map((section) => {
+      const counts = { regression: 0, noise: 0, ok: 0, 'not-judged': 0 };
+      for (const e of section.entries) counts[entryState(e)]++;
+      const summary = (Object.keys(counts) as ComparisonState[]).filter((k) => counts[k] > 0).map((k) => `${counts[k]} ${STATE_WORDS[k]}`).join(', ');
+      return { scope: section.scope, summary, rows: section.entries.map(comparisonRow) };
+    }),
   };
 }
 
