@@ -5,7 +5,6 @@ import { requestCells, sumCells, type Cell } from '../metrics/cell.js';
 import { createHistogram, type LatencyHistogram } from '../metrics/histogram.js';
 import { statsBlock } from '../metrics/stats.js';
 import { decodeTimeBlocks } from '../metrics/cell-codec.js';
-import { TIME_BLOCKS } from '../metrics/recorder.js';
 import { decodeCells } from '../result/cells.js';
 import type { Result, StatsBlock } from '../result/types.js';
 
@@ -44,7 +43,7 @@ export interface RunScopes {
 const keyOf = (key: ScopeKey): string => `${key.phase ?? ''}\u0000${key.phase === null ? 0 : 1}\u0000${key.group ?? ''}\u0000${key.group === null ? 0 : 1}`;
 
 function sumBlocks(all: LatencyHistogram[][]): LatencyHistogram[] {
-  const total = Array.from({ length: TIME_BLOCKS }, () => createHistogram(true));
+  const total = Array.from({ length: Math.max(0, ...all.map((b) => b.length)) }, () => createHistogram(true));
   for (const blocks of all) blocks.forEach((h, i) => total[i]?.add(h));
   return total;
 }

@@ -3,7 +3,7 @@
 import { createCell, addCount, type Cell } from '../../src/metrics/cell.js';
 import { createHistogram, recordMicros, type LatencyHistogram } from '../../src/metrics/histogram.js';
 import { encodeBlockViews, phaseBlockKey } from '../../src/metrics/cell-codec.js';
-import { TIME_BLOCKS } from '../../src/metrics/recorder.js';
+import { PHASE_TIME_BLOCKS, TIME_BLOCKS } from '../../src/metrics/recorder.js';
 import { buildViews, encodeCells, type PhaseWindow } from '../../src/result/cells.js';
 import type { Result, TimelinePoint } from '../../src/result/types.js';
 
@@ -41,8 +41,8 @@ export function makeResult(run: SyntheticRun): Result {
     if (phaseIndex < 0) throw new Error(`unknown phase ${sc.phase}`);
     // and over the phase's own time blocks
     const phaseKey = phaseBlockKey(phaseIndex, sc.group);
-    if (!timeBlocks.has(phaseKey)) timeBlocks.set(phaseKey, Array.from({ length: TIME_BLOCKS }, () => createHistogram(true)));
-    sc.latenciesMs.forEach((ms, i) => recordMicros(timeBlocks.get(phaseKey)![i % TIME_BLOCKS]!, ms * 1000));
+    if (!timeBlocks.has(phaseKey)) timeBlocks.set(phaseKey, Array.from({ length: PHASE_TIME_BLOCKS }, () => createHistogram(true)));
+    sc.latenciesMs.forEach((ms, i) => recordMicros(timeBlocks.get(phaseKey)![i % PHASE_TIME_BLOCKS]!, ms * 1000));
     const cell = createCell(sc.group, phaseIndex);
     const statusErrors = sc.statusErrors ?? 0;
     sc.latenciesMs.forEach((ms, i) => {

@@ -69,7 +69,7 @@ describe('per-phase comparison', () => {
     const p50 = find(c.entries, 'spike › total', 'p50');
     expect(p50.state).toBe('regression');
     expect(p50.level).toBeLessThanOrEqual(ALPHA);
-    expect(p50.note).toMatch(/rank test over 10 and 10 time blocks p = .*Holm over \d+ entries/);
+    expect(p50.note).toMatch(/rank test over 20 and 20 time blocks p = .*Holm over \d+ entries/);
   });
 
   it('two runs of the same service: no regression in 20 seeded pairs (Holm keeps the family at 1%)', () => {
