@@ -89,6 +89,21 @@ export function registerCommands(program: Command, io: Io, setExit: SetExit): vo
     });
 
   program
+    .command('history')
+    .description('the runs of one profile in time order: trends, change points; exit 1 when the newest run is after a change for the worse')
+    .argument('<results...>', 'result.json files, or directories holding them')
+    .option('--out <dir>', 'also write history.html (one chart per group and metric) and history.json into <dir>')
+    .option('--metric <list>', 'metrics to follow, from p50,p95,p99,rps,errorRate (default all)')
+    .option('--group <name>', 'a request, step or flow to follow, or total (repeatable; default the totals and every group)', (v: string, all: string[] = []) => [...all, v])
+    .option('--tolerance <spec>', 'what counts as a change for the worse, as for compare (default: 10%, 10%, 1 point)')
+    .option('--force', 'take results of several profiles')
+    .option('--json', 'print the history as JSON')
+    .action(async (results: string[], flags: { out?: string; metric?: string; group?: string[]; tolerance?: string; force?: boolean; json?: boolean }) => {
+      const { historyCommand } = await import('../app/history.js');
+      setExit(await historyCommand(results, flags, io));
+    });
+
+  program
     .command('report')
     .description('write HTML/JUnit/Markdown again from results; several results make one sign-off report')
     .argument('<result...>', 'result.json files')

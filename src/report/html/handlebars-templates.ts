@@ -15,7 +15,7 @@ type Render = (context: object) => string;
 
 let cached: Render | undefined;
 
-function load(dir: string): Render {
+function load(dir: string, name = 'report'): Render {
   const hb = Handlebars.create();
   hb.registerHelper('svg', (value: unknown) => {
     if (value instanceof TrustedSvg) return new hb.SafeString(value.markup);
@@ -33,7 +33,7 @@ function load(dir: string): Render {
     hb.registerPartial(basename(file, '.hbs'), readFileSync(join(partialsDir, file), 'utf8'));
   }
   // strict: a misspelt field throws instead of printing nothing; preventIndent keeps <pre> intact
-  const template = hb.compile(readFileSync(join(dir, 'report.hbs'), 'utf8'), { strict: true, preventIndent: true });
+  const template = hb.compile(readFileSync(join(dir, `${name}.hbs`), 'utf8'), { strict: true, preventIndent: true });
   return (context) => template(context);
 }
 
@@ -42,4 +42,16 @@ export function renderReportTemplate(view: object, templatesDir: string = TEMPLA
   if (templatesDir !== TEMPLATES_DIR) return load(templatesDir)(view);
   cached ??= load(TEMPLATES_DIR);
   return cached(view);
+}
+
+const named = new Map<string, Render>();
+
+/** Renders another page of reports-templates/ (e.g. history.hbs) with the same partials and escaping. */
+export function renderNamedTemplate(name: string, view: object): string {
+  let render = named.get(name);
+  if (!render) {
+    render = load(TEMPLATES_DIR, name);
+    named.set(name, render);
+  }
+  return render(view);
 }
