@@ -51,7 +51,11 @@ export async function historyCommand(paths: string[], flags: HistoryFlags, io: I
     const outDir = resolve(io.cwd, flags.out);
     await mkdir(outDir, { recursive: true });
     // each point links its run's report: paths relative to the page
-    const reportOf = (file: string): string => relative(outDir, join(resolve(io.cwd, file), '..', 'report.html'));
+    // result.json sits beside report.html; run --repeat writes result-3.json beside report-3.html
+    const reportOf = (file: string): string => {
+      const repeat = /result-(\d+)\.json$/.exec(file);
+      return relative(outDir, join(resolve(io.cwd, file), '..', repeat ? `report-${repeat[1]}.html` : 'report.html'));
+    };
     const html = join(outDir, 'history.html');
     await writeFileAtomic(html, renderHistoryHtml(history, { reportOf }));
     await writeFileAtomic(join(outDir, 'history.json'), `${JSON.stringify(history, null, 2)}\n`);

@@ -17,13 +17,13 @@ import { renderSummary, renderVerdictLine } from '../report/terminal.js';
 import { writeReports } from '../report/write-reports.js';
 import { buildResult, phaseWindows } from '../result/build-result.js';
 import { collectEnvironment } from '../result/environment.js';
-import { readResult } from '../result/read-result.js';
 import { redactText } from '../result/redact.js';
 import { AbortWatch } from '../judge/live-abort.js';
 import { evaluateTargets, describeRowCheck } from '../judge/checks.js';
 import { rateWindowMs } from '../metrics/stats.js';
 import { decideVerdict } from '../judge/verdict.js';
 import { version } from '../version.js';
+import { readSide } from './compare.js';
 import { startDemoProcess, type DemoProcess } from './demo-process.js';
 import { LiveProgress } from './live-progress.js';
 import { createLiveOutputs, type LiveOutputs } from './live-outputs.js';
@@ -41,7 +41,8 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
   const settings = parseRunFlags(flags, io.env);
   const inputs = await resolveRunInputs(profileRef, flags, settings, io);
   const { profile } = inputs;
-  const baseline = settings.baselineFile ? await readResult(resolve(io.cwd, settings.baselineFile)) : undefined;
+  // --baseline: a result, a directory of results or several joined with commas (each run one observation)
+  const baseline = settings.baselineFile ? (await readSide(settings.baselineFile, io.cwd)).map((b) => b.result) : undefined;
   const tolerance = settings.tolerance ? parseTolerance(settings.tolerance) : undefined;
   const plan = buildPlan(profile.model, profile.stages, { totalDurationMs: settings.totalDurationMs, scale: settings.scale });
   assertWithinLimits(plan, settings.scale !== 1 || settings.totalDurationMs !== undefined ? 'with -d/--scale, ' : '');
@@ -93,7 +94,7 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
     // -n ended the run early by design: the plan is what ran
     const ran = settings.requestLimit !== undefined && outcome.status === 'completed' ? trimPlan(plan, outcome.durationMs) : plan;
     let result = measure(outcome, ran);
-    result = judge(result, profile, ran, outcome, baseline && settings.baselineFile ? { result: baseline, file: settings.baselineFile, tolerance } : undefined, analysis);
+    result = judge(result, profile, ran, outcome, baseline && settings.baselineFile ? { results: baseline, file: settings.baselineFile, tolerance } : undefined, analysis);
 
     const written = await writeReports([result], outDir, settings.formats, { html: renderHtml });
     if (settings.logResult) io.out(encodeResultForLog(result));
@@ -180,7 +181,7 @@ function judge(
   profile: Profile,
   plan: Plan,
   outcome: LoadRunOutcome & { abortedBy: string | null },
-  baseline: { result: Result; file: string; tolerance: ReturnType<typeof parseTolerance> | undefined } | undefined,
+  baseline: { results: Result[]; file: string; tolerance: ReturnType<typeof parseTolerance> | undefined } | undefined,
   runAnalysis: RunAnalysis,
 ): Result {
   const analysis = runAnalysis.analyse(measured, outcome);
@@ -188,10 +189,11 @@ function judge(
   const checks = evaluateTargets(profile.targets, outcome.cells, phaseWindows(plan), rateMs, analysis);
   let comparison: Result['comparison'];
   if (baseline) {
-    assertComparable(baseline.result, measured, false);
+    for (const b of baseline.results) assertComparable(b, measured, false);
+    const label = baseline.results.length === 1 ? baseline.file : `${baseline.results.length} results in ${baseline.file}`;
     comparison = {
-      ...compareResults(baseline.result, measured, { baselineFile: baseline.file, ...(baseline.tolerance ? { tolerance: baseline.tolerance } : {}) }),
-      baselineHistogram: baseline.result.histograms.total,
+      ...compareResults(baseline.results, measured, { baselineFile: label, ...(baseline.tolerance ? { tolerance: baseline.tolerance } : {}) }),
+      baselineHistogram: baseline.results[0]!.histograms.total,
     };
   }
   const decision = decideVerdict({

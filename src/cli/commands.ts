@@ -18,7 +18,7 @@ export function registerCommands(program: Command, io: Io, setExit: SetExit): vo
     .option('--scale <x>', "multiply every stage's rate or vus by x")
     .option('--out <dir>', 'write the reports into <dir> (default perf-results/<profile>-<YYYYMMDD-HHMMSS>/)')
     .option('--format <list>', 'reports to write, from json,html,junit,md (result.json is always written)', 'json,html')
-    .option('--baseline <result.json>', 'compare with an earlier result; a regression fails the run')
+    .option('--baseline <result>', 'compare with an earlier result (or a directory of results, or several joined with commas); a regression fails the run')
     .option('--tolerance <spec>', 'regression tolerance, e.g. 10% or latency=5%,throughput=10%,errorRate=0.5%')
     .option('--shard <i/n|k8s>', 'run slice i of n equal slices of the load; k8s: i from JOB_COMPLETION_INDEX (0-based), n from --shard-count or PERFCTL_SHARD_COUNT')
     .option('--shard-count <n>', 'with --shard k8s: the number of shards (the Job\'s completions)')
@@ -45,8 +45,14 @@ export function registerCommands(program: Command, io: Io, setExit: SetExit): vo
     .option('--label <text>', 'a label for this run, shown in every report')
     .option('--meta <key=value>', 'a note recorded with the run (repeatable)', collect, [])
     .option('--print-profile', 'print the resolved profile as YAML and exit')
+    .option('--repeat <n>', 'n runs one after the other into one folder (result-1.json …), compared with --baseline over all n')
     .action(async (profile: string, flags) => {
       // each command loads its modules when it runs, so `--help` and `--version` start fast
+      if (flags.repeat !== undefined) {
+        const { repeatCommand } = await import('../app/run-repeat.js');
+        setExit(await repeatCommand(profile, flags, io));
+        return;
+      }
       const { runCommand } = await import('../app/run.js');
       setExit(await runCommand(profile, flags, io));
     });
@@ -71,8 +77,8 @@ export function registerCommands(program: Command, io: Io, setExit: SetExit): vo
   program
     .command('compare')
     .description('regression report between two results; exit 1 on a regression')
-    .argument('<baseline>', 'the baseline result.json')
-    .argument('<current>', 'the current result.json')
+    .argument('<baseline>', 'the baseline: a result.json, a directory of results (each run one observation), or several joined with commas')
+    .argument('<current>', 'the current run(s), the same way')
     .option('--tolerance <spec>', 'e.g. 10% or latency=5%,throughput=10%,errorRate=0.5% (default: 10%, 10%, 1 point)')
     .option('--force', 'compare results of different profiles')
     .option('--json', 'print the comparison as JSON')
@@ -83,6 +89,7 @@ export function registerCommands(program: Command, io: Io, setExit: SetExit): vo
           ...(flags.tolerance ? { tolerance: flags.tolerance } : {}),
           force: Boolean(flags.force),
           format: flags.json ? 'json' : 'text',
+          cwd: io.cwd,
           io: { stdout: (s: string) => io.out(s) },
         }),
       );
