@@ -48,8 +48,6 @@ export const Z_INTERVAL = 2.576;
 export const ALPHA = 0.01;
 /** With several runs on both sides, the change must hold across runs at this level. */
 export const RUN_ALPHA = 0.05;
-/** A latency rise is not judged when perfctl's own lateness rose by this share of it or more. */
-export const GENERATOR_LAG_SHARE = 0.5;
 /** Fewest usable time blocks on each side for the block test to judge a change. */
 export const MIN_JUDGED_BLOCKS = 5;
 
@@ -75,8 +73,6 @@ interface Side {
   errors: number;
   sent: number;
   durationMs: number;
-  /** the runs' median generator lag over the scope, ms (null: unknown) */
-  generatorLagMs: number | null;
 }
 
 /** An entry before Holm: its p-value when it was tested (1 when it cannot be a regression), and whether it is a candidate. */
@@ -219,12 +215,6 @@ function compareLatency(key: ScopeKey, metric: 'p50' | 'p95' | 'p99', percentile
   if (diffMs <= tol.latency * b.valueMs) return ok(entry, `${pct(entry.change)} is within the ${pct(tol.latency).slice(1)} tolerance`);
   const intervals = `99% intervals [${ms(b.lowMs)}, ${ms(b.highMs)}] ms and [${ms(c.lowMs)}, ${ms(c.highMs)}] ms`;
   if (c.lowMs <= b.highMs) return noise(entry, `${pct(entry.change)} but ${intervals} overlap`);
-  // perfctl's own lateness is in every latency it measures: a busy machine that made it later
-  // by half the change or more cannot be told from a slower service
-  const lagRise = (cur.generatorLagMs ?? 0) - (base.generatorLagMs ?? 0);
-  if (lagRise >= GENERATOR_LAG_SHARE * diffMs) {
-    return notJudged(entry, `${pct(entry.change)} (+${ms(diffMs)} ms), but perfctl itself was late by ${ms(cur.generatorLagMs ?? 0)} ms a second in the current run against ${ms(base.generatorLagMs ?? 0)} ms in the baseline (median worst event-loop or start lag): a busy machine, not shown to be the service`);
-  }
   const runs = acrossRuns(
     entry,
     base.runs.map((r) => (r.histogram ? percentileMs(r.histogram, percentile) : 0)),
@@ -324,15 +314,7 @@ function pool(runs: ScopeData[]): Side {
     errors: runs.reduce((n, r) => n + r.block.errors, 0),
     sent: runs.reduce((n, r) => n + r.block.requests - (r.block.errorKinds['dropped'] ?? 0), 0),
     durationMs: runs.reduce((n, r) => n + r.durationMs, 0),
-    generatorLagMs: medianOrNull(runs.map((r) => r.generatorLagMs)),
   };
-}
-
-function medianOrNull(values: (number | null)[]): number | null {
-  const known = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
-  if (known.length === 0) return null;
-  const mid = known.length / 2;
-  return known.length % 2 === 1 ? known[Math.floor(mid)]! : (known[mid - 1]! + known[mid]!) / 2;
 }
 
 const asList = (x: Result | readonly Result[]): readonly Result[] => (Array.isArray(x) ? x : [x as Result]);

@@ -30,24 +30,6 @@ export interface ScopeData {
   durationMs: number;
   /** the scope's latencies in equal time blocks (of the run, or of its phase); null when the result has none */
   timeBlocks: LatencyHistogram[] | null;
-  /**
-   * perfctl's own lateness over the scope's seconds: the median of each second's worst
-   * event-loop lag or request-start lag, ms (null when the timeline has neither). A busy
-   * machine shows here, so that it is not blamed on the service.
-   */
-  generatorLagMs: number | null;
-}
-
-/** Median over the seconds in [startMs, endMs) of max(loopLagMs, startLagMs). */
-export function generatorLag(result: Result, startMs: number, endMs: number): number | null {
-  const lags = result.timeline
-    .filter((p) => (p.t - 1) * 1000 >= startMs && p.t * 1000 <= endMs + 1)
-    .map((p) => (p.loopLagMs === undefined && p.startLagMs === undefined ? null : Math.max(p.loopLagMs ?? 0, p.startLagMs ?? 0)))
-    .filter((v): v is number => v !== null)
-    .sort((a, b) => a - b);
-  if (lags.length === 0) return null;
-  const mid = lags.length / 2;
-  return lags.length % 2 === 1 ? lags[Math.floor(mid)]! : (lags[mid - 1]! + lags[mid]!) / 2;
 }
 
 export interface RunScopes {
@@ -81,11 +63,10 @@ export function scopesOf(result: Result): RunScopes {
     keys.push(key);
     data.set(keyOf(key), scope);
   };
-  const fromCells = (selected: Cell[], fallback: StatsBlock, durationMs: number, timeBlocks: LatencyHistogram[] | null, startMs = 0): ScopeData => {
-    const generatorLagMs = generatorLag(result, startMs, startMs + durationMs);
-    if (!hasCells) return { block: fallback, histogram: null, durationMs, timeBlocks, generatorLagMs };
+  const fromCells = (selected: Cell[], fallback: StatsBlock, durationMs: number, timeBlocks: LatencyHistogram[] | null): ScopeData => {
+    if (!hasCells) return { block: fallback, histogram: null, durationMs, timeBlocks };
     const sum = sumCells(selected);
-    return { block: statsBlock(sum, durationMs, withService), histogram: sum.latency, durationMs, timeBlocks, generatorLagMs };
+    return { block: statsBlock(sum, durationMs, withService), histogram: sum.latency, durationMs, timeBlocks };
   };
 
   add({ phase: null, group: null }, fromCells(requests, result.totals, result.durationMs, runBlocks ? sumBlocks([...runBlocks.values()]) : null));
@@ -100,10 +81,10 @@ export function scopesOf(result: Result): RunScopes {
     const windowMs = Math.max(0, Math.min(phase.endMs, result.durationMs) - phase.startMs);
     const inPhase = requests.filter((c) => c.phaseIndex === index);
     const blocks = phaseBlocks.get(phase.name) ?? null;
-    add({ phase: phase.name, group: null }, fromCells(inPhase, phase, windowMs, blocks ? sumBlocks([...blocks.values()]) : null, phase.startMs));
+    add({ phase: phase.name, group: null }, fromCells(inPhase, phase, windowMs, blocks ? sumBlocks([...blocks.values()]) : null));
     if (!hasCells) return;
     for (const name of [...new Set(inPhase.map((c) => c.group))]) {
-      add({ phase: phase.name, group: name }, fromCells(inPhase.filter((c) => c.group === name), phase, windowMs, blocks?.get(name) ?? (blocks ? [] : null), phase.startMs));
+      add({ phase: phase.name, group: name }, fromCells(inPhase.filter((c) => c.group === name), phase, windowMs, blocks?.get(name) ?? (blocks ? [] : null)));
     }
   });
   return { keys, get: (key) => data.get(keyOf(key)), phases, groups };
