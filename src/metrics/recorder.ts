@@ -179,8 +179,6 @@ export class Recorder {
     return this.blockIn(key, elapsedMs, window.startMs, window.endMs - window.startMs, PHASE_TIME_BLOCKS);
   }
 
-  private readonly phaseKeys = new Map<string, string[]>();
-
   private blockIn(key: string, elapsedMs: number, startMs: number, lengthMs: number, count: number): LatencyHistogram {
     let blocks = this.blocksByGroup.get(key);
     if (!blocks) {
