@@ -4,6 +4,8 @@
 import { LiveView, type ServiceReading } from './live-view.js';
 import { NdjsonExporter } from './ndjson-exporter.js';
 import { PrometheusExporter } from './prometheus-exporter.js';
+import { StatsdExporter } from './statsd-exporter.js';
+import { OtlpExporter } from './otlp-exporter.js';
 import type { ExportSpec } from './export-spec.js';
 import type { Exporter, Warn } from './exporter.js';
 import type { RunInfo } from './prometheus-text.js';
@@ -26,9 +28,10 @@ export function createExporter(spec: ExportSpec, options: LiveExportOptions): Ex
       return new PrometheusExporter(spec.host, spec.port, options.info);
     case 'ndjson':
       return new NdjsonExporter(spec.file, options.warn);
-    case 'otlp':
     case 'statsd':
-      throw new Error(`--export ${spec.kind} is not available yet`);
+      return new StatsdExporter(spec.host, spec.port, options.info, options.warn);
+    case 'otlp':
+      return new OtlpExporter(spec.url, options.info, options.warn);
   }
 }
 
