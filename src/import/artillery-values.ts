@@ -32,11 +32,42 @@ export interface TemplateRewrite {
   unsupported: string[];
 }
 
+/** Artillery's template functions and perfctl's: `$uuid` -> `uuid()`, `$randomNumber(1, 10)` -> `randomInt(1, 10)` */
+function templateFunction(inner: string): string | null {
+  const call = /^\$(\w+)\s*(?:\(\s*(.*?)\s*\))?$/.exec(inner);
+  if (!call) return null;
+  const [, name = '', argText = ''] = call;
+  const args = argText === '' ? [] : argText.split(/\s*,\s*/);
+  switch (name) {
+    case 'uuid':
+      return 'uuid()';
+    case 'randomString':
+      // Artillery's default length is 10
+      return `randomString(${args[0] && /^\d+$/.test(args[0]) ? args[0] : 10})`;
+    case 'randomNumber':
+      return args.length === 2 && args.every((arg) => /^-?\d+$/.test(arg)) ? `randomInt(${args[0]}, ${args[1]})` : null;
+    case 'timestamp':
+      return 'timestamp()';
+    default:
+      return null;
+  }
+}
+
+/** a list of values as randomItem's arguments, quoted where they hold a comma, a space or a quote */
+export function randomItemCall(values: readonly unknown[]): string {
+  const items = values.map((value) => {
+    const text = String(value);
+    return /^[\w.@/:+-]+$/.test(text) ? text : `'${text.replace(/'/g, '')}'`;
+  });
+  return `randomItem(${items.join(', ')})`;
+}
+
 /**
  * Artillery's `{{ ... }}` in perfctl's terms. Variables, payload fields and captures keep their
  * `{{ name }}` (perfctl looks a bare name up among captures, data columns and the environment);
- * `$processEnvironment.X` and `$env.X` become `${X}`; single-valued `config.variables` are written
- * in; functions perfctl has no counterpart for are reported and replaced by a fixed text.
+ * `$processEnvironment.X` and `$env.X` become `${X}`; `config.variables` are written in (a list as
+ * `{{ randomItem(...) }}`); `$uuid`, `$randomString()`, `$randomNumber(a, b)` become perfctl's
+ * template functions; other functions are reported and replaced by a fixed text.
  */
 export function rewriteTemplates(text: string, constants: Record<string, string> = {}): TemplateRewrite {
   const env: string[] = [];
@@ -49,6 +80,8 @@ export function rewriteTemplates(text: string, constants: Record<string, string>
     }
     if (Object.prototype.hasOwnProperty.call(constants, inner)) return constants[inner]!;
     if (/^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)?$/.test(inner)) return `{{ ${inner} }}`;
+    const fn = templateFunction(inner);
+    if (fn) return `{{ ${fn} }}`;
     unsupported.push(written);
     return inner.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'value';
   });

@@ -8,7 +8,7 @@ import { posix } from 'node:path';
 import { isRecord } from '../config/read-values.js';
 import { parseYamlSource, positionOf, toData } from '../config/yaml-source.js';
 import type { FieldPath, YamlSource } from '../config/yaml-source.js';
-import { artilleryDuration, artilleryDurationMs, rewriteTemplates } from './artillery-values.js';
+import { artilleryDuration, artilleryDurationMs, randomItemCall, rewriteTemplates } from './artillery-values.js';
 import { block, commented } from './emit-yaml.js';
 import { formatLatency, formatPercent } from './limit-values.js';
 import { baseUrlValue, NameRegistry, requestSlug, slug } from './names.js';
@@ -22,8 +22,8 @@ export interface ArtilleryOptions extends ImportOptions {
 }
 
 const methods = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'] as const;
-/** a loop is written out this many times at most */
-const MAX_UNROLLED = 20;
+/** perfctl's largest repeat */
+const MAX_REPEAT = 1000;
 
 class Context {
   readonly leftOut: SourceRemark[] = [];
@@ -58,7 +58,7 @@ class Context {
     const rewrite = rewriteTemplates(value, this.constants);
     rewrite.env.forEach((name) => this.env.add(name));
     for (const written of rewrite.unsupported) {
-      this.leave(path, written, 'perfctl has no such template function: a fixed text stands in; use {{ uuid() }}, {{ randomString(n) }} or {{ randomInt(a, b) }} once perfctl has template functions');
+      this.leave(path, written, 'perfctl has no such template function: a fixed text stands in; its functions are uuid(), randomString(n), randomInt(a, b), randomItem(a, b), timestamp()');
     }
     return rewrite.text;
   }
@@ -118,8 +118,8 @@ export async function importArtillery(text: string, options: ArtilleryOptions): 
     output: 'profile',
     document,
     header: [`Imported by perfctl from the Artillery test ${options.file}; comments name the source lines.`],
-    leftOut: context.leftOut,
-    notes: context.notes,
+    leftOut: context.leftOut.sort((a, b) => a.line - b.line || a.col - b.col),
+    notes: context.notes.sort((a, b) => a.line - b.line || a.col - b.col),
     placeholders: [...context.env].map((name) => ({ name, what: `read by the test from the environment (${name})` })),
     summary: `${stages.length} stage${stages.length === 1 ? '' : 's'}, ${flows.length} flow${flows.length === 1 ? '' : 's'} of ${stepCount} step${stepCount === 1 ? '' : 's'}${targets.length > 0 ? `, ${targets.length} target row${targets.length === 1 ? '' : 's'}` : ''}${data_ ? ', payload CSV' : ''}`,
     ...(data_?.file ? { files: [data_.file] } : {}),
@@ -131,10 +131,12 @@ function readVariables(config: Record<string, unknown>, context: Context): void 
   for (const [name, value] of Object.entries(config['variables'])) {
     const values = Array.isArray(value) ? value : [value];
     if (values.length === 0) continue;
-    context.constants[name] = String(values[0]);
-    if (values.length > 1) {
-      context.leave(['config', 'variables', name], `variables.${name} (${values.length} values)`, `perfctl has no random pick of a list yet: the first value "${String(values[0])}" is written in; put the values in a CSV column (data: with order: random) to vary them`);
+    if (values.length === 1) {
+      context.constants[name] = String(values[0]);
+      continue;
     }
+    context.constants[name] = `{{ ${randomItemCall(values)} }}`;
+    context.note(['config', 'variables', name], `variables.${name} (${values.length} values)`, 'each use is {{ randomItem(...) }}, drawn anew each time (Artillery draws once per virtual user); for one value per journey put the values in a CSV column (data: with order: random)');
   }
 }
 
@@ -281,7 +283,7 @@ interface StepOut {
   value: Record<string, unknown>;
 }
 
-function readSteps(raw: unknown, path: FieldPath, flowName: string, context: Context, defaultHeaders: Record<string, string>, suffix = ''): StepOut[] {
+function readSteps(raw: unknown, path: FieldPath, flowName: string, context: Context, defaultHeaders: Record<string, string>): StepOut[] {
   const items = Array.isArray(raw) ? raw : [];
   const steps: StepOut[] = [];
   items.forEach((item: unknown, index) => {
@@ -308,7 +310,7 @@ function readSteps(raw: unknown, path: FieldPath, flowName: string, context: Con
       };
       return context.leave(at, key, advice[key] ?? 'not a step perfctl knows');
     }
-    const step = readRequest(item[method] as Record<string, unknown>, method, [...at, method], flowName, context, defaultHeaders, suffix);
+    const step = readRequest(item[method] as Record<string, unknown>, method, [...at, method], context, defaultHeaders);
     steps.push({ node: commented(block(step), where), value: step });
   });
   return steps;
@@ -316,30 +318,24 @@ function readSteps(raw: unknown, path: FieldPath, flowName: string, context: Con
 
 function readLoop(item: Record<string, unknown>, at: FieldPath, flowName: string, context: Context, defaultHeaders: Record<string, string>): StepOut[] {
   const count = typeof item['count'] === 'number' ? item['count'] : null;
-  if (item['over'] !== undefined || count === null) {
-    context.leave(at, item['over'] !== undefined ? 'loop over a list' : 'loop without a count', 'perfctl has no loops over data: write the steps once (or repeat: N once perfctl has it)');
+  if (item['over'] !== undefined || count === null || !Number.isInteger(count) || count < 1 || count > MAX_REPEAT) {
+    const construct = item['over'] !== undefined ? 'loop over a list' : count === null ? 'loop without a count' : `loop count ${String(item['count'])}`;
+    const advice = item['over'] !== undefined ? 'perfctl repeats steps a number of times, not over data: put the values in a CSV column (data:) and write the steps once' : `perfctl repeats steps 1 to ${MAX_REPEAT} times (repeat: N): write the count`;
+    context.leave(at, construct, advice);
     return [];
   }
-  if (count > MAX_UNROLLED) {
-    context.leave([...at, 'count'], `loop count ${count}`, `written out ${MAX_UNROLLED} times at most: use repeat: ${count} once perfctl has it`);
-  }
-  context.note(at, `loop count ${count}`, 'its steps are written out once per round (perfctl has no repeat yet)');
-  const rounds = Math.min(count, MAX_UNROLLED);
-  const steps: StepOut[] = [];
-  for (let round = 1; round <= rounds; round += 1) {
-    steps.push(...readSteps(item['loop'], [...at, 'loop'], flowName, context, defaultHeaders, `-${round}`));
-  }
-  return steps;
+  const inner = readSteps(item['loop'], [...at, 'loop'], flowName, context, defaultHeaders);
+  if (inner.length === 0) return [];
+  const value = { repeat: count, steps: inner.map((step) => step.node) };
+  return [{ node: commented(block(value), context.where(at)), value }];
 }
 
 function readRequest(
   request: Record<string, unknown>,
   method: string,
   at: FieldPath,
-  flowName: string,
   context: Context,
   defaultHeaders: Record<string, string>,
-  suffix: string,
 ): Record<string, unknown> {
   const url = typeof request['url'] === 'string' ? context.text(request['url'], [...at, 'url']) : '/';
   let path = url;
@@ -352,7 +348,7 @@ function readRequest(
   const step: Record<string, unknown> = {};
   const explicit = typeof request['name'] === 'string' ? slug(request['name']) : '';
   // steps are grouped under their flow in every report: the endpoint is name enough
-  step['name'] = context.names.take(`${explicit || requestSlug(method, url)}${suffix}`);
+  step['name'] = context.names.take(explicit || requestSlug(method, url));
   if (method !== 'get') step['method'] = method.toUpperCase();
   step['path'] = path;
   const headers: Record<string, string> = { ...defaultHeaders };

@@ -202,7 +202,7 @@ function readModule(script: ParsedScript, conversion: K6Conversion): Module {
 }
 
 function readK6Names(program: JsNode): ReadContext['k6Names'] {
-  const names: ReadContext['k6Names'] = { http: new Set(), check: new Set(), sleep: new Set(), group: new Set(), randomIntBetween: new Set(), randomItem: new Set() };
+  const names: ReadContext['k6Names'] = { http: new Set(), check: new Set(), sleep: new Set(), group: new Set(), randomIntBetween: new Set(), randomItem: new Set(), uuidv4: new Set(), randomString: new Set() };
   for (const statement of program['body'] as JsNode[]) {
     if (statement.type !== 'ImportDeclaration') continue;
     const from = (statement['source'] as JsNode)['value'] as string;
@@ -212,7 +212,7 @@ function readK6Names(program: JsNode): ReadContext['k6Names'] {
       if (specifier.type !== 'ImportSpecifier') continue;
       const imported = (specifier['imported'] as JsNode)['name'] as string;
       if (from === 'k6' && (imported === 'check' || imported === 'sleep' || imported === 'group')) names[imported].add(local);
-      if (/k6-utils/.test(from) && (imported === 'randomIntBetween' || imported === 'randomItem')) names[imported].add(local);
+      if (/k6-utils/.test(from) && (imported === 'randomIntBetween' || imported === 'randomItem' || imported === 'uuidv4' || imported === 'randomString')) names[imported].add(local);
     }
   }
   return names;

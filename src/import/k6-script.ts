@@ -107,7 +107,7 @@ export interface ReadContext {
   leftOut: SourceRemark[];
   notes: SourceRemark[];
   /** the local names of k6's functions: `http` for k6/http, `check`, `sleep`, `group` */
-  k6Names: { http: Set<string>; check: Set<string>; sleep: Set<string>; group: Set<string>; randomIntBetween: Set<string>; randomItem: Set<string> };
+  k6Names: { http: Set<string>; check: Set<string>; sleep: Set<string>; group: Set<string>; randomIntBetween: Set<string>; randomItem: Set<string>; uuidv4: Set<string>; randomString: Set<string> };
   /** how a SetupRef is written into the profile */
   setupText(ref: SetupRef): string | null;
   /** how an EnvRef is written (and the placeholder it needs) */
@@ -310,6 +310,9 @@ export class FunctionReader {
       case 'Identifier': {
         const name = node['name'] as string;
         if (name === 'undefined') return undefined;
+        // k6's VU number and iteration: perfctl's {{ user }} (closed model) and {{ iteration }}
+        if (name === '__VU' && !scope.has(name)) return '{{ user }}';
+        if (name === '__ITER' && !scope.has(name)) return '{{ iteration }}';
         if (scope.has(name)) return scope.get(name);
         const fn = this.functions.get(name);
         return fn ?? new Unknown(node);
@@ -402,6 +405,8 @@ export class FunctionReader {
     if (typeof value === 'string') return value;
     if (typeof value === 'number' || typeof value === 'boolean') return String(value);
     if (value instanceof EnvRef) return this.context.envText(value);
+    // randomIntBetween(1, 10) in a URL or body: drawn per request
+    if (value instanceof RandomRange && !value.unit && Number.isInteger(value.min) && Number.isInteger(value.max)) return `{{ randomInt(${value.min}, ${value.max}) }}`;
     if (value instanceof SetupRef) return this.context.setupText(value);
     if (value instanceof Captured) {
       const name = value.name ?? 'value';
@@ -481,6 +486,7 @@ export class FunctionReader {
         this.note(node, 'dropped: perfctl prints no log lines from a run');
         return undefined;
       }
+      if (objectNode.type === 'Identifier' && objectNode['name'] === 'Date' && method === 'now') return '{{ timestamp() }}';
       if (objectNode.type === 'Identifier' && objectNode['name'] === 'Math' && method === 'floor') {
         const value = args[0] ? this.expression(args[0], scope) : undefined;
         return typeof value === 'number' ? Math.floor(value) : new Unknown(node);
@@ -515,6 +521,13 @@ export class FunctionReader {
       if (names.randomItem.has(name)) {
         const list = args[0] ? this.expression(args[0], scope) : undefined;
         return Array.isArray(list) ? new Choice(list, node) : new Unknown(node);
+      }
+      if (names.uuidv4.has(name)) return '{{ uuid() }}';
+      if (names.randomString.has(name)) {
+        const length = args[0] ? this.expression(args[0], scope) : undefined;
+        if (typeof length === 'number' && Number.isInteger(length) && length > 0) return `{{ randomString(${length}) }}`;
+        this.leave(node, 'perfctl\'s randomString(n) takes a length only');
+        return new Unknown(node);
       }
       if (names.randomIntBetween.has(name)) {
         const [min, max] = args.map((arg) => this.expression(arg, scope));

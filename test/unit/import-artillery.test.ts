@@ -1,7 +1,7 @@
 // Artillery's values and phases in perfctl's terms, in tables.
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { artilleryDuration, rewriteTemplates } from '../../src/import/artillery-values.js';
+import { artilleryDuration, randomItemCall, rewriteTemplates } from '../../src/import/artillery-values.js';
 import { emitYaml } from '../../src/import/emit-yaml.js';
 import { importArtillery } from '../../src/import/from-artillery.js';
 import { ImportInputError } from '../../src/import/types.js';
@@ -18,11 +18,24 @@ describe('rewriteTemplates', () => {
     ['{{ $processEnvironment.API_KEY }}', {}, '${API_KEY}', ['API_KEY'], []],
     ['{{ $env.USER_PASSWORD }}', {}, '${USER_PASSWORD}', ['USER_PASSWORD'], []],
     ['lang={{ language }}', { language: 'python' }, 'lang=python', [], []],
-    ['id={{ $uuid }}', {}, 'id=uuid', [], ['{{ $uuid }}']],
-    ['{{ $randomString() }}', {}, 'randomString', [], ['{{ $randomString() }}']],
+    ['id={{ $uuid }}', {}, 'id={{ uuid() }}', [], []],
+    ['{{ $uuid() }}', {}, '{{ uuid() }}', [], []],
+    ['{{ $randomString() }}', {}, '{{ randomString(10) }}', [], []],
+    ['{{ $randomString(5) }}', {}, '{{ randomString(5) }}', [], []],
+    ['n={{ $randomNumber(1, 10) }}', {}, 'n={{ randomInt(1, 10) }}', [], []],
+    ['{{ $timestamp() }}', {}, '{{ timestamp() }}', [], []],
+    ['{{ $randomNumber() }}', {}, 'randomNumber', [], ['{{ $randomNumber() }}']],
+    ['{{ $loopElement }}', {}, 'loopElement', [], ['{{ $loopElement }}']],
   ])('%s', (text, constants, out, env, unsupported) => {
     expect(rewriteTemplates(text, constants)).toEqual({ text: out, env, unsupported });
   });
+});
+
+describe('randomItemCall', () => {
+  it.each([
+    [['easy', 'medium', 'hard'], 'randomItem(easy, medium, hard)'],
+    [['a b', "it's", 3], "randomItem('a b', 'its', 3)"],
+  ])('%j -> %s', (values, call) => expect(randomItemCall(values)).toBe(call));
 });
 
 async function convert(yamlText: string): Promise<{ data: Record<string, unknown>; leftOut: string[]; notes: string[] }> {
@@ -74,6 +87,8 @@ describe('importArtillery', () => {
         '          expect: [ { statusCode: [200, 302] } ]',
         '      - get: { url: /search, qs: { q: "a&b", page: 2 } }',
         '      - loop: [ { get: { url: /poll } } ]',
+        '      - loop: [ { get: { url: "/item/{{ $randomNumber(1, 50) }}" } }, { think: 1 } ]',
+        '        count: 3',
       ].join('\n'),
     );
     const flow = (data['flows'] as { name: string; weight: number; steps: unknown[] }[])[0]!;
@@ -89,6 +104,7 @@ describe('importArtillery', () => {
         capture: { next: { header: 'location' }, id: { regex: 'id=(\\d+)' } },
       },
       { name: 'get-search', path: '/search?q=a%26b&page=2' },
+      { repeat: 3, steps: [{ name: 'get-item-randomint-1-50', path: '/item/{{ randomInt(1, 50) }}' }, { think: '1s' }] },
     ]);
     expect(leftOut).toEqual(['4: Sign in: beforeScenario', '12: loop without a count']);
   });

@@ -171,6 +171,15 @@ describe('importK6', () => {
     expect(notes).toEqual(['3: a literal password in the body', '3: a literal api_key in the body']);
   });
 
+  it("k6's random helpers, __VU, __ITER and Date.now() become perfctl's template functions", () => {
+    const { data, leftOut } = convert(
+      "import http from 'k6/http';\nimport { uuidv4, randomIntBetween, randomString } from 'https://jslib.k6.io/k6-utils/1.4.0/index.js';\n" +
+        "export default function () { http.post(`http://h/items/${randomIntBetween(1, 50)}?vu=${__VU}&i=${__ITER}`, JSON.stringify({ id: uuidv4(), name: randomString(8), at: Date.now() })); }",
+    );
+    expect(leftOut).toEqual(['1: no options']);
+    expect(data['requests'][0]).toMatchObject({ path: '/items/{{ randomInt(1, 50) }}?vu={{ user }}&i={{ iteration }}', json: { id: '{{ uuid() }}', name: '{{ randomString(8) }}', at: '{{ timestamp() }}' } });
+  });
+
   it('a syntax error is an input error at its line; a script without options or a default function is not k6', () => {
     expect(() => importK6('export default function ( {', { file: 't.js' })).toThrow(/JavaScript syntax error/);
     expect(() => importK6('const x = 1;', { file: 't.js' })).toThrow(ImportInputError);
