@@ -63,6 +63,18 @@ describe('--start-at', () => {
     expect(result.shard).toBeUndefined();
   });
 
+  it('Ctrl-C during the countdown: exit 130, nothing sent', async () => {
+    server = await startArrivalServer();
+    const file = writeProfile(dir, 'start-at.yaml', PROFILE);
+    const run = await runCli(['run', file, '-u', server.url, '--start-at', '+20s', '--out', join(dir, 'cancelled')], {
+      signalAfterMs: { signal: 'SIGINT', ms: 300, from: 'stdout' },
+    });
+    expect(run.code, describeRun(run)).toBe(130);
+    expect(run.stderr).toMatch(/interrupted before --start-at: nothing was sent/);
+    expect(run.elapsedMs).toBeLessThan(10_000);
+    expect(server.arrivals).toHaveLength(0);
+  });
+
   it('a time in the past is exit 2 and nothing is sent', async () => {
     server = await startArrivalServer();
     const file = writeProfile(dir, 'start-at.yaml', PROFILE);

@@ -379,6 +379,10 @@ function runView(result: Result, index: number, count: number): RunView {
     },
   ];
   if (result.shard !== undefined) meta.push({ label: 'Shard', value: `${result.shard.index} of ${result.shard.count}` });
+  if (result.start?.requested !== undefined) {
+    const lateMs = Date.parse(result.start.actual) - Date.parse(result.start.planned);
+    meta.push({ label: 'Start', value: `planned ${formatDate(result.start.planned)}${lateMs > 1 ? `, began ${formatDuration(lateMs)} late` : ', on time'}` });
+  }
   if (result.merge !== undefined) meta.push({ label: 'Merged', value: `${result.merge.shards.length} results, starts within ${formatDuration(result.merge.skewMs)}` });
 
   const baselineHistogram = baselineHistogramOf(result);
