@@ -94,8 +94,14 @@ function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a map';
-  if (typeof value === 'string') return `"${value}"`;
+  if (typeof value === 'string') return quoteValue(value);
   return String(value);
+}
+
+/** A value as it goes into a one-line message: escaped (no line breaks) and cut when long. */
+function quoteValue(text: string): string {
+  const quoted = JSON.stringify(text);
+  return quoted.length > 60 ? `${quoted.slice(0, 56)}…"` : quoted;
 }
 
 function toProblem(kind: SchemaKind, error: ErrorObject): SchemaProblem {
@@ -107,8 +113,8 @@ function toProblem(kind: SchemaKind, error: ErrorObject): SchemaProblem {
     case 'additionalProperties': {
       const key = String(params['additionalProperty']);
       const keyPath = [...path, key];
-      if (kind === 'profile' && path.length === 0 && notYetSupported[key]) {
-        return { path: keyPath, message: notYetSupported[key], hint: 'use `requests` for now', at: 'key', kind: 'structure' };
+      if (kind === 'profile' && path.length === 0 && Object.hasOwn(notYetSupported, key)) {
+        return { path: keyPath, message: notYetSupported[key]!, hint: 'use `requests` for now', at: 'key', kind: 'structure' };
       }
       const parent = (error.parentSchema ?? {}) as AnySchemaObject;
       const known = Object.keys((parent['properties'] ?? {}) as object);
