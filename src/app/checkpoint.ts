@@ -10,14 +10,15 @@ import { encodeCells } from '../result/cells.js';
 import type { CheckpointSink } from './checkpoint-sink.js';
 import type { LoadObserver } from '../engine/load-observer.js';
 import type { LoadRunOutcome, SecondTick } from '../engine/run-load.js';
-import type { Result, TimelinePoint } from '../result/types.js';
+import { assembleResult } from '../result/build-result.js';
+import type { MeasuredResult, Result, TimelinePoint } from '../result/types.js';
 
 export interface CheckpointOptions {
   intervalMs: number;
   /** where result.json is written (a worker thread in `run`) */
   sink: CheckpointSink;
   /** the measured result (before judging) of the run so far */
-  measure: (outcome: LoadRunOutcome) => Result;
+  measure: (outcome: LoadRunOutcome) => MeasuredResult;
   warn: (message: string) => void;
 }
 
@@ -49,11 +50,11 @@ export function outcomeSoFar(tick: SecondTick, startedAt: Date, maxLoopLagMs: nu
 }
 
 /** A measured result as a checkpoint: status running, an inconclusive verdict that says so. */
-export function asCheckpoint(measured: Result): Result {
+export function asCheckpoint(measured: MeasuredResult): Result {
   const decision = decideVerdict({ status: 'running', checks: [], regressions: 0, inconclusiveReason: null, abortedBy: null });
   // time blocks need the whole run: a checkpoint leaves them out (compare then uses the totals)
   const { timeBlocks: _timeBlocks, ...rest } = measured;
-  return { ...rest, status: 'running', verdict: decision.verdict, reason: decision.reason };
+  return assembleResult({ ...rest, status: 'running' }, { verdict: decision.verdict, reason: decision.reason, targets: [] });
 }
 
 export class CheckpointWriter implements LoadObserver {

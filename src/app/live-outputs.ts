@@ -9,7 +9,7 @@ import { WorkerSink } from './checkpoint-sink.js';
 import type { ServiceReading } from '../export/live-view.js';
 import type { LoadObserver } from '../engine/load-observer.js';
 import type { LoadRunOutcome } from '../engine/run-load.js';
-import type { Result } from '../result/types.js';
+import type { Result, MeasuredResult } from '../result/types.js';
 import type { Plan } from '../engine/plan.js';
 import type { Profile } from '../config/types.js';
 import type { Io } from '../io.js';
@@ -35,7 +35,7 @@ export interface LiveOutputContext {
   /** where result.json goes (checkpoints are written there) */
   outDir: string;
   /** the measured result (before judging) of an outcome: a checkpoint is the run so far */
-  measure: (outcome: LoadRunOutcome) => Result;
+  measure: (outcome: LoadRunOutcome) => MeasuredResult;
   /** the service monitor's latest reading (monitored runs) */
   service?: () => ServiceReading | undefined;
 }

@@ -1,21 +1,20 @@
-// `perfctl merge <result.json>... --out <dir>`: one result from the shards of a run, with
-// the targets evaluated again on the merged data.
+// `perfctl merge <result.json>... --out <dir>`: one result from the shards of a run, judged
+// again on the merged data by the same judge as `run` (generator health included: a shard
+// perfctl could not deliver makes the merge inconclusive).
 import { resolve } from 'node:path';
+import { judgeRun, targetRowsOf } from '../judge/judge-run.js';
 import { renderHtml } from '../report/html/render-html.js';
 import { renderVerdictLine } from '../report/terminal.js';
 import { parseFormats, writeReports } from '../report/write-reports.js';
+import { assembleResult } from '../result/build-result.js';
 import { mergeShardResults } from '../result/merge-results.js';
 import { readResult } from '../result/read-result.js';
-import { evaluateTargets } from '../judge/checks.js';
-import { analyseMerged } from '../judge/analysis/analyse.js';
-import { decideVerdict } from '../judge/verdict.js';
 import { exitCodeOf } from './run.js';
 import { readFile } from 'node:fs/promises';
 import { usageError } from '../errors.js';
 import { forcedMergeLine } from '../report/merge-notice.js';
 import { decodeResultsFromLog } from '../result/result-log.js';
 import { checkShardSet, type ShardInput } from '../result/shard-set.js';
-import type { TargetRow } from '../config/types.js';
 import type { Io } from '../io.js';
 
 export async function mergeCommand(files: string[], flags: { out: string; format?: string; fromLogs?: boolean; force?: boolean }, io: Io): Promise<number> {
@@ -34,13 +33,8 @@ export async function mergeCommand(files: string[], flags: { out: string; format
     { dropped: set.dropped.map((d) => ({ file: d.source, index: d.index, keptFile: d.keptSource })), ...(forced ? { forced } : {}) },
   );
   const results = set.kept.map((k) => k.result);
-  const rows = targetRowsOf(merged.profile.resolved);
-  // the profile verdicts again on the merged data (a shard's own analysis saw a slice of it)
-  const analysis = analyseMerged(merged, cells, rows, results);
-  const checks = evaluateTargets(rows, cells, merged.phases, merged.durationMs, analysis);
-  const decision = decideVerdict({ status: merged.status, checks, regressions: 0 });
-  const { analysis: _shardAnalysis, ...rest } = merged;
-  const result = { ...rest, targets: checks, ...(analysis ? { analysis } : {}), verdict: decision.verdict, reason: decision.reason };
+  const judgement = judgeRun({ result: merged, cells }, targetRowsOf(merged), { shards: results });
+  const result = assembleResult(merged, judgement);
   await writeReports([result], resolve(io.cwd, flags.out), formats, { html: renderHtml });
   io.out(`${renderVerdictLine(result, { color: io.color })}\n`);
   return exitCodeOf(result);
@@ -58,10 +52,4 @@ async function readShardInputs(files: string[], fromLogs: boolean, cwd: string):
     }),
   );
   return logs.flatMap(({ file, text }) => decodeResultsFromLog(text, file));
-}
-
-/** The target rows travel inside the resolved profile that every result carries. */
-function targetRowsOf(resolved: unknown): TargetRow[] {
-  const rows = (resolved as { targets?: unknown } | undefined)?.targets;
-  return Array.isArray(rows) ? (rows as TargetRow[]) : [];
 }

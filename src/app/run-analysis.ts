@@ -3,7 +3,8 @@
 // its breaking point on the per-second tick, and once the run is over computes the analysis
 // that the targets and every report read.
 import { performance } from 'node:perf_hooks';
-import { analyseRun, planAnalysis, type AnalysisPlan, type MonitorInfo } from '../judge/analysis/analyse.js';
+import { planAnalysis, type AnalysisPlan, type MonitorInfo } from '../judge/analysis/analyse.js';
+import type { JudgeContext } from '../judge/judge-run.js';
 import { BreakWatch, type BreakDecision } from '../judge/analysis/breaking-point.js';
 import { DriftCapture } from '../judge/analysis/drift-capture.js';
 import { attachResourceSamples, type ResourceSample } from '../judge/analysis/resources.js';
@@ -15,8 +16,7 @@ import type { ScheduleHealth } from '../engine/executor.js';
 import type { Plan } from '../engine/plan.js';
 import type { LoadRunOutcome } from '../engine/run-load.js';
 import type { Cell } from '../metrics/cell.js';
-import type { Analysis } from '../result/analysis-types.js';
-import type { Result, TimelinePoint } from '../result/types.js';
+import type { TimelinePoint } from '../result/types.js';
 import type { Io } from '../io.js';
 
 export interface RunAnalysisOptions {
@@ -97,24 +97,25 @@ export class RunAnalysis {
     return { ...outcome, timeline: attachResourceSamples(outcome.timeline, this.samples) };
   }
 
-  /** The analysis of the finished run (its targets are evaluated with it). */
-  analyse(measured: Result, outcome: LoadRunOutcome): Analysis | undefined {
-    const monitor: MonitorInfo | undefined =
-      this.monitorSpec && (this.monitor || !this.quietMonitor)
-        ? {
-            source: describeMonitor(this.monitorSpec),
-            intervalMs: this.monitorSpec.intervalMs,
-            ...(this.monitorProblem !== undefined ? { problem: this.monitorProblem } : {}),
-          }
-        : undefined;
-    return analyseRun({
-      result: measured,
-      cells: outcome.cells,
-      rows: this.profile.targets,
+  /** What the live watches saw, for the judge. */
+  liveFindings(outcome: LoadRunOutcome & { abortedBy?: string | null }): NonNullable<JudgeContext['live']> {
+    return {
       driftCells: this.capture?.finish(outcome.cells, outcome.durationMs) ?? null,
-      ...(monitor ? { monitor } : {}),
       stoppedAtBreak: this.brokeAt !== null,
-    });
+      abortedBy: outcome.abortedBy ?? null,
+    };
+  }
+
+  /** The monitor the judge reports on (a --demo monitor only when it could read the demo). */
+  monitorContext(): { monitor?: MonitorInfo } {
+    if (!this.monitorSpec || (!this.monitor && this.quietMonitor)) return {};
+    return {
+      monitor: {
+        source: describeMonitor(this.monitorSpec),
+        intervalMs: this.monitorSpec.intervalMs,
+        ...(this.monitorProblem !== undefined ? { problem: this.monitorProblem } : {}),
+      },
+    };
   }
 
   /**

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { formatDuration } from '../config/duration.js';
 import { profileToYaml } from '../config/profile-yaml.js';
-import { compareResults, assertComparable, parseTolerance } from '../compare/compare.js';
+import { parseTolerance } from '../compare/compare.js';
 import { ExitCode, PerfctlError } from '../errors.js';
 import { judgeGeneratorHealth, judgeOwnFailures } from '../engine/generator-health.js';
 import { LATE_START_MS } from '../engine/open-executor.js';
@@ -15,13 +15,12 @@ import { startObservedLoad } from '../engine/load-observer.js';
 import { renderHtml } from '../report/html/render-html.js';
 import { renderSummary, renderVerdictLine } from '../report/terminal.js';
 import { writeReports } from '../report/write-reports.js';
-import { buildResult, phaseWindows } from '../result/build-result.js';
+import { assembleResult, buildMeasured, phaseWindows } from '../result/build-result.js';
 import { collectEnvironment } from '../result/environment.js';
 import { redactText } from '../result/redact.js';
 import { AbortWatch } from '../judge/live-abort.js';
-import { evaluateTargets, describeRowCheck } from '../judge/checks.js';
-import { rateWindowMs } from '../metrics/stats.js';
-import { decideVerdict } from '../judge/verdict.js';
+import { describeRowCheck } from '../judge/checks.js';
+import { judgeRun } from '../judge/judge-run.js';
 import { version } from '../version.js';
 import { readSide } from './compare.js';
 import { startDemoProcess, type DemoProcess } from './demo-process.js';
@@ -34,7 +33,8 @@ import { resolveRunInputs } from './run-inputs.js';
 import { defaultOutDir, parseRunFlags, type RunFlags } from './run-options.js';
 import type { Profile } from '../config/types.js';
 import type { Io } from '../io.js';
-import type { Result } from '../result/types.js';
+import type { ScheduleHealth } from '../engine/executor.js';
+import type { GeneratorHealth, MeasuredResult, Result } from '../result/types.js';
 
 export async function runCommand(profileRef: string, flags: RunFlags, io: Io): Promise<number> {
   // everything that can be wrong with the input is found before anything is sent
@@ -74,8 +74,8 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
 
     const analysis = new RunAnalysis(profile, plan, demo?.pid !== undefined ? { demoPid: demo.pid } : {});
     const environment = collectEnvironment(io.cwd);
-    const measure = (outcome: LoadRunOutcome, ran: Plan = plan): Result =>
-      buildResult({
+    const measure = (outcome: LoadRunOutcome, ran: Plan = plan, generator: { generator?: GeneratorHealth } = {}): MeasuredResult =>
+      buildMeasured({
         profile,
         plan: ran,
         outcome,
@@ -85,6 +85,7 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
         environment,
         ...(settings.shard.given ? { shard: { index: settings.shard.index + 1, count: settings.shard.count } } : {}),
         start: runStart(settings.startAt, outcome),
+        ...generator,
       });
     // decided before the load: checkpoints go where the final result.json will
     const outDir = resolve(io.cwd, settings.outDir ?? defaultOutDir(profile.name, new Date()));
@@ -93,8 +94,13 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
     const outcome = await runWithLiveFeedback(profile, plan, baseUrl, settings, io, analysis, live, inputs.seed);
     // -n ended the run early by design: the plan is what ran
     const ran = settings.requestLimit !== undefined && outcome.status === 'completed' ? trimPlan(plan, outcome.durationMs) : plan;
-    let result = measure(outcome, ran);
-    result = judge(result, profile, ran, outcome, baseline && settings.baselineFile ? { results: baseline, file: settings.baselineFile, tolerance } : undefined, analysis);
+    const measured = measure(outcome, ran, generatorOf(analysis.healthOf(outcome.health), outcome.maxLoopLagMs));
+    const judgement = judgeRun({ result: measured, cells: outcome.cells }, profile.targets, {
+      ...(baseline && settings.baselineFile ? { baseline: { results: baseline, file: settings.baselineFile, ...(tolerance ? { tolerance } : {}) } } : {}),
+      live: analysis.liveFindings(outcome),
+      ...analysis.monitorContext(),
+    });
+    const result = assembleResult(measured, judgement);
 
     const written = await writeReports([result], outDir, settings.formats, { html: renderHtml });
     if (settings.logResult) io.out(encodeResultForLog(result));
@@ -176,34 +182,11 @@ async function runWithLiveFeedback(
   }
 }
 
-function judge(
-  measured: Result,
-  profile: Profile,
-  plan: Plan,
-  outcome: LoadRunOutcome & { abortedBy: string | null },
-  baseline: { results: Result[]; file: string; tolerance: ReturnType<typeof parseTolerance> | undefined } | undefined,
-  runAnalysis: RunAnalysis,
-): Result {
-  const analysis = runAnalysis.analyse(measured, outcome);
-  const rateMs = rateWindowMs(outcome.status === 'completed', plan.totalMs, outcome.durationMs);
-  const checks = evaluateTargets(profile.targets, outcome.cells, phaseWindows(plan), rateMs, analysis);
-  let comparison: Result['comparison'];
-  if (baseline) {
-    for (const b of baseline.results) assertComparable(b, measured, false);
-    const label = baseline.results.length === 1 ? baseline.file : `${baseline.results.length} results in ${baseline.file}`;
-    comparison = {
-      ...compareResults(baseline.results, measured, { baselineFile: label, ...(baseline.tolerance ? { tolerance: baseline.tolerance } : {}) }),
-      baselineHistogram: baseline.results[0]!.histograms.total,
-    };
-  }
-  const decision = decideVerdict({
-    status: measured.status,
-    checks,
-    regressions: comparison?.regressions ?? 0,
-    inconclusiveReason: judgeGeneratorHealth(runAnalysis.healthOf(outcome.health), outcome.maxLoopLagMs, LATE_START_MS) ?? judgeOwnFailures(outcome.cells),
-    abortedBy: outcome.abortedBy,
-  });
-  return { ...measured, targets: checks, ...(comparison ? { comparison } : {}), ...(analysis ? { analysis } : {}), verdict: decision.verdict, reason: decision.reason };
+/** The generator's health, recorded in the result (merge judges it again from there). */
+function generatorOf(health: ScheduleHealth | null, maxLoopLagMs: number): { generator?: GeneratorHealth } {
+  if (!health) return {};
+  const problem = judgeGeneratorHealth(health, maxLoopLagMs, LATE_START_MS);
+  return { generator: { ...health, maxLoopLagMs, ...(problem ? { problem } : {}) } };
 }
 
 /** Planned and actual start: what merge aligns the shards on. */
@@ -221,6 +204,8 @@ export function exitCodeOf(result: Result): number {
   if (result.status === 'failed') return ExitCode.cannotRun;
   switch (result.verdict) {
     case 'pass':
+    case 'warn':
+    case 'none':
       return ExitCode.ok;
     case 'fail':
       return ExitCode.failed;

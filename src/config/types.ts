@@ -186,8 +186,13 @@ export type LatencyMetric = `p${string}` | 'max' | 'mean';
 export type AnalysisMetric = 'recovery' | 'drift' | 'memoryGrowth';
 export type TargetMetric = LatencyMetric | 'errorRate' | 'rps' | AnalysisMetric;
 
+/** `fail`: missing the limit fails the run; `warn`: it only makes the verdict `warn` (exit 0). */
+export type Severity = 'fail' | 'warn';
+
 export interface TargetCheckSpec {
   metric: TargetMetric;
+  /** default `fail`; a `{ warn: X, fail: Y }` limit gives one check of each */
+  severity?: Severity;
   /**
    * ms for latency metrics and recovery, a ratio 0..1 for errorRate, requests/s for rps,
    * a ratio (0.02 = 2%) for drift and memoryGrowth
@@ -203,6 +208,8 @@ export interface TargetRow {
   phase: string | null;
   checks: TargetCheckSpec[];
   abortOnFail: boolean;
+  /** `confidence: off`: judged on the values alone, without the 95% bounds (as k6 does) */
+  confidence?: false;
 }
 
 export interface Profile {

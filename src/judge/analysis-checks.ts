@@ -36,21 +36,21 @@ const plainPercent = (ratio: number): string => `${(ratio * 100).toFixed(4).repl
 const ms = (value: number): string => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
 const seconds = (valueMs: number): string => (valueMs < 60_000 ? `${(valueMs / 1000).toFixed(valueMs % 1000 === 0 ? 0 : 1)} s` : formatDuration(Math.round(valueMs / 1000) * 1000));
 
-type Base = Pick<TargetCheckResult, 'row' | 'metric' | 'limit' | 'unit' | 'phase'>;
+type Base = Pick<TargetCheckResult, 'row' | 'metric' | 'limit' | 'unit' | 'phase' | 'severity'>;
 
 function notJudged(base: Base, reason: string, samples = 0): TargetCheckResult {
-  return { ...base, actual: null, pass: false, samples, insufficient: true, message: `${base.metric} not judged: ${reason}` };
+  return { ...base, actual: null, state: 'uncertain', pass: false, samples, message: `${base.metric} not judged: ${reason}` };
 }
 
 /** Before the run is over (abortOnFail), and for a table evaluated without an analysis. */
 export function pendingAnalysisCheck(row: TargetRow, spec: TargetCheckSpec): TargetCheckResult {
   const metric = spec.metric as AnalysisMetric;
-  return notJudged({ row: row.name, metric, limit: spec.limit, unit: analysisUnit(metric), phase: row.phase }, 'judged on the whole run once it is over');
+  return notJudged({ row: row.name, metric, limit: spec.limit, unit: analysisUnit(metric), phase: row.phase, severity: spec.severity ?? 'fail' }, 'judged on the whole run once it is over');
 }
 
 export function evaluateAnalysisCheck(row: TargetRow, spec: TargetCheckSpec, analysis: Analysis): TargetCheckResult {
   const metric = spec.metric as AnalysisMetric;
-  const base: Base = { row: row.name, metric, limit: spec.limit, unit: analysisUnit(metric), phase: row.phase };
+  const base: Base = { row: row.name, metric, limit: spec.limit, unit: analysisUnit(metric), phase: row.phase, severity: spec.severity ?? 'fail' };
   switch (metric) {
     case 'recovery':
       return recoveryCheck(base, row, analysis);
@@ -75,10 +75,10 @@ function recoveryCheck(base: Base, row: TargetRow, analysis: Analysis): TargetCh
   }
   if (recovery.note !== undefined) return notJudged(judged, recovery.note);
   if (!recovery.recovered || recovery.recoveryMs === null) {
-    return { ...judged, actual: null, pass: false, insufficient: false, message: `recovery: not recovered by the end of the run (limit ${limit})` };
+    return { ...judged, actual: null, state: 'fail', pass: false, message: `recovery: not recovered by the end of the run (limit ${limit})` };
   }
   const pass = recovery.recoveryMs <= base.limit;
-  return { ...judged, actual: recovery.recoveryMs, pass, insufficient: false, message: `recovery ${seconds(recovery.recoveryMs)} ${pass ? '≤' : '>'} ${limit}` };
+  return { ...judged, actual: recovery.recoveryMs, state: pass ? 'pass' : 'fail', pass, message: `recovery ${seconds(recovery.recoveryMs)} ${pass ? '≤' : '>'} ${limit}` };
 }
 
 const decodedWindows = new WeakMap<object, { early: Cell[]; late: Cell[] }>();
@@ -126,15 +126,15 @@ export function judgeDrift(base: Base, metric: DriftMetric, samples: number): Ta
   const limit = plainPercent(base.limit);
   const figures = `p95 ${ms(metric.early)} → ${ms(metric.late)} ms`;
   const noise = metric.changeLow !== undefined && metric.changeHigh !== undefined ? ` (95% interval ${signedPercent(metric.changeLow)}..${signedPercent(metric.changeHigh)})` : '';
-  const outcome = { ...base, actual: change, samples, insufficient: false };
-  if (change <= base.limit) return { ...outcome, pass: true, message: `drift ${signedPercent(change)} (${figures}) ≤ ${limit}` };
+  const outcome = { ...base, actual: change, samples };
+  if (change <= base.limit) return { ...outcome, state: 'pass', pass: true, message: `drift ${signedPercent(change)} (${figures}) ≤ ${limit}` };
   if (deltaMs < DRIFT_MIN_CHANGE_MS) {
-    return { ...outcome, pass: true, message: `drift ${signedPercent(change)} (${figures}) is under ${DRIFT_MIN_CHANGE_MS} ms: not counted against ${limit}` };
+    return { ...outcome, state: 'pass', pass: true, message: `drift ${signedPercent(change)} (${figures}) is under ${DRIFT_MIN_CHANGE_MS} ms: not counted against ${limit}` };
   }
   if (low <= base.limit) {
-    return { ...outcome, pass: true, message: `drift ${signedPercent(change)} (${figures}) is within sampling noise${noise}: not beyond ${limit}` };
+    return { ...outcome, state: 'pass', pass: true, message: `drift ${signedPercent(change)} (${figures}) is within sampling noise${noise}: not beyond ${limit}` };
   }
-  return { ...outcome, pass: false, message: `drift ${signedPercent(change)} (${figures}) > ${limit}${noise}` };
+  return { ...outcome, state: 'fail', pass: false, message: `drift ${signedPercent(change)} (${figures}) > ${limit}${noise}` };
 }
 
 function memoryCheck(base: Base, analysis: Analysis): TargetCheckResult {
@@ -149,9 +149,9 @@ function memoryCheck(base: Base, analysis: Analysis): TargetCheckResult {
   return {
     ...base,
     actual: growth,
+    state: pass ? 'pass' : 'fail',
     pass,
     samples: resources.samples,
-    insufficient: false,
     message: `memoryGrowth ${signedPercent(growth)} (${figures}) ${pass ? '<' : '≥'} ${plainPercent(base.limit)}`,
   };
 }

@@ -1,14 +1,23 @@
-// Target rows -> checks (pure). Each row's scope is the exact sum of the cells it covers:
-// histograms are added bucket by bucket, percentiles are never averaged.
-import type { PhaseWindow } from '../config/types.js';
+// Target rows -> checks (pure), SPEC §3. Each row's scope is the exact sum of the cells it
+// covers (histograms added bucket by bucket, percentiles never averaged), and each check is
+// judged with its one-sided 95% bound (binomial.ts):
+//
+//   pass       the bound is within the limit
+//   fail       the value itself is beyond the limit, however few the samples
+//   uncertain  the value is within the limit but the bound is not (or there is no bound yet)
+//
+// `confidence: off` on a row judges on the values alone. max, mean and rps have no bound and
+// are judged on their values.
 import { matchesGlob } from '../config/glob.js';
-import type { TargetCheckSpec, TargetRow } from '../config/types.js';
+import type { PhaseWindow, Severity, TargetCheckSpec, TargetRow } from '../config/types.js';
 import { sumCells, type Cell } from '../metrics/cell.js';
-import { percentileMs, sampleCount } from '../metrics/histogram.js';
+import { countBelowMs, percentileMs, sampleCount, valueAtRankMs } from '../metrics/histogram.js';
 import { sentRequests } from '../metrics/stats.js';
-import type { TargetCheckResult } from '../result/types.js';
+import type { CheckState, TargetCheckResult } from '../result/types.js';
 import type { Analysis } from '../result/analysis-types.js';
 import { analysisUnit, evaluateAnalysisCheck, isAnalysisMetric, pendingAnalysisCheck } from './analysis-checks.js';
+import { minimumSamplesForPercentile, percentileUpperRank, rateUpperBound, samplesToShowPercentile, samplesToShowRate } from './binomial.js';
+import { formatAgainst, formatLimitValue, formatMeasured } from './numbers.js';
 
 export type { PhaseWindow };
 
@@ -34,17 +43,15 @@ export function isLatencyMetric(metric: string): boolean {
 }
 
 /**
- * Samples a check needs before it means anything. A percentile q needs ceil(10 / (1 - q)):
- * at least 10 samples beyond it (p50 -> 20, p95 -> 200, p99 -> 1000, p99.9 -> 10000).
- * `max`, `mean`, `errorRate` and `rps` need one.
+ * The least samples with which a check can pass at all: a percentile's bound needs
+ * log(0.05)/log(q) (p50 5, p95 59, p99 299, p99.9 2995); an error rate under a limit L needs
+ * log(0.05)/log(1 − L) requests without an error (1%: 299). Others need one.
  */
-export function requiredSamples(metric: string): number {
-  const percentile = parsePercentile(metric);
-  if (Number.isNaN(percentile)) return 1;
-  const tailPercent = 100 - percentile;
-  if (tailPercent <= 0) return 1; // p100 is the max
-  // rounding to 12 digits absorbs floating-point noise: 100 - 99.9 is 0.09999999999999432
-  return Math.ceil(Number((1000 / tailPercent).toPrecision(12)));
+export function leastSamples(spec: Pick<TargetCheckSpec, 'metric' | 'limit'>): number {
+  const percentile = parsePercentile(spec.metric);
+  if (!Number.isNaN(percentile) && percentile > 0 && percentile < 100) return minimumSamplesForPercentile(percentile / 100);
+  if (spec.metric === 'errorRate' && spec.limit > 0 && spec.limit < 1) return samplesToShowRate(0, spec.limit) ?? 1;
+  return 1;
 }
 
 function phaseWindowMs(phase: PhaseWindow, runDurationMs: number): number {
@@ -79,51 +86,88 @@ function unitOf(metric: string): TargetCheckResult['unit'] {
   return 'ms';
 }
 
+interface Judged {
+  actual: number | null;
+  state: CheckState;
+  samples: number;
+  bound?: number | null;
+  samplesNeeded?: number;
+}
+
+/** must stay below: fail at or beyond the limit; pass when the bound (or, without confidence, the value) is below it */
+function judgeBelow(actual: number, bound: number | null, limit: number, confident: boolean): CheckState {
+  if (actual >= limit) return 'fail';
+  if (!confident) return 'pass';
+  return bound !== null && bound < limit ? 'pass' : 'uncertain';
+}
+
+function judgePercentile(sum: Cell, percentile: number, limit: number, confident: boolean): Judged {
+  const histogram = sum.latency;
+  const samples = sampleCount(histogram);
+  if (samples < 1) return { actual: null, state: 'uncertain', samples, bound: null, samplesNeeded: minimumSamplesForPercentile(percentile / 100) };
+  const q = percentile / 100;
+  const actual = percentileMs(histogram, percentile);
+  const rank = percentileUpperRank(samples, q);
+  const bound = rank === null ? null : valueAtRankMs(histogram, rank);
+  const state = judgeBelow(actual, bound, limit, confident);
+  if (state !== 'uncertain') return { actual, state, samples, bound };
+  const needed = samplesToShowPercentile(q, countBelowMs(histogram, limit) / samples);
+  return { actual, state, samples, bound, ...(needed !== null ? { samplesNeeded: needed } : {}) };
+}
+
+function judgeErrorRate(sum: Cell, limit: number, confident: boolean): Judged {
+  const samples = sum.requests;
+  if (samples < 1) return { actual: null, state: 'uncertain', samples, bound: null, ...(limit > 0 ? { samplesNeeded: samplesToShowRate(0, limit) ?? 1 } : {}) };
+  const actual = sum.errors / samples;
+  const bound = rateUpperBound(sum.errors, samples);
+  // "errorRate: 0%" can only mean "no errors at all": no bound can show it, the count does
+  if (limit <= 0) return { actual, state: sum.errors === 0 ? 'pass' : 'fail', samples, bound };
+  const state = judgeBelow(actual, bound, limit, confident);
+  if (state !== 'uncertain') return { actual, state, samples, bound };
+  const needed = samplesToShowRate(actual, limit);
+  return { actual, state, samples, bound, ...(needed !== null ? { samplesNeeded: needed } : {}) };
+}
+
 /** One row x one check against a scope that is already summed. */
 export function evaluateCheck(row: TargetRow, spec: TargetCheckSpec, scope: RowScope): TargetCheckResult {
   // recovery, drift and memoryGrowth are judged on the run's analysis, once the run is over
   if (isAnalysisMetric(spec.metric)) return pendingAnalysisCheck(row, spec);
   const metric = spec.metric;
-  const base = { row: row.name, metric, limit: spec.limit, unit: unitOf(metric), phase: row.phase };
-  const finish = (r: TargetCheckResult): TargetCheckResult => ({ ...r, message: formatCheck(r) });
+  const severity: Severity = spec.severity ?? 'fail';
+  const base = { row: row.name, metric, limit: spec.limit, unit: unitOf(metric), severity, phase: row.phase };
+  const confident = row.confidence !== false;
+  const finish = (judged: Judged): TargetCheckResult => {
+    const check: TargetCheckResult = { ...base, ...judged, pass: judged.state === 'pass' };
+    return { ...check, message: formatCheck(check) };
+  };
 
-  if (!scope.phaseFound) {
-    return finish({ ...base, actual: null, pass: false, samples: 0, insufficient: true });
-  }
+  if (!scope.phaseFound) return finish({ actual: null, state: 'uncertain', samples: 0 });
   const { sum } = scope;
 
-  if (metric === 'errorRate') {
-    const samples = sum.requests;
-    if (samples < 1) return finish({ ...base, actual: null, pass: false, samples, insufficient: true });
-    const actual = sum.errors / samples;
-    // "errorRate: 0%" can only mean "no errors at all"
-    const pass = spec.limit <= 0 ? sum.errors === 0 : actual < spec.limit;
-    return finish({ ...base, actual, pass, samples, insufficient: false });
-  }
+  if (metric === 'errorRate') return finish(judgeErrorRate(sum, spec.limit, confident));
 
   if (metric === 'rps') {
     const samples = sentRequests(sum);
-    if (scope.durationMs <= 0) return finish({ ...base, actual: null, pass: false, samples, insufficient: true });
+    if (scope.durationMs <= 0) return finish({ actual: null, state: 'uncertain', samples });
     const actual = samples / (scope.durationMs / 1000);
-    return finish({ ...base, actual, pass: actual >= spec.limit, samples, insufficient: false });
+    return finish({ actual, state: actual >= spec.limit ? 'pass' : 'fail', samples });
   }
 
-  // latency: max, mean, pN
+  const percentile = parsePercentile(metric);
+  if (!Number.isNaN(percentile)) return finish(judgePercentile(sum, percentile, spec.limit, confident));
+
+  // max and mean: their values
   const samples = sampleCount(sum.latency);
-  const needed = requiredSamples(metric);
-  if (samples < needed) return finish({ ...base, actual: null, pass: false, samples, insufficient: true });
-  let actual: number;
-  if (metric === 'max') actual = Math.round(sum.latency.maxValue) / 1000; // as summariseMs reports it
-  else if (metric === 'mean') actual = Math.round(sum.latency.mean) / 1000;
-  else actual = percentileMs(sum.latency, parsePercentile(metric));
-  return finish({ ...base, actual, pass: actual < spec.limit, samples, insufficient: false });
+  if (samples < 1) return finish({ actual: null, state: 'uncertain', samples });
+  const actual = metric === 'max' ? Math.round(sum.latency.maxValue) / 1000 : Math.round(sum.latency.mean) / 1000; // as summariseMs reports them
+  return finish({ actual, state: actual < spec.limit ? 'pass' : 'fail', samples });
 }
 
 /**
  * Every row x check, in the order of the table. `phases` are the run's stage windows (the
  * cells' phaseIndex points into it); `runDurationMs` is the whole run's length, which also
- * clamps a phase's window when the run ended early. `analysis` (src/analysis/) judges the
- * recovery, drift and memoryGrowth checks; without it they are not judged.
+ * clamps a phase's window when the run ended early. `analysis` judges the recovery, drift and
+ * memoryGrowth checks; without it they are not judged.
  */
 export function evaluateTargets(rows: TargetRow[], cells: Cell[], phases: PhaseWindow[], runDurationMs: number, analysis?: Analysis): TargetCheckResult[] {
   const results: TargetCheckResult[] = [];
@@ -136,71 +180,47 @@ export function evaluateTargets(rows: TargetRow[], cells: Cell[], phases: PhaseW
   return results;
 }
 
-// ---- formatting: one message for every report (JUnit, terminal, Markdown, HTML) ----
+// ---- one message for every report (JUnit, terminal, Markdown, HTML) ----
 
-function trimZeros(text: string): string {
-  return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/** The state of a check, also for results written before check states existed. */
+export function stateOf(check: Pick<TargetCheckResult, 'pass'> & Partial<Pick<TargetCheckResult, 'state' | 'insufficient'>>): CheckState {
+  return check.state ?? (check.insufficient === true ? 'uncertain' : check.pass ? 'pass' : 'fail');
 }
 
-/** A limit as the user wrote it: 200 -> "200", 0.5 -> "0.5". */
-function formatPlain(value: number): string {
-  return trimZeros(value.toFixed(3));
-}
-
-/** A measured latency (as src/report/format.ts prints them): "1234", "234.1", "5.01", "0.234". */
-export function formatMs(ms: number): string {
-  if (ms >= 1000) return ms.toFixed(0);
-  if (ms >= 10) return ms.toFixed(1);
-  if (ms >= 1) return ms.toFixed(2);
-  return ms.toFixed(3);
-}
-
-/** A ratio as a percentage without needless zeros: 0.0231 -> "2.31%", 0.12 -> "12%", 0.00004 -> "0.004%". */
-export function formatPercent(ratio: number): string {
-  const percent = ratio * 100;
-  if (percent === 0) return '0%';
-  if (Math.abs(percent) >= 0.01) return `${trimZeros(percent.toFixed(2))}%`;
-  return `${trimZeros(percent.toPrecision(2))}%`;
-}
-
-function formatValue(check: Pick<TargetCheckResult, 'unit'>, value: number, measured: boolean): string {
-  switch (check.unit) {
-    case 'ms':
-      return `${measured ? formatMs(value) : formatPlain(value)} ms`;
-    case 'ratio':
-      return formatPercent(value);
-    case 'rps':
-      return measured ? value.toFixed(1) : formatPlain(value);
-    default: {
-      const never: never = check.unit;
-      return String(never);
-    }
-  }
+function evidenceNoun(check: TargetCheckResult): string {
+  return check.metric === 'errorRate' ? 'request' : 'sample';
 }
 
 /**
  * The one-line message of a check, the same in every report:
- * `p95 123.4 ms < 200 ms`, `p95 234.1 ms > 200 ms`, `errorRate 2.31% ≥ 1%`, `rps 480.2 < 500`,
- * `p99 not judged: 200 samples, at least 1000 needed`.
+ * `p95 123.4 ms < 200 ms`, `p95 234.1 ms > 200 ms`, `errorRate 2.31% ≥ 1%`, `rps 480.2/s < 500/s`,
+ * `p99 2.91 ms < 50 ms, uncertain: 150 samples cannot show it (299 can)`.
  */
 export function formatCheck(check: TargetCheckResult): string {
-  const { metric } = check;
-  const limit = formatValue(check, check.limit, false);
+  const { metric, unit } = check;
+  const limit = formatLimitValue(unit, check.limit);
+  const samples = check.samples ?? 0;
+  const noun = evidenceNoun(check);
   if (check.actual === null) {
-    const needed = requiredSamples(metric);
-    const samples = check.samples ?? 0;
-    if (check.unit === 'rps') return `${metric} not judged: no time in scope (limit ${limit})`;
-    const noun = needed === 1 ? 'sample' : 'samples';
-    return `${metric} not judged: ${samples} ${samples === 1 ? 'sample' : 'samples'}, at least ${needed} ${noun} needed (limit ${limit})`;
+    if (unit === 'rps') return `${metric} not judged: no time in scope (limit ${limit})`;
+    const needed = check.samplesNeeded !== undefined ? `; ${check.samplesNeeded} would judge it` : '';
+    return `${metric} not judged: ${plural(samples, noun)} (limit ${limit})${needed}`;
   }
-  const actual = formatValue(check, check.actual, true);
-  if (check.unit === 'rps') return `${metric} ${actual} ${check.pass ? '≥' : '<'} ${limit}`;
-  if (check.pass) return `${metric} ${actual} < ${limit}`;
-  if (check.unit === 'ratio') return `${metric} ${actual} ≥ ${limit}`;
-  return `${metric} ${actual} ${check.actual > check.limit ? '>' : '≥'} ${limit}`;
+  const actual = formatAgainst(unit, check.actual, check.limit);
+  const state = stateOf(check);
+  if (unit === 'rps') return `${metric} ${actual} ${state === 'pass' ? '≥' : '<'} ${limit}`;
+  if (state === 'fail') return `${metric} ${actual} ${check.actual > check.limit && unit !== 'ratio' ? '>' : '≥'} ${limit}`;
+  if (state === 'pass') return `${metric} ${actual} < ${limit}`;
+  const about = check.samplesNeeded !== undefined ? ` (about ${check.samplesNeeded} would)` : '';
+  if (check.bound === null || check.bound === undefined) {
+    return `${metric} ${actual} < ${limit}, uncertain: ${plural(samples, noun)} cannot show it under the limit${about}`;
+  }
+  return `${metric} ${actual} < ${limit}, uncertain: its 95% bound is ${formatMeasured(unit, check.bound)} from ${plural(samples, noun)}${about}`;
 }
 
 /** `User Authentication p95 234.1 ms > 200 ms`: the check with its row, for verdicts and abort reasons. */
 export function describeRowCheck(check: TargetCheckResult): string {
-  return `${check.row} ${formatCheck(check)}`;
+  return `${check.row} ${check.message ?? formatCheck(check)}`;
 }

@@ -52,7 +52,7 @@ export class AbortWatch {
         if (spec.metric === 'rps') continue;
         const check = evaluateCheck(row, spec, scope);
         if ((check.samples ?? 0) < this.minSamples) continue;
-        if (!check.pass && !check.insufficient) return { row: row.name, check };
+        if (check.state === 'fail') return { row: row.name, check };
       }
     }
     return null;

@@ -157,3 +157,23 @@ export function copyHistogram(histogram: LatencyHistogram): LatencyHistogram {
   copy.add(histogram);
   return copy;
 }
+
+/** The rank-th smallest sample (1-based) in ms, read as the top of its bucket (never below the sample). */
+export function valueAtRankMs(histogram: LatencyHistogram, rank: number): number {
+  const n = histogram.totalCount;
+  if (n === 0) return 0;
+  const clamped = Math.min(n, Math.max(1, Math.round(rank)));
+  return roundMicros(histogram.getValueAtPercentile((clamped / n) * 100) / 1000);
+}
+
+/** How many samples are surely below `ms` (their bucket's top is under it): a binary search over ranks. */
+export function countBelowMs(histogram: LatencyHistogram, ms: number): number {
+  let lo = 0;
+  let hi = histogram.totalCount;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (valueAtRankMs(histogram, mid) < ms) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}

@@ -1,40 +1,13 @@
 // Shared number and check formatting for every report, so terminal, JUnit, Markdown (and HTML)
 // print the same values the same way. Pure; reads finished Result data only.
 import type { ComparisonEntry, Result, TargetCheckResult, Verdict } from '../result/types.js';
-import { formatCheck } from '../judge/checks.js';
+import { formatCheck, stateOf } from '../judge/checks.js';
+import { formatAgainst, formatChange, formatLimitValue as limitValue, formatMeasured } from '../judge/numbers.js';
 
 const trimZeros = (text: string): string => (text.includes('.') ? text.replace(/\.?0+$/, '') : text);
 
-/** A latency in ms with sensible precision: 0.512, 4.27, 23.4, 234.1, 1234. */
-export function formatMs(ms: number): string {
-  const abs = Math.abs(ms);
-  if (abs === 0) return '0';
-  if (abs < 1) return ms.toFixed(3);
-  if (abs < 10) return ms.toFixed(2);
-  if (abs < 1000) return ms.toFixed(1);
-  return ms.toFixed(0);
-}
-
-/** Requests per second: 0.25, 4.50, 98.7, 1234. */
-export function formatRps(rps: number): string {
-  const abs = Math.abs(rps);
-  if (abs === 0) return '0';
-  if (abs < 10) return rps.toFixed(2);
-  if (abs < 1000) return rps.toFixed(1);
-  return rps.toFixed(0);
-}
-
-/** A ratio as a percentage with two decimals; a non-zero rate never shows as 0.00%. */
-export function formatPercent(ratio: number): string {
-  if (ratio > 0 && ratio < 0.00005) return '<0.01%';
-  return `${(ratio * 100).toFixed(2)}%`;
-}
-
-/** A signed relative change: +12.3%, -4.0%. */
-export function formatChange(change: number): string {
-  const pct = change * 100;
-  return `${pct >= 0 ? '+' : ''}${pct.toFixed(1)}%`;
-}
+// the one number formatter (src/judge/numbers.ts) serves every report
+export { formatChange, formatMs, formatPercent, formatRps } from '../judge/numbers.js';
 
 /** The unit a compared metric is shown in. */
 export function comparisonUnit(metric: ComparisonEntry['metric']): TargetCheckResult['unit'] {
@@ -50,27 +23,12 @@ export function formatComparisonChange(entry: Pick<ComparisonEntry, 'metric' | '
 
 /** A limit as written in a target table: 200 ms, 1%, 500/s (no trailing zeros). */
 function formatLimitValue(check: Pick<TargetCheckResult, 'unit' | 'limit'>): string {
-  switch (check.unit) {
-    case 'ms':
-      return `${trimZeros(check.limit.toFixed(3))} ms`;
-    case 'ratio':
-      return `${trimZeros((check.limit * 100).toFixed(4))}%`;
-    case 'rps':
-      return `${trimZeros(check.limit.toFixed(2))}/s`;
-  }
+  return limitValue(check.unit, check.limit);
 }
 
 /** A measured value with its unit: 23.4 ms, 0.10%, 498.2/s; `n/a` when nothing was measured. */
 export function formatValue(unit: TargetCheckResult['unit'], value: number | null): string {
-  if (value === null || !Number.isFinite(value)) return 'n/a';
-  switch (unit) {
-    case 'ms':
-      return `${formatMs(value)} ms`;
-    case 'ratio':
-      return formatPercent(value);
-    case 'rps':
-      return `${formatRps(value)}/s`;
-  }
+  return formatMeasured(unit, value);
 }
 
 /** `< 200 ms` for latencies and error rates (must stay below), `≥ 500/s` for throughput, `≤ 5m` for a recovery time. */
@@ -82,14 +40,25 @@ export function formatLimit(check: Pick<TargetCheckResult, 'unit' | 'limit'> & {
 export function formatActual(check: TargetCheckResult): string {
   if (check.metric === 'recovery' && check.actual !== null) return formatDuration(check.actual);
   if (check.metric === 'recovery') return 'not recovered';
-  return formatValue(check.unit, check.actual);
+  // never shown rounded onto its limit
+  return formatAgainst(check.unit, check.actual, check.limit);
 }
 
-export type CheckOutcome = 'PASS' | 'FAIL' | 'INSUFFICIENT';
+/** The 95% bound of a check, when it has one: `≤ 25.1 ms`. */
+export function formatBound(check: TargetCheckResult): string {
+  if (check.bound === undefined) return '';
+  if (check.bound === null) return 'none yet';
+  return formatMeasured(check.unit, check.bound);
+}
+
+/** One set of words for a check's state in every report (a missed warning limit is WARN). */
+export type CheckOutcome = 'PASS' | 'FAIL' | 'UNCERTAIN' | 'WARN';
 
 export function checkOutcome(check: TargetCheckResult): CheckOutcome {
-  if (check.insufficient) return 'INSUFFICIENT';
-  return check.pass ? 'PASS' : 'FAIL';
+  const state = stateOf(check);
+  if (state === 'uncertain') return 'UNCERTAIN';
+  if (state === 'pass') return 'PASS';
+  return check.severity === 'warn' ? 'WARN' : 'FAIL';
 }
 
 /** The name of a check as CI lists it: `User Authentication: p95 < 200 ms`. */
@@ -109,24 +78,32 @@ export interface CheckCounts {
   total: number;
   passed: number;
   failed: number;
-  insufficient: number;
+  uncertain: number;
+  warned: number;
 }
 
 export function countChecks(checks: TargetCheckResult[]): CheckCounts {
-  const insufficient = checks.filter((c) => c.insufficient).length;
-  const passed = checks.filter((c) => c.pass && !c.insufficient).length;
-  return { total: checks.length, passed, failed: checks.length - passed - insufficient, insufficient };
+  const counts: CheckCounts = { total: checks.length, passed: 0, failed: 0, uncertain: 0, warned: 0 };
+  for (const check of checks) {
+    const outcome = checkOutcome(check);
+    if (outcome === 'PASS') counts.passed++;
+    else if (outcome === 'FAIL') counts.failed++;
+    else if (outcome === 'UNCERTAIN') counts.uncertain++;
+    else counts.warned++;
+  }
+  return counts;
 }
 
 /** One clause on the checks (and regressions) of a run: `all 9 checks passed`, `2 of 9 checks failed`. */
 export function summariseChecks(result: Result): string {
   const counts = countChecks(result.targets);
   const parts: string[] = [];
-  if (counts.total === 0) parts.push('no target checks');
+  if (counts.total === 0) parts.push('no targets');
   else if (counts.passed === counts.total) parts.push(counts.total === 1 ? 'the 1 check passed' : `all ${counts.total} checks passed`);
   else {
     if (counts.failed > 0) parts.push(`${counts.failed} of ${counts.total} checks failed`);
-    if (counts.insufficient > 0) parts.push(`${counts.insufficient} of ${counts.total} checks had too few samples`);
+    if (counts.uncertain > 0) parts.push(`${counts.uncertain} of ${counts.total} ${counts.uncertain === 1 ? 'check is' : 'checks are'} uncertain`);
+    if (counts.warned > 0) parts.push(`${counts.warned} of ${counts.total} missed a warning limit`);
   }
   if (result.comparison) {
     const n = result.comparison.regressions;
@@ -136,12 +113,7 @@ export function summariseChecks(result: Result): string {
   return parts.join(', ');
 }
 
-/** The worst verdict of several results: any fail fails, then any inconclusive. */
-export function overallVerdict(results: Result[]): Verdict {
-  if (results.some((r) => r.verdict === 'fail')) return 'fail';
-  if (results.some((r) => r.verdict === 'inconclusive')) return 'inconclusive';
-  return 'pass';
-}
+export { overallVerdict } from '../judge/verdict.js';
 
 /** Elapsed time as mm:ss, or h:mm:ss from one hour. */
 export function formatClock(ms: number): string {

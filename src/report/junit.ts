@@ -1,7 +1,7 @@
 // junit.xml: one <testsuite> per result, one <testcase> per target check, so CI lists each one.
 // Failures in the file match the verdict: a run that is not a pass always has a failing testcase.
 import type { ComparisonEntry, Result } from '../result/types.js';
-import { checkName, comparisonUnit, describeCheck, formatComparisonChange, formatValue } from './format.js';
+import { checkName, checkOutcome, comparisonUnit, describeCheck, formatBound, formatComparisonChange, formatValue } from './format.js';
 
 function describeRegression(e: ComparisonEntry): string {
   const unit = comparisonUnit(e.metric);
@@ -41,17 +41,19 @@ interface Failure {
 interface TestCase {
   name: string;
   failure?: Failure;
+  /** a missed warning limit: the testcase passes and carries the warning as a property */
+  warning?: string;
 }
 
 function testCases(result: Result): TestCase[] {
   const cases: TestCase[] = result.targets.map((check) => {
     const message = describeCheck(check);
-    const failure: Failure | undefined = check.insufficient
-      ? { type: 'insufficient-samples', message, details: `samples: ${check.samples ?? 'unknown'}` }
-      : check.pass
-        ? undefined
-        : { type: 'threshold', message };
+    const outcome = checkOutcome(check);
+    const evidence = `samples: ${check.samples ?? 'unknown'}${check.bound !== undefined ? `, 95% bound: ${formatBound(check)}` : ''}`;
+    const failure: Failure | undefined =
+      outcome === 'UNCERTAIN' ? { type: 'uncertain', message, details: evidence } : outcome === 'FAIL' ? { type: 'threshold', message, details: evidence } : undefined;
     const name = check.phase ? `${checkName(check)} (phase ${check.phase})` : checkName(check);
+    if (outcome === 'WARN') return { name, warning: message };
     return failure ? { name, failure } : { name };
   });
 
@@ -76,10 +78,10 @@ function testCases(result: Result): TestCase[] {
   // A run with no checks, or one whose verdict no failing testcase explains (inconclusive,
   // interrupted, aborted), gets a testcase of its own so CI agrees with the exit code.
   const explained = cases.some((c) => c.failure);
-  if (cases.length === 0 || (result.verdict !== 'pass' && !explained)) {
-    const failed = result.verdict !== 'pass';
+  const failed = result.verdict === 'fail' || result.verdict === 'inconclusive';
+  if (cases.length === 0 || (failed && !explained)) {
     cases.push({
-      name: 'run completed',
+      name: result.verdict === 'none' ? 'run completed (no targets: not judged)' : 'run completed',
       ...(failed
         ? {
             failure: {
@@ -119,6 +121,10 @@ function renderSuite(result: Result, id: number): { xml: string; tests: number; 
   ];
   for (const c of cases) {
     const open = `    <testcase name="${escapeXml(c.name)}" classname="${classname}" time="0"`;
+    if (c.warning !== undefined) {
+      lines.push(`${open}>`, '      <properties>', `        <property name="warning" value="${escapeXml(c.warning)}"/>`, '      </properties>', '    </testcase>');
+      continue;
+    }
     if (!c.failure) {
       lines.push(`${open}/>`);
       continue;

@@ -7,6 +7,7 @@ import {
   comparisonUnit,
   describeCheck,
   formatActual,
+  formatBound,
   formatClock,
   formatComparisonChange,
   formatDuration,
@@ -40,12 +41,15 @@ const VERDICT_BADGE = {
   pass: '✅ PASS',
   fail: '❌ FAIL',
   inconclusive: '⚠️ INCONCLUSIVE',
+  warn: '🟠 WARN',
+  none: '⚪ NONE (no targets)',
 } as const satisfies Record<Verdict, string>;
 
 const OUTCOME_CELL = {
   PASS: '✅ pass',
   FAIL: '❌ fail',
-  INSUFFICIENT: '⚠️ insufficient samples',
+  UNCERTAIN: '⚠️ uncertain',
+  WARN: '🟠 warn',
 } as const satisfies Record<CheckOutcome, string>;
 
 type Align = 'left' | 'right' | 'center';
@@ -66,9 +70,12 @@ function checksSection(result: Result, h: string): string {
     escapeMarkdown(check.metric),
     escapeMarkdown(formatLimit(check)),
     escapeMarkdown(formatActual(check)),
-    check.pass && !check.insufficient ? OUTCOME_CELL.PASS : `${OUTCOME_CELL[checkOutcome(check)]}: ${escapeMarkdown(describeCheck(check))}`,
+    check.samples === undefined ? '' : String(check.samples),
+    escapeMarkdown(formatBound(check)),
+    checkOutcome(check) === 'PASS' ? OUTCOME_CELL.PASS : `${OUTCOME_CELL[checkOutcome(check)]}: ${escapeMarkdown(describeCheck(check))}`,
   ]);
-  return `${h} Target checks\n\n${mdTable(['Target', 'Metric', 'Limit', 'Actual', 'Result'], rows, ['left', 'left', 'right', 'right', 'left'])}`;
+  const head = ['Target', 'Metric', 'Limit', 'Actual', 'Samples', '95% bound', 'Result'];
+  return `${h} Target checks\n\n${mdTable(head, rows, ['left', 'left', 'right', 'right', 'right', 'right', 'left'])}`;
 }
 
 function analysisSection(result: Result, h: string): string | null {
@@ -177,7 +184,7 @@ function headline(result: Result): string {
   return (
     `${t.requests} requests in ${formatDuration(result.durationMs)} against ${escapeMarkdown(result.baseUrl)} ` +
     `(${result.profile.model} model): p95 ${formatMs(t.latencyMs.p95)} ms, p99 ${formatMs(t.latencyMs.p99)} ms, ` +
-    `${formatPercent(t.errorRate)} errors, ${formatRps(t.rps)} req/s. ${escapeMarkdown(summariseChecks(result))}.${status}`
+    `${t.errors > 0 ? `**❌ ${formatPercent(t.errorRate)} errors**` : `${formatPercent(t.errorRate)} errors`}, ${formatRps(t.rps)} req/s. ${escapeMarkdown(summariseChecks(result))}.${status}`
   );
 }
 
@@ -239,6 +246,8 @@ export function renderMarkdown(results: Result[]): string {
     `${count('pass')} passed`,
     count('fail') > 0 ? `${count('fail')} failed` : null,
     count('inconclusive') > 0 ? `${count('inconclusive')} inconclusive` : null,
+    count('warn') > 0 ? `${count('warn')} with warnings` : null,
+    count('none') > 0 ? `${count('none')} without targets` : null,
   ].filter((p): p is string => p !== null);
   return (
     [

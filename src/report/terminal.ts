@@ -7,6 +7,7 @@ import type { Result, StatsBlock, TargetCheckResult, Verdict } from '../result/t
 import {
   checkOutcome,
   formatActual,
+  formatBound,
   comparisonUnit,
   formatComparisonChange,
   formatClock,
@@ -88,7 +89,16 @@ function verdictMark(verdict: Verdict, c: ChalkInstance): string {
       return c.red.bold('✖ FAIL');
     case 'inconclusive':
       return c.yellow.bold('⚠ INCONCLUSIVE');
+    case 'warn':
+      return amber(c).bold('▲ WARN');
+    case 'none':
+      return c.bold('○ NONE');
   }
+}
+
+/** Amber: warning-level limits missed (yellow where only 16 colours are known). */
+function amber(c: ChalkInstance): ChalkInstance {
+  return c.level >= 2 ? c.hex('#ffb000') : c.yellow;
 }
 
 /** `✔ PASS  spike  12000 requests, p95 23.4 ms, 0.10% errors — all 9 checks passed` */
@@ -96,7 +106,9 @@ export function renderVerdictLine(result: Result, opts: TerminalOptions): string
   const c = palette(opts);
   const t = result.totals;
   const name = plain(result.profile.name) + (result.status === 'completed' ? '' : ` (${result.status})`);
-  const numbers = `${t.requests} requests, p95 ${formatMs(t.latencyMs.p95)} ms, ${formatPercent(t.errorRate)} errors`;
+  const errors = `${formatPercent(t.errorRate)} errors`;
+  // failed requests are never shown as a success, whatever the targets said (or with none)
+  const numbers = `${t.requests} requests, p95 ${formatMs(t.latencyMs.p95)} ms, ${t.errors > 0 ? c.red.bold(errors) : errors}`;
   const why = result.verdict === 'pass' || !result.reason ? summariseChecks(result) : plain(result.reason);
   return `${verdictMark(result.verdict, c)}  ${c.bold(name)}  ${numbers} — ${why}`;
 }
@@ -165,16 +177,27 @@ function colourOutcome(outcome: CheckOutcome, c: ChalkInstance): string {
       return c.green(outcome);
     case 'FAIL':
       return c.red.bold(outcome);
-    case 'INSUFFICIENT':
+    case 'UNCERTAIN':
       return c.yellow(outcome);
+    case 'WARN':
+      return amber(c).bold(outcome);
   }
 }
 
 function renderChecks(checks: TargetCheckResult[], c: ChalkInstance): string {
-  const t = table(c, ['target', 'metric', 'limit', 'actual', 'result'], 2, 4);
+  const t = table(c, ['target', 'metric', 'limit', 'actual', 'samples', '95% bound', 'result'], 2, 6);
   for (const check of checks) {
     const row = check.phase ? `${plain(check.row)} (${plain(check.phase)})` : plain(check.row);
-    t.push([row, plain(check.metric), formatLimit(check), formatActual(check), colourOutcome(checkOutcome(check), c)]);
+    const severity = check.severity === 'warn' ? ' (warn)' : '';
+    t.push([
+      row,
+      plain(check.metric),
+      `${formatLimit(check)}${severity}`,
+      formatActual(check),
+      check.samples === undefined ? '' : String(check.samples),
+      formatBound(check),
+      colourOutcome(checkOutcome(check), c),
+    ]);
   }
   return [c.bold('Target checks'), t.toString()].join('\n');
 }

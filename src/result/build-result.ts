@@ -8,7 +8,7 @@ import { redactDeep } from './redact.js';
 import type { Profile } from '../config/types.js';
 import type { Plan } from '../engine/plan.js';
 import type { LoadRunOutcome } from '../engine/run-load.js';
-import type { Result } from './types.js';
+import type { GeneratorHealth, Judgement, MeasuredResult, Result } from './types.js';
 
 export interface MeasuredRun {
   profile: Profile;
@@ -21,14 +21,15 @@ export interface MeasuredRun {
   start?: Result['start'];
   /** what the run was given (result.json `run`) */
   run?: Result['run'];
+  generator?: GeneratorHealth;
 }
 
 export function phaseWindows(plan: Plan): PhaseWindow[] {
   return plan.stages.map((s) => ({ name: s.name, startMs: s.startMs, endMs: s.endMs }));
 }
 
-/** The result before targets and verdict are decided (verdict 'pass' until then). */
-export function buildResult(run: MeasuredRun): Result {
+/** What the run measured, before it is judged (src/judge/judge-run.ts decides the rest). */
+export function buildMeasured(run: MeasuredRun): MeasuredResult {
   const { profile, plan, outcome } = run;
   const phases = phaseWindows(plan);
   const withServiceTime = plan.model === 'open';
@@ -58,10 +59,10 @@ export function buildResult(run: MeasuredRun): Result {
     endedAt: outcome.endedAt.toISOString(),
     durationMs: outcome.durationMs,
     status,
-    verdict: 'pass',
     ...(run.shard ? { shard: run.shard } : {}),
     ...(run.start ? { start: run.start } : {}),
     ...(run.run ? { run: redactDeep(run.run, profile.secrets) } : {}),
+    ...(run.generator ? { generator: run.generator } : {}),
     totals: views.totals,
     groups: views.groups,
     phases: views.phases,
@@ -69,7 +70,27 @@ export function buildResult(run: MeasuredRun): Result {
     histograms: views.histograms,
     cells: encodeCells(outcome.cells, phases),
     ...encodeBlockViews(outcome.timeBlocks, phases.map((p) => p.name)),
-    targets: [],
     environment: run.environment,
+  };
+}
+
+/** The one place a Result is put together: the measurement and its judgement, the verdict near the top. */
+export function assembleResult(measured: MeasuredResult, judgement: Judgement): Result {
+  const { schemaVersion, tool, profile, baseUrl, startedAt, endedAt, durationMs, status, ...rest } = measured;
+  return {
+    schemaVersion,
+    tool,
+    profile,
+    baseUrl,
+    startedAt,
+    endedAt,
+    durationMs,
+    status,
+    verdict: judgement.verdict,
+    ...(judgement.reason !== undefined ? { reason: judgement.reason } : {}),
+    ...rest,
+    targets: judgement.targets,
+    ...(judgement.comparison ? { comparison: judgement.comparison } : {}),
+    ...(judgement.analysis ? { analysis: judgement.analysis } : {}),
   };
 }

@@ -4,7 +4,7 @@ import { combineCells, combineTimeBlocks, decodeBlockViews, encodeBlockViews } f
 import { buildViews, decodeCells, encodeCells } from './cells.js';
 import type { Cell } from '../metrics/cell.js';
 import { actualStartMs } from './shard-set.js';
-import type { MergeRecord, Result, TimelinePoint } from './types.js';
+import type { GeneratorHealth, MeasuredResult, MergeRecord, Result, TimelinePoint } from './types.js';
 
 export interface MergeOptions {
   /** results left out as duplicates of an index (recorded in the merged result) */
@@ -18,7 +18,7 @@ export interface MergeOptions {
  * the shards' actual starts: t = 0 of the merged run is the earliest, and a shard that started
  * later has its seconds shifted by its offset (to the nearest second).
  */
-export function mergeShardResults(results: Result[], files: string[], options: MergeOptions = {}): { merged: Result; cells: Cell[] } {
+export function mergeShardResults(results: Result[], files: string[], options: MergeOptions = {}): { merged: MeasuredResult; cells: Cell[] } {
   const first = results[0]!;
   const starts = results.map(actualStartMs);
   const t0 = Math.min(...starts);
@@ -30,8 +30,11 @@ export function mergeShardResults(results: Result[], files: string[], options: M
   const phases = first.phases.map(({ name, startMs, endMs }) => ({ name, startMs, endMs }));
   const views = buildViews(cells, phases, durationMs, first.profile.model === 'open');
   const statuses = results.map((r) => r.status);
-  const merged: Result = {
-    ...first,
+  // the shards' verdicts, checks and analyses judged slices: the merge is judged again
+  const { verdict: _verdict, reason: _reason, targets: _targets, analysis: _analysis, comparison: _comparison, shard: _shard, generator: _generator, ...measured } = first;
+  const generator = mergeGenerators(results);
+  const merged: MeasuredResult = {
+    ...measured,
     startedAt: new Date(startedAt).toISOString(),
     endedAt: new Date(endedAt).toISOString(),
     durationMs,
@@ -54,10 +57,8 @@ export function mergeShardResults(results: Result[], files: string[], options: M
     cells: encodeCells(cells, phases),
     // the whole run's blocks and each phase's, added block by block
     ...encodeBlockViews(combineTimeBlocks(results.map((r) => decodeBlockViews(r, first.phases.map((p) => p.name)))), first.phases.map((p) => p.name)),
-    targets: [],
+    ...(generator ? { generator } : {}),
   };
-  delete merged.shard;
-  delete merged.comparison;
   return { merged, cells };
 }
 
@@ -104,5 +105,26 @@ function mergedStart(results: Result[], t0: number): NonNullable<Result['start']
     actual: new Date(t0).toISOString(),
     ...(firstRequest ? { firstRequest } : {}),
     ...(requested ? { requested } : {}),
+  };
+}
+
+/**
+ * The generators' health added up; a shard that could not deliver its slice makes the merged
+ * run undelivered too (its problem, named by shard, is kept), whatever the others did.
+ */
+export function mergeGenerators(results: Array<Pick<Result, 'generator' | 'shard'>>): GeneratorHealth | undefined {
+  const healths = results.map((r) => r.generator).filter((g): g is GeneratorHealth => g !== undefined);
+  if (healths.length === 0) return undefined;
+  const problems = results
+    .map((r, i) => (r.generator?.problem ? `shard ${r.shard ? `${r.shard.index}/${r.shard.count}` : i + 1}: ${r.generator.problem}` : null))
+    .filter((p): p is string => p !== null);
+  return {
+    due: healths.reduce((n, h) => n + h.due, 0),
+    launched: healths.reduce((n, h) => n + h.launched, 0),
+    dropped: healths.reduce((n, h) => n + (h.dropped ?? 0), 0),
+    late: healths.reduce((n, h) => n + h.late, 0),
+    undelivered: healths.reduce((n, h) => n + h.undelivered, 0),
+    maxLoopLagMs: Math.max(...healths.map((h) => h.maxLoopLagMs)),
+    ...(problems.length > 0 ? { problem: problems.join('; ') } : {}),
   };
 }

@@ -58,7 +58,7 @@ export function decodeResult(text: string, path: string): Result {
   }
   const result = value as unknown as Result;
   checkHistograms(result, path);
-  return result;
+  return withCheckStates(result);
 }
 
 /** Every encoded histogram of a result with where it sits, e.g. `cells.3.latency`. */
@@ -88,4 +88,13 @@ function checkHistograms(result: Result, path: string): void {
       throw usageError(`${path}: ${where}: the histogram cannot be decoded (${firstLine((error as Error).message)}); the file is damaged`, 'use the result.json as perfctl wrote it');
     }
   }
+}
+
+/** Results written before check states: each check's state from pass/insufficient, severity fail. */
+function withCheckStates(result: Result): Result {
+  for (const check of result.targets) {
+    check.state ??= check.insufficient === true ? 'uncertain' : check.pass ? 'pass' : 'fail';
+    check.severity ??= 'fail';
+  }
+  return result;
 }

@@ -1,5 +1,5 @@
 // The result.json contract (SPEC §5). schemas/result.schema.json must agree with these types.
-import type { LoadModel, StageSpec } from '../config/types.js';
+import type { LoadModel, Severity, StageSpec } from '../config/types.js';
 import type { Analysis } from './analysis-types.js';
 import type { LatencySummaryMs } from '../metrics/histogram.js';
 import type { StatsBlock } from '../metrics/stats.js';
@@ -17,15 +17,26 @@ export interface PhaseStats extends StatsBlock {
 }
 
 
+/** pass: shown within its limit (its 95% bound is); fail: its value is beyond it; uncertain: neither */
+export type CheckState = 'pass' | 'fail' | 'uncertain';
+
 export interface TargetCheckResult {
   row: string;
   metric: string;
   limit: number;
   actual: number | null;
   unit: 'ms' | 'ratio' | 'rps';
-  pass: boolean;
-  /** samples in scope; a percentile with too few is marked insufficient and does not pass */
+  state: CheckState;
+  severity: Severity;
+  /** the one-sided 95% confidence bound of a percentile or error rate (null: too few samples for one) */
+  bound?: number | null;
+  /** samples in scope */
   samples?: number;
+  /** uncertain: about how many samples would judge it, at the same behaviour */
+  samplesNeeded?: number;
+  /** state === 'pass' (kept for readers of the first results) */
+  pass: boolean;
+  /** results written before check states: true for a check with too few samples */
   insufficient?: boolean;
   phase?: string | null;
   message?: string;
@@ -115,7 +126,25 @@ export interface MergeRecord {
 
 /** `running`: a checkpoint, written while the run was still going on (--checkpoint) */
 export type RunStatus = 'completed' | 'interrupted' | 'aborted' | 'failed' | 'running';
-export type Verdict = 'pass' | 'fail' | 'inconclusive';
+export type Verdict = 'pass' | 'warn' | 'fail' | 'inconclusive' | 'none';
+
+/** The load generator's own health: how much of the schedule it kept. */
+export interface GeneratorHealth {
+  /** arrivals in the plan */
+  due: number;
+  /** arrivals launched (including ones dropped at the in-flight cap) */
+  launched: number;
+  /** not started because maxInFlight requests were already in flight */
+  dropped?: number;
+  /** launched more than 50 ms after their due time */
+  late: number;
+  /** never launched */
+  undelivered: number;
+  /** worst event-loop lag, ms */
+  maxLoopLagMs: number;
+  /** why perfctl could not deliver the profile (the run is then inconclusive); absent when it did */
+  problem?: string;
+}
 
 export interface Result {
   schemaVersion: 1;
@@ -146,6 +175,8 @@ export interface Result {
   merge?: MergeRecord;
   /** what the run was given: flags and overrides as typed (secrets redacted), the seed, label and meta */
   run?: { options: Record<string, unknown>; label?: string; meta?: Record<string, string> };
+  /** did perfctl deliver the profile? (absent in the closed model and in results before it) */
+  generator?: GeneratorHealth;
   totals: StatsBlock;
   groups: Record<string, StatsBlock>;
   phases: PhaseStats[];
@@ -179,3 +210,10 @@ export interface Result {
   analysis?: Analysis;
   environment: { node: string; os: string; cpus: number; host: string; git: string | null };
 }
+
+/** What a run measured, before it is judged: a Result without its verdict, checks, analysis and comparison. */
+export type MeasuredResult = Omit<Result, 'verdict' | 'reason' | 'targets' | 'comparison' | 'analysis'>;
+
+/** What the judge decides (src/judge/judge-run.ts). */
+export type Judgement = Pick<Result, 'verdict' | 'reason' | 'targets' | 'comparison' | 'analysis'>;
+

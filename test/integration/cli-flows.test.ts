@@ -51,8 +51,8 @@ data:
   row: { csv: ./users.csv }
 targets:
   - { name: Journey, requests: [journey], p50: 5s }
-  - { name: Login, requests: [login], errorRate: 1% }
-  - { name: Whole API, errorRate: 1% }
+  - { name: Login, requests: [login], errorRate: 10% }
+  - { name: Whole API, errorRate: 10% }
 `;
 
 describe('perfctl run with flows (built CLI)', () => {

@@ -43,7 +43,8 @@ describe('perfctl run (built CLI)', () => {
     expect(result.totals.requests).toBe(server.seen.requests);
     expect(result.totals.errors).toBe(0);
     expect(result.status).toBe('completed');
-    expect(result.verdict).toBe('pass');
+    // no targets: nothing was judged, so never a pass (exit 0 all the same)
+    expect(result.verdict).toBe('none');
     expect(result.profile.model).toBe('open');
     expect(result.groups['ping']?.requests).toBe(server.seen.requests);
     expect(result.totals.statusCodes).toEqual({ '200': server.seen.requests });
@@ -153,7 +154,7 @@ describe('perfctl run (built CLI)', () => {
     expect([0, 4], describeRun(run)).toContain(run.code);
     const lines = run.stdout.split('\n').filter((line) => line.trim() !== '');
     expect(lines, run.stdout).toHaveLength(1);
-    expect(lines[0]).toMatch(run.code === 0 ? /PASS/ : /INCONCLUSIVE/);
+    expect(lines[0]).toMatch(run.code === 0 ? /NONE .*no targets/ : /INCONCLUSIVE/);
     expect(lines[0]).toContain('quiet');
     expect(run.stderr).toBe('');
     expect(existsSync(join(dir, 'out', 'result.json'))).toBe(true);

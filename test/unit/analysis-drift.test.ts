@@ -110,10 +110,10 @@ describe('the drift check', () => {
     expect(analysis?.drift?.windowCells).toHaveLength(4);
     const rows = [row({ name: 'Fast', requests: ['fast'] }), row({ name: 'Slow', requests: ['slow'] }), row({ name: 'Elsewhere', phase: 'other' })];
     const checks = evaluateTargets(rows, [], [{ name: 'soak', startMs: 0, endMs: 100_000 }], 100_000, analysis);
-    expect(checks.map((c) => [c.row, c.pass, c.insufficient])).toEqual([
-      ['Fast', true, false],
-      ['Slow', false, false],
-      ['Elsewhere', false, true],
+    expect(checks.map((c) => [c.row, c.pass, c.state])).toEqual([
+      ['Fast', true, 'pass'],
+      ['Slow', false, 'fail'],
+      ['Elsewhere', false, 'uncertain'],
     ]);
     expect(checks[1]!.actual!).toBeCloseTo(0.5, 2);
     expect(checks[2]!.message).toBe('drift not judged: drift was measured on soak, not other');
@@ -127,7 +127,7 @@ describe('the drift check', () => {
       driftCells: { early: { startMs: 10_000, endMs: 30_000, cells: [cell('a', 40, 1, 2)] }, late: { startMs: 80_000, endMs: 100_000, cells: [cell('a', 40, 5, 9)] } },
     });
     const [check] = evaluateTargets([row({})], [], [{ name: 'soak', startMs: 0, endMs: 100_000 }], 100_000, analysis);
-    expect(check).toMatchObject({ pass: false, insufficient: true, samples: 40, message: 'drift not judged: 40 samples in a window, at least 200 needed' });
+    expect(check).toMatchObject({ pass: false, state: 'uncertain', samples: 40, message: 'drift not judged: 40 samples in a window, at least 200 needed' });
   });
 });
 

@@ -94,10 +94,10 @@ describe('analyseResources', () => {
     const r = analyseResources({ timeline, source: 'pid 1', intervalMs: 2000, windows: null, runDurationMs: 100_000 });
     const rows = [{ name: 'Memory', requests: null, phase: null, checks: [{ metric: 'memoryGrowth' as const, limit: 0.1 }], abortOnFail: false }];
     const [failed] = evaluateTargets(rows, [], [], 100_000, { resources: r });
-    expect(failed).toMatchObject({ metric: 'memoryGrowth', unit: 'ratio', pass: false, insufficient: false });
+    expect(failed).toMatchObject({ metric: 'memoryGrowth', unit: 'ratio', pass: false, state: 'fail' });
     expect(failed!.message).toMatch(/^memoryGrowth \+\d+(\.\d+)?% \(\d+(\.\d)? → \d+(\.\d)? MB\) ≥ 10%$/);
     const [none] = evaluateTargets(rows, [], [], 100_000, {});
-    expect(none).toMatchObject({ pass: false, insufficient: true });
+    expect(none).toMatchObject({ pass: false, state: 'uncertain' });
     expect(none!.message).toMatch(/set `monitor:` in the profile/);
   });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { asCheckpoint, CheckpointWriter } from '../../src/app/checkpoint.js';
 import { InlineSink } from '../../src/app/checkpoint-sink.js';
-import { buildResult } from '../../src/result/build-result.js';
+import { buildMeasured } from '../../src/result/build-result.js';
 import { validateResult } from '../../src/result/validate-result.js';
 import { buildPlan } from '../../src/engine/plan.js';
 import { createCell } from '../../src/metrics/cell.js';
@@ -29,8 +29,8 @@ function tick(t: number): SecondTick {
   return { elapsedMs: t * 1000, point: { t, requests: 10, errors: 0, rps: 10, p50: 5, p95: 6, p99: 6, level: 10 }, stageIndex: 0, level: 10, requests: cell.requests, errors: 0, inFlight: 0, cells: () => [cell] };
 }
 
-const measure = (outcome: Parameters<typeof buildResult>[0]['outcome']) =>
-  buildResult({ profile, plan, outcome, baseUrl: 'http://127.0.0.1:1', toolVersion: '0.0.0', environment: { node: 'v20', os: 'linux', cpus: 2, host: 'h', git: null } });
+const measure = (outcome: Parameters<typeof buildMeasured>[0]['outcome']) =>
+  buildMeasured({ profile, plan, outcome, baseUrl: 'http://127.0.0.1:1', toolVersion: '0.0.0', environment: { node: 'v20', os: 'linux', cpus: 2, host: 'h', git: null } });
 
 describe('CheckpointWriter', () => {
   it('writes every interval (one at a time), a valid result with status running and the timeline so far', async () => {

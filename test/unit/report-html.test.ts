@@ -55,11 +55,11 @@ describe('renderHtml: one run', () => {
     const table = html.match(/<table class="checks">[\s\S]*?<\/table>/)![0];
     expect(count(table, '<tr class=')).toBe(result.targets.length);
     expect(count(table, '<span class="badge fail">fail</span>')).toBe(2);
-    expect(count(table, '<span class="badge insufficient">too few samples</span>')).toBe(1);
+    expect(count(table, '<span class="badge uncertain">uncertain</span>')).toBe(1);
     expect(table).toContain(`${formatMs(result.totals.latencyMs.p99)} ms`);
-    expect(table).toContain('&lt; 300.0 ms');
-    expect(table).toContain('≥ 300.0 req/s');
-    expect(table).toContain('&lt; 1.00 %');
+    expect(table).toContain('&lt; 300 ms');
+    expect(table).toContain('≥ 300/s');
+    expect(table).toContain('&lt; 1%');
   });
 
   it('draws three charts with labelled axes and units, the stages shaded and named', () => {
@@ -129,9 +129,13 @@ describe('renderHtml: one run', () => {
     expect(out).not.toContain('<table class="comparison">');
     expect(out).not.toContain('service p99');
     expect(out).not.toContain('<pre class="profile">');
-    expect(out).toContain('No targets were set for this run.');
+    expect(out).toContain('No targets were set for this run: it was not judged.');
     expect(out).toContain('planned virtual users');
-    expect(out).toContain('The run completed; no targets were set.');
+    bare.verdict = 'none';
+    const none = renderHtml([bare]);
+    expect(none).toContain('<div class="verdict none"');
+    expect(none).toContain('No targets: nothing was judged.');
+    expect(none).not.toMatch(/>PASS</);
   });
 });
 
@@ -282,11 +286,13 @@ describe('chart and number helpers', () => {
 
   it('numbers keep their precision and units', () => {
     expect(formatMs(0.1234)).toBe('0.123');
-    expect(formatMs(50.4632)).toBe('50.46');
+    // the one formatter of every report: 23.456 ms is 23.5 in the terminal, Markdown, JUnit and here
+    expect(formatMs(23.456)).toBe('23.5');
+    expect(formatMs(50.4632)).toBe('50.5');
     expect(formatMs(196.863)).toBe('196.9');
-    expect(formatMs(1195.973)).toBe('1,196');
-    expect(formatPercent(0.005183)).toBe('0.52 %');
-    expect(formatPercent(0.00001)).toBe('< 0.01 %');
+    expect(formatMs(1195.973)).toBe('1196');
+    expect(formatPercent(0.005183)).toBe('0.52%');
+    expect(formatPercent(0.00004)).toBe('0.0040%');
     expect(formatDuration(3723000)).toBe('1h 02m 03s');
     expect(formatChangePercent(-0.0004)).toBe('0.0 %');
   });

@@ -49,9 +49,11 @@ describe('renderMarkdown, one result', () => {
 
   it('has a table of checks with row, metric, limit, actual and result', () => {
     const rows = table(renderMarkdown([checked()]), '### Target checks');
-    expect(rows[0]).toEqual(['Target', 'Metric', 'Limit', 'Actual', 'Result']);
-    expect(rows[2]).toEqual(['User Authentication', 'p95', '&lt; 200 ms', '234.1 ms', '❌ fail: p95 234.1 ms &gt; 200 ms']);
-    expect(rows[3]).toEqual(['Whole API', 'errorRate', '&lt; 1%', '0.50%', '✅ pass']);
+    expect(rows[0]).toEqual(['Target', 'Metric', 'Limit', 'Actual', 'Samples', '95% bound', 'Result']);
+    expect(rows[2]!.slice(0, 4)).toEqual(['User Authentication', 'p95', '&lt; 200 ms', '234.1 ms']);
+    expect(rows[2]![6]).toBe('❌ fail: p95 234.1 ms &gt; 200 ms');
+    expect(rows[3]!.slice(0, 4)).toEqual(['Whole API', 'errorRate', '&lt; 1%', '0.50%']);
+    expect(rows[3]![6]).toBe('✅ pass');
   });
 
   it('has per-request and per-phase tables', () => {

@@ -21,7 +21,8 @@ function checkedResult(): Result {
     { row: 'User Authentication', metric: 'p95', limit: 200, actual: 234.1, unit: 'ms', pass: false },
     { row: 'Whole API', metric: 'errorRate', limit: 0.01, actual: 0.004, unit: 'ratio', pass: true },
     { row: 'Whole API', metric: 'rps', limit: 40, actual: 50.1, unit: 'rps', pass: true },
-    { row: 'Tail', metric: 'p99.9', limit: 500, actual: 299, unit: 'ms', pass: false, insufficient: true, samples: 200 },
+    { row: 'Tail', metric: 'p99.9', limit: 500, actual: 299, unit: 'ms', pass: false, state: 'uncertain', severity: 'fail', bound: null, samples: 200 },
+    { row: 'Soft', metric: 'p50', limit: 20, actual: 30, unit: 'ms', pass: false, state: 'fail', severity: 'warn', bound: 31.2, samples: 3000 },
   ];
   result.verdict = 'fail';
   result.reason = '1 of 4 target checks failed, 1 had too few samples';
@@ -41,13 +42,14 @@ describe('renderSummary', () => {
     expect(text).toContain('00:30–01:00');
   });
 
-  it('lists every target check with its limit, actual and PASS/FAIL/INSUFFICIENT', () => {
+  it('lists every target check with its limit, actual, evidence and PASS/FAIL/UNCERTAIN/WARN', () => {
     const text = renderSummary(checkedResult(), { color: false });
     const row = (needle: string): string => text.split('\n').find((l) => l.includes(needle))!;
     expect(row('User Authentication')).toMatch(/p95.*< 200 ms.*234\.1 ms.*FAIL/);
     expect(row('errorRate')).toMatch(/< 1%.*0\.40%.*PASS/);
     expect(row('rps  ')).toMatch(/≥ 40\/s.*50\.1\/s.*PASS/);
-    expect(row('Tail')).toMatch(/p99\.9.*INSUFFICIENT/);
+    expect(row('Tail')).toMatch(/p99\.9.*299\.0 ms.*200.*none yet.*UNCERTAIN/);
+    expect(row('Soft')).toMatch(/p50.*< 20 ms \(warn\).*30\.0 ms.*3000.*31\.2 ms.*WARN/);
   });
 
   it('shows error kinds and status codes only when there were errors', () => {
@@ -70,7 +72,7 @@ describe('renderSummary', () => {
     expect(text).toMatch(ANSI);
     expect(text).toContain('\u001b[32mPASS');
     expect(text).toContain('\u001b[31m\u001b[1mFAIL');
-    expect(text).toContain('\u001b[33mINSUFFICIENT');
+    expect(text).toContain('\u001b[33mUNCERTAIN');
   });
 
   it('never lets control characters from a name reach the terminal', () => {
@@ -114,7 +116,26 @@ describe('renderVerdictLine', () => {
 
   it('no checks', () => {
     const r = makeResult({ cells: [{ group: 'a', phase: 'main', latenciesMs: [1] }] });
-    expect(renderVerdictLine(r, { color: false })).toMatch(/— no target checks$/);
+    r.verdict = 'none';
+    r.reason = 'no targets: nothing was judged';
+    const line = renderVerdictLine(r, { color: false });
+    expect(line).toMatch(/^○ NONE .*— no targets: nothing was judged$/);
+    expect(line).not.toContain('PASS');
+  });
+
+  it('no targets and every request failed: the error rate is red, and nothing says PASS', () => {
+    const r = makeResult({ cells: [{ group: 'a', phase: 'main', latenciesMs: spread(100, 1, 5), statusErrors: 100 }] });
+    r.verdict = 'none';
+    r.reason = 'no targets: nothing was judged';
+    const text = renderSummary(r, { color: true });
+    expect(text).toContain('\u001b[31m\u001b[1m100.00% errors');
+    expect(text).not.toMatch(/PASS/);
+  });
+
+  it('warn is amber', () => {
+    const r = checkedResult();
+    r.verdict = 'warn';
+    expect(renderVerdictLine(r, { color: true })).toMatch(/^\u001b\[33m\u001b\[1m▲ WARN|^\u001b\[38;[0-9;]+m\u001b\[1m▲ WARN/);
   });
 });
 

@@ -47,7 +47,7 @@ export function judgeStep(step: StageWindow, rows: TargetRow[], cells: Cell[], p
   const checks = evaluateTargets(stepRows(rows, step.name), cells, phases, runDurationMs);
   const own = sumCells(requestCells(cells).filter((c) => c.phaseIndex === step.index));
   const windowMs = Math.max(0, Math.min(step.endMs, runDurationMs) - step.startMs);
-  const failed = checks.filter((c) => !c.pass && !c.insufficient);
+  const failed = checks.filter((c) => c.state === 'fail');
   return {
     phase: step.name,
     level: step.toLevel,
@@ -56,7 +56,7 @@ export function judgeStep(step: StageWindow, rows: TargetRow[], cells: Cell[], p
     pass: failed.length === 0,
     complete: runDurationMs >= step.endMs,
     failed: failed.map(failure),
-    insufficient: checks.filter((c) => c.insufficient).length,
+    insufficient: checks.filter((c) => c.state === 'uncertain').length,
   };
 }
 
@@ -133,7 +133,7 @@ export class BreakWatch {
       if (!ended && !halfway) continue;
       if (ended) this.judgedDone.add(step.index);
       const checks = evaluateTargets(stepRows(this.rows, step.name), cellsOnce(), this.phases, elapsedMs);
-      const broken = checks.find((c) => !c.pass && !c.insufficient && (c.samples ?? 0) >= this.minSamples);
+      const broken = checks.find((c) => c.state === 'fail' && (c.samples ?? 0) >= this.minSamples);
       if (broken) return { step: step.name, reason: `${step.name}: ${broken.row} ${broken.message ?? broken.metric}` };
     }
     return null;

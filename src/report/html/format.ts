@@ -1,5 +1,7 @@
 // Number, date and duration formatting for the HTML report. Deterministic (no locale):
-// the same result always renders to the same bytes.
+// the same result always renders to the same bytes. Latencies, rates and throughputs go through
+// the one number formatter (src/judge/numbers.ts), as in every other report.
+import * as numbers from '../../judge/numbers.js';
 
 /** A dash for a missing value. */
 export const MISSING = '—';
@@ -21,19 +23,10 @@ export function formatCount(n: number): string {
   return formatNumber(Math.round(n), 0);
 }
 
-/** Decimals for a latency in ms: about four significant digits, never finer than 1 µs. */
-export function msDecimals(ms: number): number {
-  const abs = Math.abs(ms);
-  if (abs >= 1000) return 0;
-  if (abs >= 100) return 1;
-  if (abs >= 10) return 2;
-  return 3;
-}
-
-/** A latency in ms without its unit (for table cells whose header carries it). */
+/** A latency in ms without its unit (for table cells whose header carries it): the one formatter's. */
 export function formatMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return MISSING;
-  return formatNumber(ms, msDecimals(ms));
+  return numbers.formatMs(ms);
 }
 
 export function formatMsWithUnit(ms: number | null | undefined): string {
@@ -43,16 +36,14 @@ export function formatMsWithUnit(ms: number | null | undefined): string {
 
 export function formatRps(rps: number | null | undefined): string {
   if (rps === null || rps === undefined || !Number.isFinite(rps)) return MISSING;
-  return formatNumber(rps, 1);
+  return numbers.formatRps(rps);
 }
 
-/** A ratio (0.0123) as a percentage ("1.23 %"); tiny non-zero values are not shown as 0. */
-export function formatPercent(ratio: number | null | undefined, decimals = 2): string {
+/** A ratio (0.0123) as a percentage ("1.23%"), as everywhere; `decimals` for a tolerance written as "10%". */
+export function formatPercent(ratio: number | null | undefined, decimals?: number): string {
   if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return MISSING;
-  const pct = ratio * 100;
-  const smallest = 10 ** -decimals;
-  if (pct > 0 && pct < smallest / 2) return `< ${smallest.toFixed(decimals)} %`;
-  return `${formatNumber(pct, decimals)} %`;
+  if (decimals !== undefined) return `${formatNumber(ratio * 100, decimals)}%`;
+  return numbers.formatPercent(ratio);
 }
 
 /** A signed relative change (0.123 -> "+12.3 %"). */

@@ -4,6 +4,8 @@ import { describeCounts, describeMethod, describeUnmatched, entryState, regressi
 import type { ComparisonEntry, ComparisonState, PhaseStats, Result, StatsBlock, TargetCheckResult, Verdict } from '../../result/types.js';
 import { distributionChart, latencyChart, throughputChart } from './charts.js';
 import { analysisFindings, breakingSteps, type Finding, type StepRow } from '../analysis-text.js';
+import { checkOutcome, countChecks, formatActual, formatBound, formatLimit, type CheckOutcome } from '../format.js';
+import { overallVerdict as signOffVerdict } from '../../judge/verdict.js';
 import {
   formatChangePercent,
   formatChangePoints,
@@ -36,6 +38,8 @@ export interface Field {
 }
 
 export interface Figure {
+  /** `bad`: shown in red (failed requests) */
+  tone?: 'bad';
   field: string;
   label: string;
   value: string;
@@ -48,8 +52,10 @@ export interface CheckRow {
   metric: string;
   limit: string;
   actual: string;
-  cls: 'pass' | 'fail' | 'insufficient';
+  cls: 'pass' | 'fail' | 'uncertain' | 'warn';
   result: string;
+  samples: string;
+  bound: string;
   note: string;
 }
 
@@ -164,6 +170,8 @@ const VERDICT_LABELS: Record<Verdict, { label: string; icon: string }> = {
   pass: { label: 'PASS', icon: '✔' },
   fail: { label: 'FAIL', icon: '✖' },
   inconclusive: { label: 'INCONCLUSIVE', icon: '?' },
+  warn: { label: 'WARN', icon: '▲' },
+  none: { label: 'NONE', icon: '○' },
 };
 
 function plural(n: number, one: string, many = `${one}s`): string {
@@ -171,22 +179,24 @@ function plural(n: number, one: string, many = `${one}s`): string {
 }
 
 function defaultReason(result: Result): string {
-  const total = result.targets.length;
-  const failed = result.targets.filter((t) => !t.pass).length;
+  const counts = countChecks(result.targets);
+  const total = counts.total;
   switch (result.verdict) {
-    case 'pass': {
-      if (total === 0) return 'The run completed; no targets were set.';
-      const insufficient = result.targets.filter((t) => t.insufficient === true).length;
-      if (insufficient === 0) return `All ${plural(total, 'target check')} passed.`;
-      return `${formatCount(total - insufficient)} of ${plural(total, 'target check')} passed; ${formatCount(insufficient)} had too few samples to judge.`;
-    }
+    case 'pass':
+      return total === 0 ? 'No regression against the baseline.' : `All ${plural(total, 'target check')} passed.`;
     case 'fail':
-      if (result.comparison !== undefined && result.comparison.regressions > 0 && failed === 0) {
+      if (result.comparison !== undefined && result.comparison.regressions > 0 && counts.failed === 0) {
         return `${plural(result.comparison.regressions, 'regression')} against the baseline ${result.comparison.baselineFile}.`;
       }
-      return total === 0 ? 'The run failed.' : `${formatCount(failed)} of ${plural(total, 'target check')} did not pass.`;
+      return total === 0 ? 'The run failed.' : `${formatCount(counts.failed)} of ${plural(total, 'target check')} failed.`;
     case 'inconclusive':
-      return 'perfctl could not deliver the planned load, so these numbers describe the load generator more than the service.';
+      return counts.uncertain > 0
+        ? `${formatCount(counts.uncertain)} of ${plural(total, 'target check')} could not be judged from these samples.`
+        : 'perfctl could not deliver the planned load, so these numbers describe the load generator more than the service.';
+    case 'warn':
+      return `${formatCount(counts.warned)} of ${plural(total, 'target check')} missed a warning limit.`;
+    case 'none':
+      return 'No targets: nothing was judged.';
     default: {
       const never: never = result.verdict;
       return String(never);
@@ -207,48 +217,31 @@ function runVerdict(result: Result): VerdictView {
 
 const METRIC_NAMES: Record<string, string> = { errorRate: 'error rate', rps: 'throughput', mean: 'mean', max: 'max', recovery: 'recovery time', drift: 'p95 drift', memoryGrowth: 'memory growth' };
 
-function checkValue(value: number | null, unit: TargetCheckResult['unit']): string {
-  if (value === null) return MISSING;
-  switch (unit) {
-    case 'ms':
-      return formatMsWithUnit(value);
-    case 'ratio':
-      return formatPercent(value);
-    case 'rps':
-      return `${formatRps(value)} req/s`;
-    default: {
-      const never: never = unit;
-      return String(never);
-    }
-  }
-}
+const OUTCOME_CLASS = { PASS: 'pass', FAIL: 'fail', UNCERTAIN: 'uncertain', WARN: 'warn' } as const satisfies Record<CheckOutcome, CheckRow['cls']>;
 
 function checkRow(t: TargetCheckResult): CheckRow {
-  const cls = t.insufficient === true ? 'insufficient' : t.pass ? 'pass' : 'fail';
-  const comparator = t.unit === 'rps' ? '≥' : '<';
-  const notes: string[] = [];
-  if (t.message !== undefined && t.message !== '') notes.push(t.message);
-  else if (t.insufficient === true && t.samples !== undefined) notes.push(`only ${plural(t.samples, 'sample')}`);
+  const cls = OUTCOME_CLASS[checkOutcome(t)];
   return {
     row: t.row,
     phase: t.phase ?? '',
     metric: METRIC_NAMES[t.metric] ?? t.metric,
-    limit: t.metric === 'recovery' ? `≤ ${formatDuration(t.limit)}` : `${comparator} ${checkValue(t.limit, t.unit)}`,
-    actual: t.metric === 'recovery' ? (t.actual === null ? 'not recovered' : formatDuration(t.actual)) : checkValue(t.actual, t.unit),
+    limit: `${formatLimit(t)}${t.severity === 'warn' ? ' (warn)' : ''}`,
+    actual: formatActual(t),
     cls,
-    result: cls === 'insufficient' ? 'too few samples' : cls,
-    note: notes.join(' '),
+    result: cls,
+    samples: t.samples === undefined ? '' : formatCount(t.samples),
+    bound: formatBound(t),
+    note: t.message ?? '',
   };
 }
 
 function checksSummary(checks: TargetCheckResult[]): string {
-  if (checks.length === 0) return 'No targets were set for this run.';
-  const passed = checks.filter((c) => c.pass).length;
-  const insufficient = checks.filter((c) => c.insufficient === true).length;
-  const failed = checks.length - passed - insufficient;
-  const parts = [`${formatCount(passed)} of ${plural(checks.length, 'check')} passed`];
-  if (failed > 0) parts.push(`${formatCount(failed)} failed`);
-  if (insufficient > 0) parts.push(`${formatCount(insufficient)} had too few samples`);
+  if (checks.length === 0) return 'No targets were set for this run: it was not judged.';
+  const counts = countChecks(checks);
+  const parts = [`${formatCount(counts.passed)} of ${plural(checks.length, 'check')} passed`];
+  if (counts.failed > 0) parts.push(`${formatCount(counts.failed)} failed`);
+  if (counts.uncertain > 0) parts.push(`${formatCount(counts.uncertain)} uncertain`);
+  if (counts.warned > 0) parts.push(`${formatCount(counts.warned)} missed a warning limit`);
   return `${parts.join(', ')}.`;
 }
 
@@ -408,8 +401,8 @@ function runView(result: Result, index: number, count: number): RunView {
     figures: [
       { field: 'requests', label: 'requests', value: formatCount(t.requests), unit: '' },
       { field: 'rps', label: 'throughput', value: formatRps(t.rps), unit: 'req/s' },
-      { field: 'errors', label: 'errors', value: formatCount(t.errors), unit: '' },
-      { field: 'error-rate', label: 'error rate', value: formatPercent(t.errorRate), unit: '' },
+      { field: 'errors', label: 'errors', value: formatCount(t.errors), unit: '', ...(t.errors > 0 ? { tone: 'bad' as const } : {}) },
+      { field: 'error-rate', label: 'error rate', value: formatPercent(t.errorRate), unit: '', ...(t.errors > 0 ? { tone: 'bad' as const } : {}) },
       { field: 'p50', label: 'p50', value: formatMs(t.latencyMs.p50), unit: 'ms' },
       { field: 'p95', label: 'p95', value: formatMs(t.latencyMs.p95), unit: 'ms' },
       { field: 'p99', label: 'p99', value: formatMs(t.latencyMs.p99), unit: 'ms' },
@@ -454,20 +447,27 @@ function runView(result: Result, index: number, count: number): RunView {
 function overallVerdict(results: Result[]): VerdictView {
   const n = results.length;
   const names = (v: Verdict): string[] => results.filter((r) => r.verdict === v).map((r) => r.profile.name);
-  const failed = names('fail');
-  const inconclusive = names('inconclusive');
-  if (failed.length > 0) {
-    return verdictView('fail', `${formatCount(failed.length)} of ${plural(n, 'run')} failed: ${failed.join(', ')}.`, null);
+  const verdict = signOffVerdict(results);
+  const these = names(verdict);
+  switch (verdict) {
+    case 'fail':
+      return verdictView('fail', `${formatCount(these.length)} of ${plural(n, 'run')} failed: ${these.join(', ')}.`, null);
+    case 'inconclusive':
+      return verdictView('inconclusive', `${formatCount(these.length)} of ${plural(n, 'run')} ${these.length === 1 ? 'was' : 'were'} inconclusive: ${these.join(', ')}.`, null);
+    case 'warn':
+      return verdictView('warn', `${formatCount(these.length)} of ${plural(n, 'run')} missed warning limits: ${these.join(', ')}.`, null);
+    case 'none':
+      return verdictView('none', n === 1 ? 'The run had no targets.' : `None of the ${formatCount(n)} runs had targets.`, null);
+    case 'pass': {
+      const unjudged = names('none');
+      const note = unjudged.length > 0 ? ` ${formatCount(unjudged.length)} had no targets: ${unjudged.join(', ')}.` : '';
+      return verdictView('pass', n === 1 ? 'The run passed.' : unjudged.length === 0 ? `All ${formatCount(n)} runs passed.` : `${formatCount(n - unjudged.length)} of ${plural(n, 'run')} passed.${note}`, null);
+    }
   }
-  if (inconclusive.length > 0) {
-    return verdictView('inconclusive', `${formatCount(inconclusive.length)} of ${plural(n, 'run')} ${inconclusive.length === 1 ? 'was' : 'were'} inconclusive: ${inconclusive.join(', ')}.`, null);
-  }
-  return verdictView('pass', n === 1 ? 'The run passed.' : `All ${formatCount(n)} runs passed.`, null);
 }
 
 function summaryRow(result: Result, run: RunView): SummaryRow {
-  const passed = result.targets.filter((c) => c.pass).length;
-  const insufficient = result.targets.filter((c) => c.insufficient === true).length;
+  const counts = countChecks(result.targets);
   return {
     id: run.id,
     number: run.number,
@@ -478,8 +478,8 @@ function summaryRow(result: Result, run: RunView): SummaryRow {
     p95: formatMs(result.totals.latencyMs.p95),
     p99: formatMs(result.totals.latencyMs.p99),
     errorRate: formatPercent(result.totals.errorRate),
-    checks: result.targets.length === 0 ? MISSING : `${formatCount(passed)} / ${formatCount(result.targets.length)}`,
-    checksNote: insufficient === 0 ? '' : `${formatCount(insufficient)} too few samples`,
+    checks: result.targets.length === 0 ? MISSING : `${formatCount(counts.passed)} / ${formatCount(result.targets.length)}`,
+    checksNote: counts.uncertain === 0 ? '' : `${formatCount(counts.uncertain)} uncertain`,
   };
 }
 

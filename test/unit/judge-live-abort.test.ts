@@ -55,7 +55,7 @@ describe('AbortWatch', () => {
     const spikeBad = [...badBaseline, cell(1, 500, 5, 60)];
     const decision = watch.check(spikeBad, phases, 35_000);
     expect(decision?.row).toBe('During the spike');
-    expect(decision?.check.message).toBe('errorRate 12% ≥ 5%');
+    expect(decision?.check.message).toBe('errorRate 12.00% ≥ 5%');
   });
 
   it('watches only abortOnFail rows', () => {
@@ -64,10 +64,10 @@ describe('AbortWatch', () => {
     expect(watch.check([cell(0, 1000, 5, 1000)], phases, 10_000)).toBeNull();
   });
 
-  it('a percentile with too few samples for its own rule does not abort', () => {
+  it('a percentile beyond its limit aborts once its scope holds 100 samples (failing needs no bound)', () => {
     const watch = new AbortWatch([errorRow({ phase: null, checks: [{ metric: 'p99', limit: 10 }] })]);
-    expect(watch.check([cell(0, 500, 50)], phases, 10_000)).toBeNull(); // p99 needs 1000
-    expect(watch.check([cell(0, 1000, 50)], phases, 10_000)?.check).toMatchObject({ metric: 'p99', pass: false, insufficient: false });
+    expect(watch.check([cell(0, 99, 50)], phases, 10_000)).toBeNull();
+    expect(watch.check([cell(0, 150, 50)], phases, 10_000)?.check).toMatchObject({ metric: 'p99', pass: false, state: 'fail', samples: 150 });
   });
 
   it('rps is never judged live', () => {

@@ -5,7 +5,7 @@ import { decideVerdict } from '../../src/judge/verdict.js';
 
 function check(row: string, metric: string, limit: number, actual: number, unit: TargetCheckResult['unit'] = 'ms'): TargetCheckResult {
   const pass = unit === 'rps' ? actual >= limit : actual < limit;
-  const c: TargetCheckResult = { row, metric, limit, actual, unit, pass };
+  const c: TargetCheckResult = { row, metric, limit, actual, unit, pass, state: pass ? 'pass' : 'fail', severity: 'fail' };
   return { ...c, message: formatCheck(c) };
 }
 
@@ -30,11 +30,28 @@ describe('decideVerdict', () => {
     expect(decideVerdict({ status: 'completed', checks: many, regressions: 0 }).reason).toMatch(/^5 of 5 checks failed: R0 .*, R2 max 2.00 ms > 1 ms, and 2 more$/);
   });
 
-  it('an insufficient check is not a pass', () => {
-    const insufficient: TargetCheckResult = { row: 'Tail', metric: 'p99.9', limit: 50, actual: null, unit: 'ms', pass: false, samples: 200, insufficient: true };
-    const decision = decideVerdict({ status: 'completed', checks: [...passing, { ...insufficient, message: formatCheck(insufficient) }], regressions: 0 });
-    expect(decision.verdict).toBe('fail');
-    expect(decision.reason).toContain('Tail p99.9 not judged: 200 samples, at least 10000 samples needed');
+  it('an uncertain check makes the run inconclusive, naming it and how much longer would judge it', () => {
+    const uncertain: TargetCheckResult = { row: 'Tail', metric: 'p99', limit: 50, actual: 2.9, unit: 'ms', state: 'uncertain', severity: 'fail', pass: false, samples: 150, bound: null, samplesNeeded: 299 };
+    const decision = decideVerdict({ status: 'completed', checks: [...passing, { ...uncertain, message: formatCheck(uncertain) }], regressions: 0, plannedMs: 60_000 });
+    expect(decision).toEqual({
+      verdict: 'inconclusive',
+      reason:
+        'inconclusive: 1 of 8 check is uncertain: Tail p99 2.90 ms < 50 ms, uncertain: 150 samples cannot show it under the limit (about 299 would); ' +
+        'a run about 2× as long (-d 2m) or at 2× the load (--scale 2) would judge it',
+    });
+  });
+
+  it('fail > inconclusive > warn > pass', () => {
+    const uncertain: TargetCheckResult = { ...passing[0]!, state: 'uncertain', pass: false, samples: 100, samplesNeeded: 250 };
+    const warned: TargetCheckResult = { ...failing[0]!, severity: 'warn' };
+    const verdict = (checks: TargetCheckResult[]): string => decideVerdict({ status: 'completed', checks, regressions: 0 }).verdict;
+    expect(verdict([...failing, uncertain, warned])).toBe('fail');
+    expect(verdict([uncertain, warned, ...passing])).toBe('inconclusive');
+    expect(verdict([warned, ...passing])).toBe('warn');
+    expect(verdict(passing)).toBe('pass');
+    // an uncertain warning-level check cannot fail the run, so it does not hold the verdict up
+    expect(verdict([{ ...uncertain, severity: 'warn' }, ...passing])).toBe('pass');
+    expect(decideVerdict({ status: 'completed', checks: [warned], regressions: 0 }).reason).toBe('warn: 1 of 1 warning limit missed: User Authentication p95 234.1 ms > 200 ms');
   });
 
   it('a regression fails a run whose checks passed', () => {
@@ -62,6 +79,7 @@ describe('decideVerdict', () => {
   });
 
   it('no targets', () => {
-    expect(decideVerdict({ status: 'completed', checks: [], regressions: 0 })).toEqual({ verdict: 'pass', reason: 'completed with no targets to check' });
+    expect(decideVerdict({ status: 'completed', checks: [], regressions: 0 })).toEqual({ verdict: 'none', reason: 'no targets: nothing was judged' });
+    expect(decideVerdict({ status: 'completed', checks: [], regressions: 0, compared: true }).verdict).toBe('pass');
   });
 });
