@@ -34,7 +34,7 @@ function listChecks(checks: TargetCheckResult[], of: number, verb: [string, stri
   if (checks.length === 0) return null;
   const listed = checks.slice(0, LISTED).map(describeRowCheck);
   const more = checks.length > LISTED ? `, and ${checks.length - LISTED} more` : '';
-  return `${checks.length} of ${of} ${checks.length === 1 ? verb[0] : verb[1]}: ${listed.join(', ')}${more}`;
+  return `${checks.length} of ${of} ${of === 1 ? 'check' : 'checks'} ${checks.length === 1 ? verb[0] : verb[1]}: ${listed.join(', ')}${more}`;
 }
 
 function regressionsSentence(regressions: number): string | null {
@@ -74,7 +74,7 @@ export function moreEvidenceSentence(uncertain: TargetCheckResult[], plannedMs: 
 export function decideVerdict(input: VerdictInput): VerdictDecision {
   const { status, checks, regressions } = input;
   const failing = checks.filter((c) => stateOf(c) === 'fail' && c.severity !== 'warn');
-  const failures = listChecks(failing, checks.length, ['check failed', 'checks failed']);
+  const failures = listChecks(failing, checks.length, ['failed', 'failed']);
   const regressed = regressionsSentence(regressions);
 
   switch (status) {
@@ -110,12 +110,12 @@ export function decideVerdict(input: VerdictInput): VerdictDecision {
   // a warning-level check cannot fail the run, so it cannot hold its verdict up either
   const uncertain = checks.filter((c) => stateOf(c) === 'uncertain' && c.severity !== 'warn');
   if (uncertain.length > 0) {
-    const which = listChecks(uncertain, checks.length, ['check is uncertain', 'checks are uncertain'])!;
+    const which = listChecks(uncertain, checks.length, ['is uncertain', 'are uncertain'])!;
     return { verdict: 'inconclusive', reason: `inconclusive: ${which}; ${moreEvidenceSentence(uncertain, input.plannedMs)}` };
   }
   const warned = checks.filter((c) => stateOf(c) === 'fail' && c.severity === 'warn');
   if (warned.length > 0) {
-    return { verdict: 'warn', reason: `warn: ${listChecks(warned, checks.length, ['warning limit missed', 'warning limits missed'])}` };
+    return { verdict: 'warn', reason: `warn: ${listChecks(warned, checks.length, ['missed a warning limit', 'missed warning limits'])}` };
   }
   if (checks.length === 0 && input.compared !== true) return { verdict: 'none', reason: 'no targets: nothing was judged' };
   if (checks.length === 0) return { verdict: 'pass', reason: 'no regression against the baseline' };

@@ -71,7 +71,7 @@ describe('scaling out', () => {
     const shardTotals = [0, 1].map((i) => readResultFile(join(dir, `shard-${i}`)).totals.requests);
     expect(shardTotals[0]! + shardTotals[1]!).toBe(800);
     const merged = await runCli(['merge', join(dir, 'shard-0', 'result.json'), join(dir, 'shard-1', 'result.json'), '--out', join(dir, 'merged')]);
-    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.code, `${merged.stdout}${merged.stderr}`).toBe(0);
     const result = readResultFile(join(dir, 'merged'));
     expect(result.totals.requests).toBe(800);
     expect(result.targets.map((t) => [t.row, t.metric, t.pass])).toEqual([

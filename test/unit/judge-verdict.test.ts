@@ -36,7 +36,7 @@ describe('decideVerdict', () => {
     expect(decision).toEqual({
       verdict: 'inconclusive',
       reason:
-        'inconclusive: 1 of 8 check is uncertain: Tail p99 2.90 ms < 50 ms, uncertain: 150 samples cannot show it under the limit (about 299 would); ' +
+        'inconclusive: 1 of 8 checks is uncertain: Tail p99 2.90 ms < 50 ms, uncertain: 150 samples cannot show it under the limit (about 299 would); ' +
         'a run about 2× as long (-d 2m) or at 2× the load (--scale 2) would judge it',
     });
   });
@@ -51,7 +51,7 @@ describe('decideVerdict', () => {
     expect(verdict(passing)).toBe('pass');
     // an uncertain warning-level check cannot fail the run, so it does not hold the verdict up
     expect(verdict([{ ...uncertain, severity: 'warn' }, ...passing])).toBe('pass');
-    expect(decideVerdict({ status: 'completed', checks: [warned], regressions: 0 }).reason).toBe('warn: 1 of 1 warning limit missed: User Authentication p95 234.1 ms > 200 ms');
+    expect(decideVerdict({ status: 'completed', checks: [warned], regressions: 0 }).reason).toBe('warn: 1 of 1 check missed a warning limit: User Authentication p95 234.1 ms > 200 ms');
   });
 
   it('a regression fails a run whose checks passed', () => {
