@@ -7,7 +7,7 @@
 import { block, commented } from './emit-yaml.js';
 import { parseK6Script } from './k6-parse.js';
 import type { JsNode, ParsedScript } from './k6-parse.js';
-import { FunctionReader, FunctionValue, SetupRef } from './k6-script.js';
+import { Captured, FunctionReader, FunctionValue, SetupRef } from './k6-script.js';
 import type { Action, ReadContext, RequestAction, SleepAction, Value } from './k6-script.js';
 import { parseThresholdKey, readThreshold } from './k6-thresholds.js';
 import { formatDuration, formatLatency, formatPercent } from './limit-values.js';
@@ -56,9 +56,56 @@ class K6Conversion {
   }
 }
 
-export function importK6(text: string, options: ImportOptions): Conversion {
+export interface K6Options extends ImportOptions {
+  /** write setup() as setup: steps (default SETUP_STEPS) */
+  setupSteps?: boolean;
+}
+
+/** perfctl runs setup: steps (SPEC §2) */
+const SETUP_STEPS = false;
+
+/** what setup() returns: each key a capture of its request ({{ setup.key }}) or a literal */
+class SetupExports {
+  private readonly exports = new Map<string, { captured: Captured } | { literal: string }>();
+
+  read(returned: Value, node: JsNode, conversion: K6Conversion): void {
+    if (returned === undefined) return;
+    if (!isRecord(returned)) {
+      conversion.leave(node, 'setup() returns something other than an object of values: its data is not converted', 'return of setup()');
+      return;
+    }
+    for (const [key, value] of Object.entries(returned)) {
+      if (value instanceof Captured) {
+        for (const request of value.requests) request.captures[key] = value.capture;
+        this.exports.set(key, { captured: value });
+      } else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+        this.exports.set(key, { literal: String(value) });
+      } else {
+        conversion.leave(node, `setup() returns ${key} from JavaScript perfctl does not read: it is a placeholder`, `data.${key}`);
+      }
+    }
+  }
+
+  /** `data.token` -> `{{ setup.token }}`; `data.user.id` -> a capture of $.user.id; null when setup() did not return it */
+  text(ref: SetupRef): string | null {
+    const [key, ...rest] = ref.path;
+    const entry = key === undefined ? undefined : this.exports.get(key);
+    if (!entry) return null;
+    if ('literal' in entry) return rest.length === 0 ? entry.literal : null;
+    if (rest.length === 0) return `{{ setup.${key} }}`;
+    if (!('json' in entry.captured.capture)) return null;
+    const name = [key, ...rest].join('_').replace(/[^A-Za-z0-9_]/g, '_');
+    const capture = { json: `${entry.captured.capture.json}${rest.map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part}`)).join('')}` };
+    for (const request of entry.captured.requests) request.captures[name] = capture;
+    return `{{ setup.${name} }}`;
+  }
+}
+
+export function importK6(text: string, options: K6Options): Conversion {
   const script = parseK6Script(text);
   const conversion = new K6Conversion(script, options.file);
+  const setupSteps = options.setupSteps ?? SETUP_STEPS;
+  const setupExports = new SetupExports();
   const module = readModule(script, conversion);
   if (!module.defaultFn && !module.options) {
     throw new ImportInputError('not a k6 script: it exports neither `options` nor a default function', { line: 1, col: 1 }, 'a k6 script has `export const options = { ... }` and `export default function () { ... }`');
@@ -69,8 +116,10 @@ export function importK6(text: string, options: ImportOptions): Conversion {
     leftOut: conversion.leftOut,
     notes: conversion.notes,
     k6Names: readK6Names(script.program),
-    // setup() runs once before the load; perfctl's setup steps are on the way: until then the value is a placeholder
+    // data.x in the default function: what setup() returned, as {{ setup.x }} (or a placeholder)
     setupText: (ref) => {
+      const written = setupExports.text(ref);
+      if (written !== null) return written;
       const name = (ref.path.join('_') || 'setup_data').replace(/[^A-Za-z0-9]+/g, '_').toUpperCase();
       conversion.placeholders.set(name, `the value setup() returned as data.${ref.path.join('.')} (log in once and pass it)`);
       return `\${${name}}`;
@@ -87,11 +136,18 @@ export function importK6(text: string, options: ImportOptions): Conversion {
   const exec = load.exec ? module.functions.get(load.exec)?.node ?? null : module.defaultFn;
   if (load.exec && !exec) conversion.leftOut.push({ line: 1, col: 1, construct: `exec: ${load.exec}`, advice: 'no such function in the script' });
 
+  let setupActions: Action[] = [];
   if (module.setupFn) {
     const reader = new FunctionReader(context, module.functions);
-    const actions = reader.read(module.setupFn, module.scope);
-    const requests = actions.filter((action) => action.kind === 'request').length;
-    conversion.leave(module.setupFn, `runs once before the load${requests > 0 ? ` (${requests} request${requests === 1 ? '' : 's'})` : ''}: perfctl's setup steps are on the way; meanwhile run it yourself and pass what it returns with -e NAME=value (the placeholders below)`, 'setup()');
+    setupActions = reader.read(module.setupFn, module.scope);
+    const requests = setupActions.filter((action) => action.kind === 'request').length;
+    if (setupSteps && requests > 0) {
+      setupExports.read(reader.returned, module.setupFn, conversion);
+      conversion.note(module.setupFn, `its ${requests} request${requests === 1 ? '' : 's'} are setup: steps, run once before the load; what it returns is {{ setup.NAME }}`, 'setup()');
+    } else {
+      conversion.leave(module.setupFn, `runs once before the load${requests > 0 ? ` (${requests} request${requests === 1 ? '' : 's'})` : ''}: perfctl's setup steps are on the way; meanwhile run it yourself and pass what it returns with -e NAME=value (the placeholders below)`, 'setup()');
+      setupActions = [];
+    }
   }
   if (module.teardownFn) conversion.leave(module.teardownFn, 'runs once after the load: perfctl\'s teardown steps are on the way', 'teardown()');
 
@@ -103,7 +159,8 @@ export function importK6(text: string, options: ImportOptions): Conversion {
     if (param && param.type === 'Identifier') scope.set(param['name'] as string, new SetupRef([]));
     alternatives = expand(reader.read(exec, scope), conversion, exec);
   }
-  const mix = buildMix(alternatives, load.model, conversion, exec, options.baseUrl);
+  const setupRequests = setupActions.filter((action): action is RequestAction => action.kind === 'request');
+  const mix = buildMix(alternatives, load.model, conversion, exec, options.baseUrl, setupRequests);
   const document: Record<string, unknown> = {
     name: options.file.replace(/\.(m?js|ts)$/i, '').replace(/[^A-Za-z0-9_-]+/g, '-') || 'imported',
     description: `Imported from the k6 script ${options.file}`,
@@ -112,6 +169,14 @@ export function importK6(text: string, options: ImportOptions): Conversion {
   };
   if (load.maxInFlight !== undefined) document['maxInFlight'] = load.maxInFlight;
   if (mix.thinkTime) document['thinkTime'] = mix.thinkTime;
+  if (setupActions.length > 0) {
+    document['setup'] = setupActions.flatMap((action) => {
+      if (action.kind === 'sleep') return [commented({ think: action.think }, conversion.where(action.node))];
+      if (action.kind === 'request') return [commented(block(mix.stepFor(action)), conversion.where(action.node))];
+      conversion.leave(action.node, 'a random branch in setup(): perfctl runs every setup step once');
+      return [];
+    });
+  }
   if (mix.requests.length > 0) document['requests'] = mix.requests;
   if (mix.flows.length > 0) document['flows'] = mix.flows.map((flow) => flow.value);
   if (mix.requests.length === 0 && mix.flows.length === 0) {
@@ -411,13 +476,15 @@ function expand(actions: Action[], conversion: K6Conversion, fn: JsNode): Altern
 }
 
 interface Mix {
+  /** a request as a step of the profile (setup steps are made after the mix, with its base URL) */
+  stepFor(request: RequestAction): Record<string, unknown>;
   baseUrl: unknown;
   thinkTime?: unknown;
   requests: unknown[];
   flows: { value: unknown; requests: number }[];
 }
 
-function buildMix(alternatives: Alternative[], model: LoadModel, conversion: K6Conversion, fn: JsNode | null, givenBaseUrl: string | undefined): Mix {
+function buildMix(alternatives: Alternative[], model: LoadModel, conversion: K6Conversion, fn: JsNode | null, givenBaseUrl: string | undefined, setupRequests: RequestAction[]): Mix {
   // a sleep at the end of every alternative is the pause between a user's iterations
   let thinkTime: unknown;
   const last = alternatives.map((alternative) => alternative.steps[alternative.steps.length - 1]);
@@ -429,8 +496,8 @@ function buildMix(alternatives: Alternative[], model: LoadModel, conversion: K6C
   }
 
   const origins = new Map<string, number>();
-  for (const alternative of alternatives) {
-    for (const step of alternative.steps) {
+  for (const steps of [...alternatives.map((alternative) => alternative.steps), setupRequests]) {
+    for (const step of steps) {
       if (step.kind !== 'request') continue;
       const split = splitUrl(step.url) ?? envSplit(step.url);
       if (split) origins.set(split.origin, (origins.get(split.origin) ?? 0) + 1);
@@ -485,7 +552,7 @@ function buildMix(alternatives: Alternative[], model: LoadModel, conversion: K6C
     });
   }
   const baseUrl = givenBaseUrl === undefined && origin?.startsWith('$') ? origin : baseUrlValue(givenBaseUrl, origin);
-  return { baseUrl: commented(baseUrl, origin && givenBaseUrl === undefined ? 'where the script sends its requests' : undefined), ...(thinkTime ? { thinkTime } : {}), requests, flows };
+  return { stepFor: stepOf, baseUrl: commented(baseUrl, origin && givenBaseUrl === undefined ? 'where the script sends its requests' : undefined), ...(thinkTime ? { thinkTime } : {}), requests, flows };
 }
 
 /** `${BASE_URL:-http://x}/path`: the variable is the base URL */

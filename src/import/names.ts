@@ -18,6 +18,8 @@ export function requestSlug(method: string, path: string): string {
   } catch {
     // a template in the host: keep the text
   }
+  // a template names a word by its last identifier (`{{ setup.user_id }}` -> user-id); a function call none
+  pathText = pathText.replace(/\{\{\s*([^}]*?)\s*\}\}/g, (_whole, inner: string) => (/\(/.test(inner) ? '' : (inner.split('.').pop() ?? ''))).replace(/\$\{[^}]*\}/g, '');
   const words = (pathText.split('?')[0] ?? '')
     .split('/')
     .map((segment) => slug(segment))

@@ -104,7 +104,7 @@ describe('importArtillery', () => {
         capture: { next: { header: 'location' }, id: { regex: 'id=(\\d+)' } },
       },
       { name: 'get-search', path: '/search?q=a%26b&page=2' },
-      { repeat: 3, steps: [{ name: 'get-item-randomint-1-50', path: '/item/{{ randomInt(1, 50) }}' }, { think: '1s' }] },
+      { repeat: 3, steps: [{ name: 'get-item', path: '/item/{{ randomInt(1, 50) }}' }, { think: '1s' }] },
     ]);
     expect(leftOut).toEqual(['4: Sign in: beforeScenario', '12: loop without a count']);
   });

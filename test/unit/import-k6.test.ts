@@ -165,6 +165,27 @@ describe('importK6', () => {
     expect(data['requests']).toEqual([{ name: 'get-me', path: '/me', headers: { authorization: 'Bearer ${TOKEN}' } }]);
   });
 
+  it('with setup steps: setup() requests are setup: steps, what it returns {{ setup.NAME }}, a nested value its own capture', () => {
+    const conversion = importK6(
+      header +
+        [
+          'export function setup() {',
+          "  const res = http.post('http://h/login', JSON.stringify({ email: 'a@b.c', password: 'pw-123' }), { headers: { 'Content-Type': 'application/json' } });",
+          "  return { token: res.json('token'), user: res.json('user'), region: 'eu' };",
+          '}',
+          'export default function (data) { http.get(`http://h/users/${data.user.id}?r=${data.region}`, { headers: { Authorization: `Bearer ${data.token}` } }); }',
+        ].join('\n'),
+      { file: 'test.js', setupSteps: true },
+    );
+    const data = parse(emitYaml(conversion.document)) as Record<string, any>;
+    expect(data['setup']).toEqual([
+      { name: 'post-login', method: 'POST', path: '/login', headers: { 'content-type': 'application/json' }, json: { email: 'a@b.c', password: '${PASSWORD:-pw-123}' }, capture: { token: '$.token', user: '$.user', user_id: '$.user.id' } },
+    ]);
+    expect(data['requests']).toEqual([{ name: 'get-users-user-id', path: '/users/{{ setup.user_id }}?r=eu', headers: { authorization: 'Bearer {{ setup.token }}' } }]);
+    expect(conversion.placeholders).toEqual([]);
+    expect(conversion.leftOut.map((remark) => remark.construct)).toEqual(['no options']);
+  });
+
   it('a literal password in a JSON body is read from ${PASSWORD:-literal}: the same value is sent, every report shows ***', () => {
     const { data, notes } = convert(header + "export default function () { http.post('http://h/login', JSON.stringify({ email: 'a@b.c', password: 'password123', apiKey: 'k1' })); }");
     expect(data['requests'][0].json).toEqual({ email: 'a@b.c', password: '${PASSWORD:-password123}', apiKey: '${API_KEY:-k1}' });
