@@ -58,6 +58,11 @@ export class RunAnalysis {
   }
 
   /** the per-second tick needs the cells (the lead's workers send them only when asked) */
+  /** the service's latest CPU and memory reading while the run goes on (live exports) */
+  serviceReading(): { cpuPercent?: number; memoryMB?: number } | undefined {
+    return this.monitor?.latest();
+  }
+
   get needsLiveCells(): boolean {
     return this.capture !== undefined || this.breakWatch !== undefined;
   }

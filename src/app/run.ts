@@ -89,7 +89,7 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
       });
     // decided before the load: checkpoints go where the final result.json will
     const outDir = resolve(io.cwd, settings.outDir ?? defaultOutDir(profile.name, new Date()));
-    live = createLiveOutputs({ profile, plan, settings, io, outDir, measure });
+    live = createLiveOutputs({ profile, plan, settings, io, outDir, measure, service: () => analysis.serviceReading() });
     await live.start();
     const outcome = await runWithLiveFeedback(profile, plan, baseUrl, settings, io, analysis, live, inputs.seed);
     // -n ended the run early by design: the plan is what ran

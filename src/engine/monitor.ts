@@ -92,6 +92,8 @@ export interface ServiceMonitor {
   readonly intervalMs: number;
   /** the first reason a sample could not be read, if any */
   readonly problem: string | undefined;
+  /** the latest reading (CPU since the one before), for live exports */
+  latest(): { cpuPercent?: number; memoryMB?: number } | undefined;
   /** stops sampling; the samples, in ms since `startMs` (the run's t = 0 on the performance clock) */
   stop(startMs: number): Promise<ResourceSample[]>;
 }
@@ -129,6 +131,11 @@ export function startMonitor(spec: MonitorSpec, now: () => number = () => perfor
     intervalMs: spec.intervalMs,
     get problem() {
       return problem;
+    },
+    latest() {
+      if (raw.length === 0) return undefined;
+      const { atMs: _atMs, ...reading } = toSamples(raw.slice(-2), 0).at(-1)!;
+      return reading;
     },
     async stop(startMs: number) {
       clearInterval(timer);
