@@ -39,6 +39,8 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
   };
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => (resolveDone = resolve)).finally(() => precise?.close());
+  // a plan with low-rate stages gets its helper thread now, so it is up before the first gap
+  if (plan.stages.some((stage) => stage.durationMs > 0 && Math.min(stage.fromLevel, stage.toLevel) / ctx.slice.count < 1000 / PRECISE_GAP_MS)) preciseWake();
 
   const finishIfIdle = (): void => {
     if ((stopped || next >= pacer.total) && inFlight === 0) resolveDone();
