@@ -343,7 +343,10 @@ export function compareResults(baseline: Result | readonly Result[], current: Re
     if (!candidate) return entry;
     const level = levels[i];
     if (level !== null && level !== undefined) return { ...entry, regression: true, state: 'regression', level, note: `${entry.note} ≤ ${formatP(level)} (Holm over ${tested} entries)` };
-    return { ...entry, state: 'noise', note: `${entry.note}: not below Holm's level over ${tested} entries, within noise` };
+    // a latency change that fails even the unadjusted level shows in too few time blocks: a burst for this scope
+    const burst = p !== null && p > ALPHA && entry.metric !== 'rps' && entry.metric !== 'errorRate';
+    const why = burst ? `: the change holds in too few of the scope's time blocks (a burst here), within noise` : `: not below Holm's level over ${tested} entries, within noise`;
+    return { ...entry, state: 'noise', note: `${entry.note}${why}` };
   });
   const state = (s: ComparisonState): number => entries.filter((e) => e.state === s).length;
   return {
