@@ -35,7 +35,12 @@ export async function historyCommand(paths: string[], flags: HistoryFlags, io: I
   const metrics = parseMetrics(flags.metric);
   const tolerance = resolveTolerance(flags.tolerance === undefined ? {} : parseTolerance(flags.tolerance));
   if (paths.length === 0) throw usageError('history needs result files or directories');
-  const collected = await collectResults(paths.map((p) => resolve(io.cwd, p)), io.cwd);
+  const all = await collectResults(paths.map((p) => resolve(io.cwd, p)), io.cwd);
+  // a run that did not complete (a checkpoint of a run still going, an interrupted or failed one)
+  // measured part of its profile: not a point of the trend
+  const collected = all.filter((c) => c.result.status === 'completed');
+  const left = all.length - collected.length;
+  if (collected.length === 0) throw usageError(`${paths.join(', ')}: no completed run among ${all.length} result${all.length === 1 ? '' : 's'}`);
   assertOneProfile(collected, flags.force ?? false, 'history');
   const groups = (flags.group ?? []).flatMap((g) => g.split(',')).map((g) => g.trim()).filter((g) => g !== '');
   for (const group of groups) {
@@ -46,7 +51,10 @@ export async function historyCommand(paths: string[], flags: HistoryFlags, io: I
   const history = buildHistory(collected, { tolerance, ...(metrics ? { metrics } : {}), ...(groups.length > 0 ? { groups } : {}) });
 
   if (flags.json) io.out(`${JSON.stringify(history, null, 2)}\n`);
-  else io.out(renderHistoryText(history));
+  else {
+    io.out(renderHistoryText(history));
+    if (left > 0) io.out(`Left out: ${left} run${left === 1 ? '' : 's'} that did not complete (${[...new Set(all.filter((c) => c.result.status !== 'completed').map((c) => c.result.status))].join(', ')})\n`);
+  }
   if (flags.out !== undefined) {
     const outDir = resolve(io.cwd, flags.out);
     await mkdir(outDir, { recursive: true });

@@ -116,6 +116,38 @@ describe('history inputs', () => {
   });
 });
 
+describe('perfctl history on result files', () => {
+  /** 20 runs in their own folders whose latencies follow `levels` (ms), one hour apart */
+  function writeRuns(name: string, levels: number[]): string {
+    const root = join(dir, name);
+    levels.forEach((ms, i) => {
+      mkdirSync(join(root, `run-${i + 1}`), { recursive: true });
+      writeFileSync(join(root, `run-${i + 1}`, 'result.json'), JSON.stringify(run('normal', ms, 20 + i)));
+    });
+    return root;
+  }
+  const wobble = (i: number): number => 1 + 0.02 * Math.sin(i * 2.3);
+
+  it('20 results with a +20% step after run 12: names run 12 ± 1 and exits 1', async () => {
+    const root = writeRuns('stepped', Array.from({ length: 20 }, (_, i) => (i >= 12 ? 24 : 20) * wobble(i)));
+    const out = io();
+    expect(await historyCommand([root], { metric: 'p95', group: ['total'], out: join(dir, 'stepped-out') }, out)).toBe(ExitCode.failed);
+    expect(out.text()).toMatch(/total\s+p95 .* after run 1[123] \(/);
+    expect(out.text()).toMatch(/✖ the newest run is after a change for the worse: total p95 \+\d+\.\d% after run 1[123]/);
+    expect(out.text()).toMatch(/Reports: .*history\.html, .*history\.json/);
+  });
+
+  it('20 flat results: no change point, exit 0; a checkpoint of a running run is left out and said so', async () => {
+    const root = writeRuns('flat', Array.from({ length: 20 }, (_, i) => 20 * wobble(i)));
+    writeFileSync(join(root, 'run-1', 'result.json'), JSON.stringify({ ...run('normal', 90, 60), status: 'running', verdict: 'inconclusive', reason: 'running: a checkpoint' }));
+    const out = io();
+    expect(await historyCommand([root], {}, out)).toBe(ExitCode.ok);
+    expect(out.text()).not.toMatch(/after run/);
+    expect(out.text()).toMatch(/History of normal: 19 runs/);
+    expect(out.text()).toMatch(/Left out: 1 run that did not complete \(running\)/);
+  });
+});
+
 describe('run --repeat', () => {
   it.each([
     [[0, 0, 0], 0, ExitCode.ok],
