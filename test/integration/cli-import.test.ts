@@ -142,6 +142,26 @@ describe('perfctl import (built CLI)', () => {
     expect(result.totals.statusCodes['404'] ?? 0).toBe(0);
   });
 
+  it.each([
+    ['k6/learnify-endurance.js', 3],
+    ['k6/learnify-spike.js', 5],
+    ['k6/zoptal-auth.js', 3],
+  ])('%s: imported, validated and run shortened against the demo (the stages keep their shape)', async (fixture, stageCount) => {
+    dir = makeTempDir();
+    const profile = join(dir, 'imported.yaml');
+    const imported = await runCli(['import', join(fixtures, fixture), '-o', profile, '--base-url', demo.url]);
+    expect(imported.code, describeRun(imported)).toBe(1); // the plans quote the options only: a GET / stands in for the requests
+    expect(imported.stdout).toContain(`ok  ${profile} (profile)`);
+    const before = seen();
+    const out = join(dir, 'out');
+    const run = await runCli(['run', profile, '-d', '3s', '--scale', '0.02', '--out', out, '--quiet']);
+    expect([0, 1, 4], describeRun(run)).toContain(run.code);
+    const result = readResultFile(out);
+    expect(validateResult(result)).toEqual([]);
+    expect(result.totals.requests).toBe(seen() - before);
+    expect(result.profile.stages).toHaveLength(stageCount);
+  });
+
   it('bad input is exit 2 with one line: a missing file, an unknown --from, a plan without a table, a file of no known kind', async () => {
     dir = makeTempDir();
     const before = seen();
