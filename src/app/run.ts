@@ -30,6 +30,7 @@ import { RunAnalysis } from './run-analysis.js';
 import { describeCountdown, waitForStart, type StartAt } from './start-at.js';
 import { encodeResultForLog } from '../result/result-log.js';
 import { resolveRunInputs } from './run-inputs.js';
+import { onceRecord, runSetup, runTeardown } from './run-setup.js';
 import { defaultOutDir, parseRunFlags, type RunFlags } from './run-options.js';
 import type { Profile } from '../config/types.js';
 import type { Io } from '../io.js';
@@ -64,6 +65,8 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
       );
     }
     if (!settings.quiet) io.out(`${banner(profile, plan, baseUrl, settings.shard, demo)}${runNotes(settings)}`);
+    const onceSettings = { baseUrl, transport: settings.transport, seed: inputs.seed, quiet: settings.quiet };
+    const setup = await runSetup(profile, onceSettings, io);
     if (settings.startAt) {
       if (!settings.quiet) io.out(`  ${describeCountdown(settings.startAt.epochMs, Date.now())}\n`);
       if (!(await waitForStart(settings.startAt.epochMs, io, settings.progress && !settings.quiet))) {
@@ -91,10 +94,15 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
     const outDir = resolve(io.cwd, settings.outDir ?? defaultOutDir(profile.name, new Date()));
     live = createLiveOutputs({ profile, plan, settings, io, outDir, measure, service: () => analysis.serviceReading() });
     await live.start();
-    const outcome = await runWithLiveFeedback(profile, plan, baseUrl, settings, io, analysis, live, inputs.seed);
+    const outcome = await runWithLiveFeedback(profile, plan, baseUrl, settings, io, analysis, live, inputs.seed, setup?.values);
+    const teardown = await runTeardown(profile, onceSettings, setup, io);
     // -n ended the run early by design: the plan is what ran
     const ran = settings.requestLimit !== undefined && outcome.status === 'completed' ? trimPlan(plan, outcome.durationMs) : plan;
-    const measured = measure(outcome, ran, generatorOf(analysis.healthOf(outcome.health), outcome.maxLoopLagMs));
+    const measured = {
+      ...measure(outcome, ran, generatorOf(analysis.healthOf(outcome.health), outcome.maxLoopLagMs)),
+      ...(setup ? { setup: onceRecord(setup) } : {}),
+      ...(teardown ? { teardown: onceRecord(teardown) } : {}),
+    };
     const judgement = judgeRun({ result: measured, cells: outcome.cells }, profile.targets, {
       ...(baseline && settings.baselineFile ? { baseline: { results: baseline, file: settings.baselineFile, ...(tolerance ? { tolerance } : {}) } } : {}),
       live: analysis.liveFindings(outcome),
@@ -122,6 +130,7 @@ async function runWithLiveFeedback(
   analysis: RunAnalysis,
   live: LiveOutputs,
   seed: number,
+  setupValues: Record<string, string> | undefined,
 ): Promise<LoadRunOutcome & { abortedBy: string | null }> {
   const progress = new LiveProgress(io, settings.progress && !settings.quiet);
   const abortWatch = new AbortWatch(profile.targets);
@@ -140,6 +149,7 @@ async function runWithLiveFeedback(
     transport: settings.transport,
     ...(settings.requestLimit !== undefined ? { requestLimit: settings.requestLimit } : {}),
     seed,
+    ...(setupValues ? { setupValues } : {}),
     thinkTime: profile.thinkTime,
     // --start-at: t = 0 on this process's monotonic clock at that wall-clock instant
     // (never in the past: a late start is recorded as late, not caught up in one burst)

@@ -8,6 +8,7 @@ import { hideSecretsInIssues, interpolateSource } from './env.js';
 import { displayPath, fileExists, readInputFile } from './files.js';
 import { mergeIssues } from './issues.js';
 import { loadDataSources, normaliseFlows } from './normalise-flows.js';
+import { normaliseSetupTeardown } from './normalise-setup.js';
 import { normaliseProfile } from './normalise-profile.js';
 import { isRecord } from './read-values.js';
 import type { NormalisedProfile } from './normalise-profile.js';
@@ -113,7 +114,16 @@ export async function checkProfileText(text: string, abs: string, file: string, 
     request.stream?.kind === 'ws' ? [`${request.name}.connect`] : request.stream?.kind === 'sse' ? [`${request.name}.first`] : [],
   );
   const data = await loadDataSources(read.data['data'], { source: read.source, profilePath: abs, cwd: options.cwd });
+  const once = normaliseSetupTeardown(read.data, {
+    source: read.source,
+    env: options.env,
+    requestNames,
+    dataSources: [],
+    brokenSources: [],
+    hasRequests: true,
+  });
   const flows = normaliseFlows(read.data['flows'], {
+    setupCaptures: once.setupCaptures,
     source: read.source,
     env: options.env,
     requestNames,
@@ -130,14 +140,14 @@ export async function checkProfileText(text: string, abs: string, file: string, 
   const targets = await checkProfileTargets(read, abs, options, known);
 
   const issues = [
-    ...mergeIssues([envIssues, [...normalised.issues, ...flows.issues, ...data.issues.filter((issue) => issue.file === file), ...targets.inlineIssues], schemaValue], schema.structure),
+    ...mergeIssues([envIssues, [...normalised.issues, ...flows.issues, ...once.issues, ...data.issues.filter((issue) => issue.file === file), ...targets.inlineIssues], schemaValue], schema.structure),
     ...data.issues.filter((issue) => issue.file !== file),
     ...targets.fileIssues,
   ];
   const { secrets: headerSecrets, templatedRequests: _templated, ...profile } = normalised.profile;
-  const secrets = [...new Set([...read.secrets, ...headerSecrets, ...flows.secrets, ...targets.secrets])].filter((secret) => secret !== '');
+  const secrets = [...new Set([...read.secrets, ...headerSecrets, ...flows.secrets, ...once.secrets, ...targets.secrets])].filter((secret) => secret !== '');
   return {
-    profile: { ...profile, flows: flows.flows, data: data.sources, targets: targets.rows, targetsSource: targets.source, secrets },
+    profile: { ...profile, ...(once.setup ? { setup: once.setup } : {}), ...(once.teardown ? { teardown: once.teardown } : {}), flows: flows.flows, data: data.sources, targets: targets.rows, targetsSource: targets.source, secrets },
     issues: hideSecretsInIssues(issues, read.secretRefs),
   };
 }

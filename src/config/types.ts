@@ -223,6 +223,10 @@ export interface Profile {
   requests: RequestSpec[];
   /** multi-step journeys, picked by weight together with `requests` */
   flows: FlowSpec[];
+  /** steps run once before the load; their captures are {{ setup.NAME }} */
+  setup?: FlowSpec;
+  /** steps run once after the load */
+  teardown?: FlowSpec;
   /** the CSV files the flows' templates read (`data:`) */
   data: DataSourceSpec[];
   timeoutMs: number;

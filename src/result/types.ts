@@ -124,6 +124,12 @@ export interface MergeRecord {
   forced?: string[];
 }
 
+/** setup or teardown: each step once, its status and latency (ms), and the error kind of a failed one */
+export interface OnceRecord {
+  durationMs: number;
+  steps: Array<{ name: string; status: number | null; latencyMs: number | null; error?: string }>;
+}
+
 /** `running`: a checkpoint, written while the run was still going on (--checkpoint) */
 export type RunStatus = 'completed' | 'interrupted' | 'aborted' | 'failed' | 'running';
 export type Verdict = 'pass' | 'warn' | 'fail' | 'inconclusive' | 'none';
@@ -173,6 +179,9 @@ export interface Result {
   start?: RunStart;
   /** a merged result: which shards it was made of (perfctl merge) */
   merge?: MergeRecord;
+  /** the profile's setup and teardown steps, each run once and measured apart from the load */
+  setup?: OnceRecord;
+  teardown?: OnceRecord;
   /** what the run was given: flags and overrides as typed (secrets redacted), the seed, label and meta */
   run?: { options: Record<string, unknown>; label?: string; meta?: Record<string, string> };
   /** did perfctl deliver the profile? (absent in the closed model and in results before it) */
