@@ -73,6 +73,27 @@ export async function writeReports(
   formats: ReportFormat[],
   renderers: ReportRenderers = {},
 ): Promise<string[]> {
+  return whileHoldingSignals(() => writeAll(results, outDir, formats, renderers));
+}
+
+/**
+ * Ctrl-C or SIGTERM while the reports are being written would leave some written and others not
+ * (and temporary files behind): while a listener is attached Node does not terminate, so the
+ * writing finishes (a few hundred ms even for a large run) and the command ends as it would have.
+ */
+async function whileHoldingSignals<T>(work: () => Promise<T>): Promise<T> {
+  const hold = (): void => undefined;
+  process.on('SIGINT', hold);
+  process.on('SIGTERM', hold);
+  try {
+    return await work();
+  } finally {
+    process.off('SIGINT', hold);
+    process.off('SIGTERM', hold);
+  }
+}
+
+async function writeAll(results: Result[], outDir: string, formats: ReportFormat[], renderers: ReportRenderers): Promise<string[]> {
   const written: string[] = [];
   const failed: string[] = [];
 
