@@ -147,6 +147,7 @@ async function runWithLiveFeedback(
     timeoutMs: profile.timeoutMs,
     maxInFlight: profile.maxInFlight,
     transport: settings.transport,
+    ...(profile.httpVersion ? { httpVersion: profile.httpVersion } : {}),
     ...(settings.requestLimit !== undefined ? { requestLimit: settings.requestLimit } : {}),
     seed,
     ...(setupValues ? { setupValues } : {}),

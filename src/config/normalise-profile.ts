@@ -9,7 +9,7 @@ import { normaliseRequests, type TemplatedRequest } from './normalise-requests.j
 import { normaliseStages } from './normalise-stages.js';
 import { has, httpUrlProblem, take } from './read-values.js';
 import type { Report } from './read-values.js';
-import type { LoadModel, MonitorSpec, RequestSpec, StageSpec, ThinkTime } from './types.js';
+import type { HttpVersion, LoadModel, MonitorSpec, RequestSpec, StageSpec, ThinkTime } from './types.js';
 import { issueAt } from './yaml-source.js';
 import type { YamlSource } from './yaml-source.js';
 
@@ -33,6 +33,7 @@ export interface NormalisedProfile {
   /** run analyses: the service's resources, and stopping a staircase at its breaking point */
   monitor?: MonitorSpec;
   stopOnBreak?: boolean;
+  httpVersion?: HttpVersion;
 }
 
 export interface ProfileContext {
@@ -41,6 +42,14 @@ export interface ProfileContext {
   defaultName: string;
   /** --base-url: replaces the profile's `baseUrl`, which is then not required */
   baseUrl?: string;
+}
+
+/** `http.version` (the schema checks the value): 1.1, 2 or auto */
+function readHttpVersion(data: Record<string, unknown>): { httpVersion?: HttpVersion } {
+  const http = data['http'];
+  const version = typeof http === 'object' && http !== null ? (http as Record<string, unknown>)['version'] : undefined;
+  const text = typeof version === 'number' ? (version === 2 ? '2' : version === 1.1 ? '1.1' : '') : String(version ?? '');
+  return text === '1.1' || text === '2' || text === 'auto' ? { httpVersion: text } : {};
 }
 
 export function normaliseProfile(data: Record<string, unknown>, context: ProfileContext): { profile: NormalisedProfile; issues: InputIssue[] } {
@@ -68,6 +77,7 @@ export function normaliseProfile(data: Record<string, unknown>, context: Profile
     maxInFlight,
     secrets,
     ...normaliseAnalysisSettings(data, stages, report),
+    ...readHttpVersion(data),
   };
   return { profile, issues };
 }

@@ -148,7 +148,8 @@ function toProblem(kind: SchemaKind, error: ErrorObject): SchemaProblem {
     case 'pattern':
       return value(`${describeValue(error.data)} is not valid here`);
     case 'enum':
-      return value(`must be one of ${((params['allowedValues'] ?? []) as unknown[]).map(String).join(', ')}`);
+      // (a value allowed as text and as a YAML number, `2` and "2", is said once)
+      return value(`must be one of ${[...new Set(((params['allowedValues'] ?? []) as unknown[]).map(String))].join(', ')}`);
     default:
       return value(error.message ?? 'is not valid');
   }

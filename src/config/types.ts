@@ -212,6 +212,9 @@ export interface TargetRow {
   confidence?: false;
 }
 
+/** `http.version`: HTTP/1.1, HTTP/2 (h2 over TLS, h2c on http://), or h2 where TLS offers it by ALPN */
+export type HttpVersion = '1.1' | '2' | 'auto';
+
 export interface Profile {
   name: string;
   description: string;
@@ -242,6 +245,8 @@ export interface Profile {
   monitor?: MonitorSpec;
   /** stress staircase: end the run once a step has clearly broken a target */
   stopOnBreak?: boolean;
+  /** `http.version` when given (the protocol is then recorded per group); unset = HTTP/1.1 */
+  httpVersion?: HttpVersion;
 }
 
 /** Where the service's CPU and memory are read: a local process, or a Prometheus-format metrics URL. */

@@ -5,7 +5,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { monotonicClock, type Clock } from './clock.js';
 import { startClosedExecution } from './closed-executor.js';
 import { HttpTransport } from './http-transport.js';
-import type { Transport, TransportKind } from './transport.js';
+import type { Transport, TransportKind, TransportOptions } from './transport.js';
 import { RawTransport } from './raw-transport.js';
 import { startOpenExecution } from './open-executor.js';
 import { arrivalsBefore, createPacer, limitPacer, sliceOfLevel } from './pacer.js';
@@ -13,8 +13,10 @@ import { levelAt, stageIndexAt, type Plan } from './plan.js';
 import { DataRows, FlowRunner, prepareFlows } from './flow-runner.js';
 import { parseTarget, prepareRequest } from './prepare-requests.js';
 import { prepareStream, StreamRunner } from './stream-runner.js';
+import { H2Transport } from './h2-transport.js';
+import { NegotiatedTransport, type WireProtocol } from './negotiated-transport.js';
 import { Recorder } from '../metrics/recorder.js';
-import type { DataSourceSpec, FlowSpec, RequestSpec, ThinkTime } from '../config/types.js';
+import type { HttpVersion, DataSourceSpec, FlowSpec, RequestSpec, ThinkTime } from '../config/types.js';
 import type { Cell } from '../metrics/cell.js';
 import type { LatencyHistogram } from '../metrics/histogram.js';
 import type { TimelinePoint } from '../metrics/recorder.js';
@@ -41,6 +43,8 @@ export interface LoadRunOptions {
   exportSecondHistograms?: boolean;
   /** which HTTP client sends the requests; default raw */
   transport?: TransportKind;
+  /** `http.version`: HTTP/2 (h2/h2c) or negotiated by ALPN; with it, each group records its protocol */
+  httpVersion?: HttpVersion;
   /** clock time of t = 0, so several worker threads share one schedule; default: now */
   startAtMs?: number;
   /** -n: stop once this many requests (flow iterations) were sent, over all slices */
@@ -121,6 +125,28 @@ function openFileLimit(): number {
   return 1024;
 }
 
+/**
+ * The client for `http.version`: none given, HTTP/1.1 as always (no protocol recorded); `1.1`, the
+ * same, recorded; `2`, HTTP/2 (h2c on http://); `auto`, h2 where the TLS server offers it by ALPN.
+ */
+function chooseClient(
+  version: HttpVersion | undefined,
+  origin: string,
+  transportOptions: TransportOptions,
+  clock: Clock,
+  http1: () => Transport,
+): { client: Transport; protocolOf?: () => WireProtocol | undefined } {
+  if (version === undefined) return { client: http1() };
+  if (version === '1.1') return { client: http1(), protocolOf: () => 'http/1.1' };
+  const h2 = (): Transport => new H2Transport(origin, transportOptions, clock);
+  if (version === '2') {
+    const protocol: WireProtocol = origin.startsWith('https:') ? 'h2' : 'h2c';
+    return { client: h2(), protocolOf: () => protocol };
+  }
+  const negotiated = new NegotiatedTransport(origin, transportOptions, h2, http1);
+  return { client: negotiated, protocolOf: () => negotiated.protocol };
+}
+
 export function startLoad(options: LoadRunOptions): LoadRun {
   const clock = options.clock ?? monotonicClock;
   const { plan } = options;
@@ -133,14 +159,21 @@ export function startLoad(options: LoadRunOptions): LoadRun {
   // (in their latency), instead of perfctl running out of file descriptors
   const connections = Math.min(plan.model === 'open' ? options.maxInFlight : Math.ceil(peakLevel), Math.ceil(connectionCap() / slice.count));
   const transportOptions = { connections, timeoutMs: options.timeoutMs };
-  const client: Transport =
+  const http1 = (): Transport =>
     options.transport === 'undici' ? new HttpTransport(target.origin, transportOptions, clock) : new RawTransport(target.origin, transportOptions, clock);
+  const { client, protocolOf } = chooseClient(options.httpVersion, target.origin, transportOptions, clock, http1);
   // the first send is the shard's actual start as the service sees it (--start-at evidence)
   let firstSendMs: number | undefined;
   const transport: Transport = {
     send(request, done) {
       firstSendMs ??= clock.nowMs();
-      client.send(request, done);
+      if (!protocolOf) return client.send(request, done);
+      // `http.version` given: each group records the protocol its requests went out with
+      client.send(request, (result) => {
+        const protocol = protocolOf();
+        if (protocol && !Number.isNaN(result.sentAtMs)) recorder.count(request.name, stageIndexAt(plan, result.sentAtMs - startMs), `protocol.${protocol}`);
+        done(result);
+      });
     },
     destroy: () => client.destroy(),
     ...(client.prewarm ? { prewarm: (count: number) => client.prewarm!(count) } : {}),

@@ -42,3 +42,12 @@ describe('ws: and sse: requests', () => {
     expect(issues.find((issue) => issue.path === 'requests.1.ws')?.hint).toBe('write "ws://127.0.0.1:8080/ws"');
   });
 });
+
+describe('http.version', () => {
+  it('1.1, 2 and auto are read (2 and 1.1 also as YAML numbers); 3 is an error at its line:col', async () => {
+    const { issues } = await validateFile('streams/bad-version.yaml', { cwd, env: {} });
+    expect(issues.map((issue) => `${issue.line}:${issue.col} ${issue.path}: ${issue.message}`)).toEqual(['2:18 http.version: must be one of 1.1, 2, auto']);
+    const good = await loadProfile('streams/good.yaml', { cwd, env: {}, builtinDir: 'scenarios' });
+    expect(good.httpVersion).toBeUndefined();
+  });
+});

@@ -1,0 +1,264 @@
+// HTTP/2 through node:http2 (the one module that uses it): requests are streams multiplexed on a
+// few sessions. A request takes the least busy session with a free stream (under the server's
+// SETTINGS_MAX_CONCURRENT_STREAMS); when every session is full, a new one is opened, up to the
+// connection cap; past it, requests wait in a queue, and that wait is in their latency (measured
+// from the due time by the executors). h2 over TLS (ALPN "h2") or h2c (prior knowledge) on http://.
+//
+// Errors by kind: `h2-refused` (RST_STREAM REFUSED_STREAM, or a stream the server's GOAWAY never
+// processed), `h2-goaway` (a stream cut by the server's GOAWAY with an error), `h2-rst-stream`
+// (any other RST_STREAM), and the connection's own codes (ECONNREFUSED, tls, timeout...).
+import http2 from 'node:http2';
+import type { ClientHttp2Session, ClientHttp2Stream, IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
+import type { Clock } from './clock.js';
+import type { ErrorKind } from '../metrics/outcome.js';
+import { MAX_COLLECTED_BYTES, type CollectedResponse, type PreparedRequest, type SendResult, type Transport, type TransportOptions } from './transport.js';
+
+const { NGHTTP2_REFUSED_STREAM, NGHTTP2_NO_ERROR, NGHTTP2_CANCEL } = http2.constants;
+/** streams a session is assumed to allow until the server's SETTINGS say otherwise (RFC 9113 suggests ≥ 100) */
+const DEFAULT_MAX_STREAMS = 100;
+/** sessions open at most, whatever the connection cap: HTTP/2's point is few connections */
+const MAX_SESSIONS = 64;
+/** headers HTTP/2 forbids (connection-specific) */
+const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'host']);
+
+interface Session {
+  session: ClientHttp2Session;
+  active: number;
+  ready: boolean;
+  /** the server sent GOAWAY: no new streams here */
+  closing: boolean;
+  /** the connection's failure, for the streams it took down */
+  error?: NodeJS.ErrnoException;
+}
+
+interface Waiting {
+  request: PreparedRequest;
+  done: (result: SendResult) => void;
+  deadlineMs: number;
+}
+
+export class H2Transport implements Transport {
+  private readonly sessions: Session[] = [];
+  private readonly waiting: Waiting[] = [];
+  private waitingHead = 0;
+  private destroyed = false;
+  private readonly authority: string;
+  private readonly maxSessions: number;
+  private readonly headerCache = new WeakMap<PreparedRequest, OutgoingHttpHeaders>();
+  /** GOAWAYs and RST_STREAMs seen, for the run's notes */
+  readonly seen = { goaway: 0, rstStream: 0, refused: 0, sessions: 0 };
+
+  constructor(
+    private readonly origin: string,
+    private readonly options: TransportOptions,
+    private readonly clock: Clock,
+  ) {
+    this.authority = new URL(origin).host;
+    this.maxSessions = Math.max(1, Math.min(MAX_SESSIONS, Math.ceil(options.connections / DEFAULT_MAX_STREAMS)));
+  }
+
+  send(request: PreparedRequest, done: (result: SendResult) => void): void {
+    if (this.destroyed) return done(this.failed('interrupted', Number.NaN));
+    const deadlineMs = this.clock.nowMs() + this.options.timeoutMs;
+    const session = this.pick();
+    if (session) this.start(session, request, done, deadlineMs);
+    else this.enqueue({ request, done, deadlineMs });
+  }
+
+  async prewarm(count: number): Promise<void> {
+    // one session carries many streams: the first stage's connections / 100, at least one
+    const wanted = Math.min(this.maxSessions, Math.max(1, Math.ceil(count / DEFAULT_MAX_STREAMS)));
+    while (this.sessions.length < wanted) this.open();
+    await Promise.all(this.sessions.map((s) => (s.ready ? undefined : new Promise<void>((resolve) => {
+      s.session.once('connect', () => resolve());
+      s.session.once('close', () => resolve());
+    }))));
+  }
+
+  async destroy(): Promise<void> {
+    this.destroyed = true;
+    for (let i = this.waitingHead; i < this.waiting.length; i++) this.waiting[i]!.done(this.failed('interrupted', Number.NaN));
+    this.waiting.length = 0;
+    this.waitingHead = 0;
+    await Promise.all(
+      this.sessions.map((s) => new Promise<void>((resolve) => {
+        if (s.session.destroyed) return resolve();
+        s.session.once('close', () => resolve());
+        s.session.destroy();
+      })),
+    );
+    this.sessions.length = 0;
+  }
+
+  /**
+   * The busiest open session that still has a free stream (so the load fills few sessions), or a
+   * new one when every session is full and the cap allows; undefined: wait in the queue.
+   */
+  private pick(): Session | undefined {
+    let best: Session | undefined;
+    for (const s of this.sessions) {
+      if (s.closing || s.session.destroyed) continue;
+      if (s.active >= this.streamLimit(s)) continue;
+      if (!best || s.active > best.active) best = s;
+    }
+    if (best) return best;
+    return this.sessions.filter((s) => !s.closing).length < this.maxSessions ? this.open() : undefined;
+  }
+
+  private streamLimit(s: Session): number {
+    const remote = s.ready ? s.session.remoteSettings.maxConcurrentStreams : undefined;
+    return Math.min(remote ?? DEFAULT_MAX_STREAMS, 1000);
+  }
+
+  private open(): Session {
+    const url = new URL(this.origin);
+    const tls = this.options.tls;
+    const session = http2.connect(this.origin, {
+      ...(url.protocol === 'https:'
+        ? { ALPNProtocols: ['h2'], rejectUnauthorized: !(tls?.insecure ?? false), ...(tls?.ca ? { ca: tls.ca } : {}), ...(tls?.cert ? { cert: tls.cert, key: tls.key } : {}), ...(tls?.servername ? { servername: tls.servername } : {}) }
+        : {}),
+      // the client never pushes back on the service: a large window, as h2load does
+      settings: { enablePush: false, initialWindowSize: 16 * 1024 * 1024 },
+    });
+    const s: Session = { session, active: 0, ready: false, closing: false };
+    this.seen.sessions++;
+    this.sessions.push(s);
+    session.on('connect', () => {
+      s.ready = true;
+      session.setLocalWindowSize(16 * 1024 * 1024);
+      this.serveWaiting();
+    });
+    // the server's settings may raise the stream limit: serve the queue
+    session.on('remoteSettings', () => this.serveWaiting());
+    session.on('goaway', () => {
+      this.seen.goaway++;
+      s.closing = true;
+      this.serveWaiting();
+    });
+    session.on('error', (error: NodeJS.ErrnoException) => (s.error = error)); // each stream reports its own failure
+    session.on('close', () => {
+      const at = this.sessions.indexOf(s);
+      if (at >= 0) this.sessions.splice(at, 1);
+      this.serveWaiting();
+    });
+    session.unref();
+    return s;
+  }
+
+  private start(s: Session, request: PreparedRequest, done: (result: SendResult) => void, deadlineMs: number): void {
+    s.active++;
+    let finished = false;
+    let status: number | null = null;
+    let responseHeaders: IncomingHttpHeaders | undefined;
+    const chunks: Buffer[] = [];
+    let collected = 0;
+    let stream: ClientHttp2Stream;
+    const sentAtMs = this.clock.nowMs();
+    const finish = (errorKind: ErrorKind | null): void => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      s.active--;
+      const endedAtMs = this.clock.nowMs();
+      const kind = errorKind ?? (request.expectStatus ? (status !== null && request.expectStatus.has(status) ? null : 'status') : status !== null && status >= 200 && status < 400 ? null : 'status');
+      const result: SendResult = { status, errorKind: kind, sentAtMs, endedAtMs };
+      if (request.collect && status !== null && errorKind === null) result.response = collectResponse(responseHeaders ?? {}, chunks);
+      done(result);
+      this.serveWaiting();
+    };
+    const timer = setTimeout(() => {
+      if (!finished) stream?.close(NGHTTP2_CANCEL);
+      finish('timeout');
+    }, Math.max(1, deadlineMs - sentAtMs));
+    try {
+      stream = s.session.request(this.headersOf(request), { endStream: request.body === undefined });
+    } catch {
+      // the session went away between the pick and the request
+      finish(s.closing ? 'h2-goaway' : 'socket');
+      return;
+    }
+    stream.on('response', (headers) => {
+      status = Number(headers[':status']);
+      responseHeaders = headers;
+    });
+    stream.on('data', (chunk: Buffer) => {
+      if (!request.collect || collected >= MAX_COLLECTED_BYTES) return;
+      chunks.push(chunk);
+      collected += chunk.length;
+    });
+    stream.on('end', () => finish(null));
+    stream.on('error', () => undefined); // 'close' says what happened
+    stream.on('close', () => {
+      if (finished) return;
+      const code = stream.rstCode;
+      if (status !== null && code === NGHTTP2_NO_ERROR) return finish(null);
+      if (code === NGHTTP2_REFUSED_STREAM) {
+        this.seen.refused++;
+        return finish('h2-refused');
+      }
+      if (s.closing) return finish(status === null ? 'h2-refused' : 'h2-goaway');
+      if (code !== undefined && code !== NGHTTP2_NO_ERROR) {
+        this.seen.rstStream++;
+        return finish('h2-rst-stream');
+      }
+      finish(connectionErrorKind(s.error));
+    });
+    if (request.body !== undefined) stream.end(request.body);
+  }
+
+  private headersOf(request: PreparedRequest): OutgoingHttpHeaders {
+    const cached = this.headerCache.get(request);
+    if (cached) return cached;
+    const headers: OutgoingHttpHeaders = { ':method': request.method, ':path': request.path, ':authority': request.headers['host'] ?? this.authority, ':scheme': new URL(this.origin).protocol.slice(0, -1) };
+    for (const [name, value] of Object.entries(request.headers)) if (!hopByHop.has(name)) headers[name] = value;
+    this.headerCache.set(request, headers);
+    return headers;
+  }
+
+  private enqueue(waiting: Waiting): void {
+    this.waiting.push(waiting);
+  }
+
+  private serveWaiting(): void {
+    while (this.waitingHead < this.waiting.length) {
+      const next = this.waiting[this.waitingHead]!;
+      if (this.clock.nowMs() >= next.deadlineMs) {
+        this.waitingHead++;
+        next.done({ status: null, errorKind: 'timeout', sentAtMs: Number.NaN, endedAtMs: next.deadlineMs });
+        continue;
+      }
+      const session = this.pick();
+      if (!session) break;
+      this.waitingHead++;
+      this.start(session, next.request, next.done, next.deadlineMs);
+    }
+    if (this.waitingHead > 1024 && this.waitingHead * 2 > this.waiting.length) {
+      this.waiting.splice(0, this.waitingHead);
+      this.waitingHead = 0;
+    }
+  }
+
+  private failed(errorKind: ErrorKind, sentAtMs: number): SendResult {
+    const now = this.clock.nowMs();
+    return { status: null, errorKind, sentAtMs, endedAtMs: now };
+  }
+}
+
+const connectCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH']);
+
+/** why a session failed, from the error it kept: a connect code, `tls`, or `socket` */
+export function connectionErrorKind(error: NodeJS.ErrnoException | undefined): ErrorKind {
+  const code = error?.code ?? '';
+  if (connectCodes.has(code)) return code;
+  if (/CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY|ALPN/i.test(code)) return 'tls';
+  return 'socket';
+}
+
+function collectResponse(headers: IncomingHttpHeaders, chunks: Buffer[]): CollectedResponse {
+  const out: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.startsWith(':') || value === undefined) continue;
+    out[name] = Array.isArray(value) ? value : [String(value)];
+  }
+  return { headers: out, body: Buffer.concat(chunks).subarray(0, MAX_COLLECTED_BYTES).toString('utf8') };
+}

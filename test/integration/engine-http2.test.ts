@@ -1,0 +1,91 @@
+// HTTP/2 (h2c against a node:http2 server): streams multiplexed on few sessions within the
+// server's stream limit, counts that match what the server saw, the protocol recorded per group,
+// latency from the due time, and RST_STREAM / refused streams counted by kind.
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildPlan } from '../../src/engine/plan.js';
+import { startLoad } from '../../src/engine/run-load.js';
+import { sumCells, type Cell } from '../../src/metrics/cell.js';
+import { summariseMs } from '../../src/metrics/histogram.js';
+import type { HttpVersion, RequestSpec } from '../../src/config/types.js';
+import { startH2cServer, type H2cServer } from '../helpers/h2c-server.js';
+
+let server: H2cServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const get = (name: string, path: string): RequestSpec => ({ name, method: 'GET', path, headers: {}, expectStatus: null, weight: 1 });
+const group = (cells: Cell[], name: string): Cell => sumCells(cells.filter((cell) => cell.group === name), name);
+
+function run(rate: number, seconds: number, requests: RequestSpec[], httpVersion: HttpVersion, maxInFlight = 10_000) {
+  return startLoad({
+    plan: buildPlan('open', [{ name: 'hold', durationMs: seconds * 1000, fromLevel: rate, toLevel: rate }]),
+    baseUrl: server!.url,
+    requests,
+    timeoutMs: 5000,
+    maxInFlight,
+    thinkTime: { minMs: 0, maxMs: 0 },
+    httpVersion,
+  }).finished;
+}
+
+describe('HTTP/2 (h2c)', () => {
+  it('500/s of 50 ms requests: every one answered, on a few sessions, never more streams than the server allows; h2c recorded', async () => {
+    server = await startH2cServer({ maxConcurrentStreams: 20, slowMs: 50 });
+    const outcome = await run(500, 2, [get('slow', '/slow')], '2');
+    const slow = group(outcome.cells, 'slow');
+    expect(slow.requests).toBe(1000);
+    expect(slow.errors).toBe(0);
+    expect(server.seen.streams).toBe(1000);
+    // ~25 in flight at 500/s × 50 ms, 20 streams per session: a second session, not one per request
+    expect(server.seen.sessions).toBeGreaterThanOrEqual(1);
+    expect(server.seen.sessions).toBeLessThanOrEqual(8);
+    expect(server.seen.maxConcurrent).toBeLessThanOrEqual(20 * server.seen.sessions);
+    expect(slow.counters).toEqual({ 'protocol.h2c': 1000 });
+    const latency = summariseMs(slow.latency);
+    expect(latency.p50).toBeGreaterThanOrEqual(49);
+    expect(latency.p50).toBeLessThan(80);
+  });
+
+  it('a session with 1 stream: requests queue for it, and the queue is in their latency (from the due time)', async () => {
+    server = await startH2cServer({ maxConcurrentStreams: 1, slowMs: 20 });
+    // 100/s for 1 s of 20 ms answers on one stream of one session (maxInFlight 100 → one session)
+    const outcome = await run(100, 1, [get('slow', '/slow')], '2', 100);
+    const slow = group(outcome.cells, 'slow');
+    expect(server.seen.maxConcurrent).toBe(1);
+    expect(server.seen.sessions).toBe(1);
+    expect(slow.requests).toBe(100);
+    expect(slow.errors).toBe(0);
+    expect(server.seen.streams).toBe(100);
+    // a request every 10 ms, served one at a time in 20+ ms: the last waits ~1 s, and it shows
+    expect(summariseMs(slow.latency).p99).toBeGreaterThan(900);
+    expect(summariseMs(slow.service).p50).toBeLessThan(40);
+  });
+
+  it('RST_STREAM REFUSED_STREAM is h2-refused, any other RST_STREAM h2-rst-stream', async () => {
+    server = await startH2cServer();
+    const outcome = await run(50, 1, [get('refuse', '/refuse'), get('reset', '/reset'), get('ok', '/ok')], '2');
+    const refuse = group(outcome.cells, 'refuse');
+    const reset = group(outcome.cells, 'reset');
+    expect(refuse.requests).toBeGreaterThan(10);
+    expect(refuse.errorKinds).toEqual({ 'h2-refused': refuse.requests });
+    expect(reset.errorKinds).toEqual({ 'h2-rst-stream': reset.requests });
+    expect(group(outcome.cells, 'ok').errors).toBe(0);
+  });
+
+  it('auto on http:// is HTTP/1.1 (nothing to negotiate), and says so', async () => {
+    const { startTestServer } = await import('../helpers/test-server.js');
+    const h1 = await startTestServer();
+    try {
+      const outcome = await startLoad({
+        plan: buildPlan('open', [{ name: 'hold', durationMs: 1000, fromLevel: 20, toLevel: 20 }]),
+        baseUrl: h1.url, requests: [get('ping', '/')], timeoutMs: 5000, maxInFlight: 100, thinkTime: { minMs: 0, maxMs: 0 }, httpVersion: 'auto',
+      }).finished;
+      expect(group(outcome.cells, 'ping').counters).toEqual({ 'protocol.http/1.1': 20 });
+      expect(h1.seen.requests).toBe(20);
+    } finally {
+      await h1.close();
+    }
+  });
+});
