@@ -42,6 +42,8 @@ export interface RunFlags {
   label?: string;
   meta?: string[];
   printProfile?: boolean;
+  /** --target expressions (repeatable): extra target rows */
+  target?: string[];
 }
 
 export interface RunSettings {

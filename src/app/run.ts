@@ -23,6 +23,7 @@ import { describeRowCheck } from '../judge/checks.js';
 import { judgeRun } from '../judge/judge-run.js';
 import { version } from '../version.js';
 import { readSide } from './compare.js';
+import { withCommandLineTargets } from './command-line-targets.js';
 import { startDemoProcess, type DemoProcess } from './demo-process.js';
 import { LiveProgress } from './live-progress.js';
 import { createLiveOutputs, type LiveOutputs } from './live-outputs.js';
@@ -41,7 +42,7 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
   // everything that can be wrong with the input is found before anything is sent
   const settings = parseRunFlags(flags, io.env);
   const inputs = await resolveRunInputs(profileRef, flags, settings, io);
-  const { profile } = inputs;
+  const profile = withCommandLineTargets(inputs.profile, flags.target);
   // --baseline: a result, a directory of results or several joined with commas (each run one observation)
   const baseline = settings.baselineFile ? (await readSide(settings.baselineFile, io.cwd)).map((b) => b.result) : undefined;
   const tolerance = settings.tolerance ? parseTolerance(settings.tolerance) : undefined;

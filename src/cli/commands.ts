@@ -14,6 +14,7 @@ export function registerCommands(program: Command, io: Io, setExit: SetExit): vo
     .option('-u, --base-url <url>', "base URL of the service under test (overrides the profile's baseUrl)")
     .option('--demo', 'start the bundled demo service on a free loopback port and test it')
     .option('--targets <file>', "a target table file, used instead of the profile's own")
+    .option('--target <expr>', "an extra target row in k6 threshold syntax (repeatable): 'p95<200ms', 'errorRate<1%', 'rps>=500', 'login:p99<500ms'", collect, [])
     .option('-d, --duration <dur>', 'stretch or compress every stage in proportion so the run lasts <dur> (e.g. 60s)')
     .option('--scale <x>', "multiply every stage's rate or vus by x")
     .option('--out <dir>', 'write the reports into <dir> (default perf-results/<profile>-<YYYYMMDD-HHMMSS>/)')

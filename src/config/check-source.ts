@@ -81,6 +81,7 @@ export function checkTargetsText(text: string, file: string, env: Env, known?: K
     source: read.source,
     basePath: ['targets'],
     ...(known ? { known } : {}),
+    confidence: read.data['confidence'],
   });
   return { rows, issues: hideSecretsInIssues(mergeIssues([read.envIssues, issues, schema.value], schema.structure), read.secretRefs), secrets: read.secrets };
 }
@@ -183,7 +184,7 @@ async function checkProfileTargets(read: ReadSource, abs: string, options: Profi
     return { ...none, rows: checked.rows, source: shown, fileIssues: checked.issues, secrets: checked.secrets };
   }
   if (Array.isArray(raw)) {
-    const { rows, issues } = normaliseTargetRows(raw, { source: read.source, basePath: ['targets'], known });
+    const { rows, issues } = normaliseTargetRows(raw, { source: read.source, basePath: ['targets'], known, confidence: read.data['confidence'] });
     return { ...none, rows, source: 'inline', inlineIssues: issues };
   }
   return none;

@@ -23,6 +23,15 @@ export interface TargetsContext {
   basePath: FieldPath;
   /** the profile's names; absent when a target table is validated on its own */
   known?: KnownNames;
+  /** the table's own `confidence:` (a row may set its own) */
+  confidence?: unknown;
+}
+
+/** `confidence: off` (or false): judged on the values alone; `on` (or true, the default): with the 95% bounds. */
+export function readConfidence(value: unknown): Read<boolean> {
+  if (value === undefined || value === true || value === 'on') return { ok: true, value: true };
+  if (value === false || value === 'off') return { ok: true, value: false };
+  return { ok: false, message: `confidence ${JSON.stringify(value)} is neither on nor off`, hint: 'write `confidence: off` to judge on the values alone, as k6 does' };
 }
 
 const percentileKey = /^p(\d+(?:\.\d+)?)$/;
@@ -47,9 +56,20 @@ export function normaliseTargetRows(raw: unknown, context: TargetsContext): { ro
     }
 
     const checks: TargetCheckSpec[] = [];
-    const take = (key: string, read: Read<number>, metric: TargetCheckSpec['metric']): void => {
-      if (read.ok) checks.push({ metric, limit: read.value });
-      else report([...path, key], read.message, read.hint);
+    const takeOne = (at: FieldPath, read: Read<number>, metric: TargetCheckSpec['metric'], severity?: 'warn' | 'fail'): void => {
+      if (read.ok) checks.push({ metric, limit: read.value, ...(severity ? { severity } : {}) });
+      else report(at, read.message, read.hint);
+    };
+    // a limit, or `{ warn: X, fail: Y }` (either or both): one check per severity
+    const takeLimit = (key: string, value: unknown, readValue: (v: unknown) => Read<number>, metric: TargetCheckSpec['metric']): void => {
+      if (!isRecord(value)) return takeOne([...path, key], readValue(value), metric);
+      const levels = Object.keys(value);
+      const unknown = levels.find((level) => level !== 'warn' && level !== 'fail');
+      // an unknown key is the schema's to report (with a did-you-mean)
+      if (unknown !== undefined) return;
+      if (levels.length === 0) return report([...path, key], 'no limit given', 'write a limit, or `{ warn: 1000ms, fail: 2000ms }`');
+      if (value['warn'] !== undefined) takeOne([...path, key, 'warn'], readValue(value['warn']), metric, 'warn');
+      if (value['fail'] !== undefined) takeOne([...path, key, 'fail'], readValue(value['fail']), metric, 'fail');
     };
     // object keys keep the order written (none of these keys looks like an array index)
     for (const [key, value] of Object.entries(item)) {
@@ -59,18 +79,18 @@ export function normaliseTargetRows(raw: unknown, context: TargetsContext): { ro
         if (rank <= 0 || rank >= 100) {
           report([...path, key], `percentile ${key} is out of range`, rank >= 100 ? 'use `max` for the slowest request' : 'a percentile is between p0 and p100, e.g. p50', 'key');
         } else {
-          take(key, readDuration(value, 'ms'), key as LatencyMetric);
+          takeLimit(key, value, (v) => readDuration(v, 'ms'), key as LatencyMetric);
         }
       } else if (key === 'max' || key === 'mean') {
-        take(key, readDuration(value, 'ms'), key);
+        takeLimit(key, value, (v) => readDuration(v, 'ms'), key);
       } else if (key === 'errorRate') {
-        take(key, readErrorRate(value), 'errorRate');
-      } else if (key === 'rps' && typeof value === 'number' && value > 0) {
-        checks.push({ metric: 'rps', limit: value });
+        takeLimit(key, value, readErrorRate, 'errorRate');
+      } else if (key === 'rps') {
+        takeLimit(key, value, readRps, 'rps');
       } else if (key === 'recovery') {
-        take(key, readDuration(value, 's'), 'recovery');
+        takeLimit(key, value, (v) => readDuration(v, 's'), 'recovery');
       } else if (key === 'drift' || key === 'memoryGrowth') {
-        take(key, readPercentLimit(value), key);
+        takeLimit(key, value, readPercentLimit, key);
       }
     }
     const hasCheckKeys = Object.keys(item).some((key) => percentileKey.test(key) || ['max', 'mean', 'errorRate', 'rps', 'recovery', 'drift', 'memoryGrowth'].includes(key));
@@ -81,7 +101,9 @@ export function normaliseTargetRows(raw: unknown, context: TargetsContext): { ro
     if (context.known) {
       checkReferences(requests, phase, path, Array.isArray(item['requests']), context.known, report);
     }
-    rows.push({ name, requests, phase, checks, abortOnFail: item['abortOnFail'] === true });
+    const confidence = readConfidence(item['confidence'] ?? context.confidence);
+    if (!confidence.ok) report(item['confidence'] !== undefined ? [...path, 'confidence'] : ['confidence'], confidence.message, confidence.hint);
+    rows.push({ name, requests, phase, checks, abortOnFail: item['abortOnFail'] === true, ...(confidence.ok && !confidence.value ? { confidence: false as const } : {}) });
   });
   return { rows, issues };
 }
@@ -112,6 +134,12 @@ function checkReferences(
   if (phase !== null && !known.stageNames.includes(phase)) {
     report([...path, 'phase'], `no stage is named "${phase}"`, didYouMeanHint(phase, known.stageNames, '"'));
   }
+}
+
+/** requests per second: a positive number */
+function readRps(value: unknown): Read<number> {
+  if (typeof value === 'number' && value > 0) return { ok: true, value };
+  return { ok: false, message: 'must be a number of requests per second above 0', hint: 'write e.g. `rps: 500`' };
 }
 
 /** `1%` or a ratio 0..1 -> a ratio */
