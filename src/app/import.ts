@@ -98,6 +98,7 @@ export async function importCommand(file: string, flags: ImportFlags, io: Io): P
 
   const yamlText = emitYaml(conversion.document, conversion.header);
   const outputAbs = resolve(io.cwd, flags.output ?? `${basename(file, extname(file))}.imported.yaml`);
+  if (flags.output !== undefined && outputAbs === sourceAbs) throw usageError(`-o ${flags.output}: that is the file being imported`, 'write the profile to another file');
   const shown = flags.output ?? '(stdout)';
   if (flags.output !== undefined) {
     await mkdir(dirname(outputAbs), { recursive: true });

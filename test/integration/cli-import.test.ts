@@ -174,6 +174,17 @@ describe('perfctl import (built CLI)', () => {
     const noTable = await runCli(['import', join(fixtures, 'markdown', 'phase4-optimizations.md')]);
     expect(noTable.code, describeRun(noTable)).toBe(2);
     expect(noTable.stderr.trim()).toMatch(/^\S+phase4-optimizations\.md:1:1: markdown: no table found \(/);
+    const script = join(dir, 'script.js');
+    writeFileSync(script, "import http from 'k6/http';\nexport default function () { http.get('http://127.0.0.1:1/'); }\n");
+    const overwrite = await runCli(['import', script, '-o', script]);
+    expect(overwrite.code).toBe(2);
+    expect(overwrite.stderr).toContain('that is the file being imported');
+    expect(readFileSync(script, 'utf8')).toContain("import http from 'k6/http'");
+    const syntax = join(dir, 'broken.js');
+    writeFileSync(syntax, "import http from 'k6/http';\nexport default function () {\n  http.get('/x'\n}\n");
+    const broken = await runCli(['import', syntax]);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr.trim()).toMatch(/broken\.js:4:1: k6: JavaScript syntax error: Unexpected token$/);
     const unknown = await runCli(['import', join(repoRoot, 'package.json')]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('cannot tell what kind of test');
