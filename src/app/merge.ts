@@ -14,7 +14,7 @@ import { readFile } from 'node:fs/promises';
 import { usageError } from '../errors.js';
 import { forcedMergeLine } from '../report/merge-notice.js';
 import { decodeResultsFromLog } from '../result/result-log.js';
-import { checkShardSet, type ShardInput } from '../result/shard-set.js';
+import { checkShardSet, describeShardSet, type ShardInput } from '../result/shard-set.js';
 import type { Io } from '../io.js';
 
 export async function mergeCommand(files: string[], flags: { out: string; format?: string; fromLogs?: boolean; force?: boolean }, io: Io): Promise<number> {
@@ -22,11 +22,13 @@ export async function mergeCommand(files: string[], flags: { out: string; format
   // is this one shard set? (shard identity, duplicates, start skew) before anything is added
   const set = checkShardSet(await readShardInputs(files, Boolean(flags.fromLogs), io.cwd));
   if (set.refusals.length > 0 && !flags.force) {
-    throw usageError(`not one shard set, nothing merged:\n  ${set.refusals.join('\n  ')}`, 'merge the shards of one run, or pass --force to merge them anyway');
+    // what was deduplicated explains which of an index's results the refusal is about
+    throw usageError(`not one shard set, nothing merged:\n  ${[...set.refusals, ...set.notes].join('\n  ')}`, 'merge the shards of one run, or pass --force to merge them anyway');
   }
   const forced = set.refusals.length > 0 ? set.refusals : undefined;
   if (forced) io.out(`${forcedMergeLine(forced)}\n`);
   for (const note of set.notes) io.out(`${note}\n`);
+  io.out(`${describeShardSet(set.kept.map((k) => k.result), set.skewMs)}\n`);
   const { merged, cells } = mergeShardResults(
     set.kept.map((k) => k.result),
     set.kept.map((k) => k.source),

@@ -119,6 +119,14 @@ function describeSkew(kept: ShardInput[], starts: number[], skewMs: number): str
   return `shards did not start together (${seconds(skewMs)} apart, more than ${seconds(MAX_START_SKEW_MS)}): ${outliers.join('; ')}; start every shard with one --start-at`;
 }
 
+/** `merged shards 1/3, 2/3, 3/3 of plan 1a2b… (spike); actual starts within 4 ms` */
+export function describeShardSet(kept: Result[], skewMs: number): string {
+  const labels = kept.map((r) => (r.shard ? label(r) : 'a whole run'));
+  const first = kept[0]?.profile;
+  const plan = first ? ` of ${first.hash ? `plan ${first.hash} ` : ''}(${first.name})` : '';
+  return `merged ${kept.length === 1 ? 'shard' : 'shards'} ${labels.join(', ')}${plan}; actual starts within ${skewMs < 1000 ? `${Math.round(skewMs)} ms` : seconds(skewMs)}`;
+}
+
 function isNewer(a: Result, b: Result): boolean {
   const byStart = actualStartMs(a) - actualStartMs(b);
   if (byStart !== 0) return byStart > 0;

@@ -1,6 +1,6 @@
 // merge's refusals and deduplication: is a list of results one shard set? Pure, in tables.
 import { describe, expect, it } from 'vitest';
-import { checkShardSet, MAX_START_SKEW_MS, type ShardInput } from '../../src/result/shard-set.js';
+import { checkShardSet, describeShardSet, MAX_START_SKEW_MS, type ShardInput } from '../../src/result/shard-set.js';
 import { mergeShardResults, mergeTimelines } from '../../src/result/merge-results.js';
 import { makeResult, spread } from '../helpers/result-fixture.js';
 import type { Result, TimelinePoint } from '../../src/result/types.js';
@@ -70,6 +70,14 @@ describe('one shard set', () => {
   });
 
   it('the limit is 2 s', () => expect(MAX_START_SKEW_MS).toBe(2000));
+
+  it.each<[Result[], number, string]>([
+    [[shard(1, 3), shard(2, 3), shard(3, 3)], 4, 'merged shards 1/3, 2/3, 3/3 of plan aaaaaaaaaaaaaaaa (synthetic); actual starts within 4 ms'],
+    [[shard(1, 1)], 0, 'merged shard 1/1 of plan aaaaaaaaaaaaaaaa (synthetic); actual starts within 0 ms'],
+    [[shard(1, 2), { ...shard(2, 2), shard: undefined }], 10_000, 'merged shards 1/2, a whole run of plan aaaaaaaaaaaaaaaa (synthetic); actual starts within 10.0 s'],
+  ])('the merged set is described in one line (%#)', (results, skewMs, line) => {
+    expect(describeShardSet(results, skewMs)).toBe(line);
+  });
 });
 
 describe('alignment on the actual starts', () => {
