@@ -76,6 +76,7 @@ export function judgeRun(measurement: Measurement, rows: TargetRow[], context: J
     checks: targets,
     regressions: comparison?.regressions ?? 0,
     compared: comparison !== undefined,
+    ...(comparison ? { baselineLabel: comparison.baselineFile } : {}),
     // perfctl's own failures (it fell behind, it ran out of sockets) are never the service's fault
     inconclusiveReason: result.generator?.problem ?? judgeOwnFailures(cells),
     abortedBy: context.live?.abortedBy ?? null,

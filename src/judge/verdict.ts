@@ -12,6 +12,8 @@ export interface VerdictInput {
   regressions: number;
   /** true when the run was compared with a baseline (a comparison is something judged) */
   compared?: boolean;
+  /** how the reports name the baseline (a file, or "5 results in base/"): the verdict says which */
+  baselineLabel?: string;
   /** why perfctl could not deliver the profile (fell behind, < 95% of the planned rate), or null */
   inconclusiveReason?: string | null;
   /** the check that stopped the run (describeRowCheck of AbortWatch's check), or null */
@@ -37,8 +39,8 @@ function listChecks(checks: TargetCheckResult[], of: number, verb: [string, stri
   return `${checks.length} of ${of} ${of === 1 ? 'check' : 'checks'} ${checks.length === 1 ? verb[0] : verb[1]}: ${listed.join(', ')}${more}`;
 }
 
-function regressionsSentence(regressions: number): string | null {
-  return regressions > 0 ? `${plural(regressions, 'regression', 'regressions')} against the baseline` : null;
+function regressionsSentence(regressions: number, label?: string): string | null {
+  return regressions > 0 ? `${plural(regressions, 'regression', 'regressions')} against ${label ?? 'the baseline'}` : null;
 }
 
 /** `2.5×`: a factor rounded up to a tenth (never 1×: a run as long would judge nothing new). */
@@ -75,7 +77,7 @@ export function decideVerdict(input: VerdictInput): VerdictDecision {
   const { status, checks, regressions } = input;
   const failing = checks.filter((c) => stateOf(c) === 'fail' && c.severity !== 'warn');
   const failures = listChecks(failing, checks.length, ['failed', 'failed']);
-  const regressed = regressionsSentence(regressions);
+  const regressed = regressionsSentence(regressions, input.baselineLabel);
 
   switch (status) {
     case 'failed':
@@ -118,7 +120,7 @@ export function decideVerdict(input: VerdictInput): VerdictDecision {
     return { verdict: 'warn', reason: `warn: ${listChecks(warned, checks.length, ['missed a warning limit', 'missed warning limits'])}` };
   }
   if (checks.length === 0 && input.compared !== true) return { verdict: 'none', reason: 'no targets: nothing was judged' };
-  if (checks.length === 0) return { verdict: 'pass', reason: 'no regression against the baseline' };
+  if (checks.length === 0) return { verdict: 'pass', reason: `no regression against ${input.baselineLabel ?? 'the baseline'}` };
   return { verdict: 'pass', reason: checks.length === 1 ? 'the 1 check passed' : `all ${checks.length} checks passed` };
 }
 

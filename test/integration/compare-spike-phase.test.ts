@@ -94,6 +94,6 @@ describe('a slowdown only during the spike (built CLI, 30 s runs)', () => {
     // named in the terminal with the baseline it was compared with, right above the verdict line
     expect(current.output).toMatch(/Baseline comparison \(.*fast-a\/result\.json\)/);
     expect(current.output).toMatch(/spike › total\s*│ p50/);
-    expect(current.output).toMatch(/FAIL .*regressions? against the baseline/);
+    expect(current.output).toMatch(/FAIL .*regressions? against .*fast-a\/result\.json/);
   });
 });

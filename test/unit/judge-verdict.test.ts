@@ -57,6 +57,8 @@ describe('decideVerdict', () => {
   it('a regression fails a run whose checks passed', () => {
     expect(decideVerdict({ status: 'completed', checks: passing, regressions: 2 })).toEqual({ verdict: 'fail', reason: '2 regressions against the baseline' });
     expect(decideVerdict({ status: 'completed', checks: failing, regressions: 1 }).reason).toMatch(/^2 of 2 checks failed: .*; 1 regression against the baseline$/);
+    // the verdict names the baseline it was compared with
+    expect(decideVerdict({ status: 'completed', checks: passing, regressions: 3, compared: true, baselineLabel: '5 results in base/' }).reason).toBe('3 regressions against 5 results in base/');
   });
 
   it('aborted says by what', () => {
