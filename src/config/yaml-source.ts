@@ -24,17 +24,29 @@ export interface ParsedYaml {
 /** The first syntax errors of a file are shown; the rest are counted. */
 const MAX_SYNTAX_ERRORS_SHOWN = 5;
 
+/**
+ * Profiles and target tables are small by nature (data goes in CSV files): past this size a
+ * file is refused at once, since the YAML parser's error recovery on a large broken file takes
+ * seconds per megabyte and gigabytes of memory.
+ */
+export const MAX_YAML_BYTES = 256 * 1024;
+
 export function parseYamlSource(text: string, file: string): ParsedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  if (text.length > MAX_YAML_BYTES) {
+    const size = `${(Buffer.byteLength(text) / 1024).toFixed(0)} KB`;
+    const issue: InputIssue = { file, line: 1, col: 1, path: '', message: `the file is ${size}; perfctl reads profiles and target tables up to 256 KB`, hint: 'put request data in a CSV file under `data:`' };
+    return { source: { file, doc: parseDocument(''), lineCounter }, issues: [issue] };
+  }
+  // positions come from the line counter: prettyErrors would format a code frame for every one
+  // of possibly thousands of follow-on errors, doubling the time of a broken file
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   // one slip (an unquoted `[` inside `{ }`) can derail the parser into hundreds of follow-on
   // errors: the first few say where to look
   const shown = doc.errors.slice(0, MAX_SYNTAX_ERRORS_SHOWN);
   const issues = shown.map((error): InputIssue => {
-    const at = error.linePos?.[0] ?? { line: 1, col: 1 };
-    // prettyErrors appends " at line L, column C:" and a code frame; line:col is printed anyway
-    const message = error.message.split(/ at line \d+, column \d+/)[0] ?? error.message;
-    return { file, line: at.line, col: at.col, path: '', message: `YAML syntax error: ${message}` };
+    const at = lineCounter.linePos(error.pos[0]);
+    return { file, line: at.line, col: at.col, path: '', message: `YAML syntax error: ${error.message.split('\n')[0]}` };
   });
   const more = doc.errors.length - shown.length;
   if (more > 0) {
