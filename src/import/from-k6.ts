@@ -603,7 +603,7 @@ function readThresholds(module: Module, conversion: K6Conversion): unknown[] {
       rows.set(scope.name, existing);
       if (!judgedNote) {
         judgedNote = true;
-        conversion.note(thresholdsNode ?? node, 'k6 judges a threshold on its value alone; perfctl on a confidence bound, so a check with too few samples is uncertain (exit 4) instead of passed', 'thresholds');
+        conversion.note(thresholdsNode ?? node, 'k6 judges a threshold on its value alone; perfctl on a confidence bound, so a check with too few samples is uncertain (exit 4) instead of passed (confidence: off on a row judges on the value, as k6 does)', 'thresholds');
       }
     }
   }

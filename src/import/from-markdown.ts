@@ -188,17 +188,12 @@ function metricRows(table: MarkdownTable, options: ImportOptions): Conversion {
       built.leftOut.push({ line: row.line, col: failColumn + 1, construct: `"${label}": "${plainCell(row.cells[failColumn] ?? '')}"`, advice: 'not a number with a unit; write the limit by hand' });
       continue;
     }
-    entries[column.metric] = limitValue(column.metric, read.value);
     lines.push(row.line);
-    const warnCell = critical >= 0 ? row.cells[target >= 0 ? target : warning] : undefined;
-    if (warnCell !== undefined && readLimit(warnCell, kindOf(column.metric))) {
-      built.leftOut.push({
-        line: row.line,
-        col: (target >= 0 ? target : warning) + 1,
-        construct: `"${label}": warning level "${plainCell(warnCell)}"`,
-        advice: `the check fails at the critical level (${String(entries[column.metric])}); a warning level needs severities ({ warn, fail })`,
-      });
-    }
+    // a good / warning / critical plan: warn beyond the good level, fail beyond the critical one
+    const warnColumn = critical >= 0 ? (target >= 0 ? target : warning) : -1;
+    const warnRead = warnColumn >= 0 ? readLimit(row.cells[warnColumn] ?? '', kindOf(column.metric)) : null;
+    const fail = limitValue(column.metric, read.value);
+    entries[column.metric] = warnRead && warnRead.value !== read.value ? { warn: limitValue(column.metric, warnRead.value), fail } : fail;
   }
   if (lines.length > 0) built.rows.push(commented(entries, `lines ${lines[0]}-${lines[lines.length - 1]}`) as unknown as Record<string, unknown>);
   else throw new ImportInputError(`the table at line ${table.line} has no limit perfctl can check`, { line: table.line, col: 1 });
