@@ -28,6 +28,7 @@ import { formatSummary, readCpuProfiles, summariseCpuProfile } from './cpu-profi
 import { cpuCount, hasCommand, idleMachineLoad, measureMethod, pinning, sleep } from './lib/proc.js';
 import { startNginx, startNodeTarget } from './lib/targets.js';
 import { profileYaml, REPO, runAutocannon, runHey, runPerfctl, runWrk, toolVersions } from './lib/tools.js';
+import { measureExports } from './lib/exports.js';
 
 const GOALS = {
   closedVsAutocannon: 0.95,
@@ -36,6 +37,7 @@ const GOALS = {
   openRateGoal: 10_000,
   p99OverheadMs: 4,
   rssRatio: 1.2,
+  exportsWithinPct: 3,
 };
 
 function parseArgs(argv) {
@@ -431,6 +433,17 @@ function goalRows(r) {
       pass: ref && c.ratioVsWrk !== null ? c.ratioVsWrk >= GOALS.closedVsWrkReference : null,
     });
   }
+  const e = r.exports;
+  if (e) {
+    rows.push({
+      id: 'exports-overhead',
+      what: 'closed-model throughput, all four --export on / none',
+      actual: e.ratio,
+      display: e.ratio === null ? 'n/a' : `${e.ratio.toFixed(3)}× (${e.perRound.map((x) => `${x.allRps}/${x.noneRps}`).join(', ')} req/s)`,
+      goal: `≥ ${(1 - GOALS.exportsWithinPct / 100).toFixed(2)}×`,
+      pass: e.ratio === null ? false : e.ratio >= 1 - GOALS.exportsWithinPct / 100,
+    });
+  }
   const o = r.open;
   rows.push({
     id: 'open-schedule',
@@ -715,6 +728,7 @@ async function main() {
   try {
     results.fixedCost = await measureFixedCost(ctx, target);
     results.closed = await measureClosed(ctx, target);
+    results.exports = await measureExports(ctx, target, { runPerfctl, profileYaml, perfctlSummary, log, round });
     results.open = await measureOpen(ctx, target);
     results.lowRate = await measureLowRate(ctx, target);
     // scaling where one thread falls behind (or at 20,000/s if it never did)
