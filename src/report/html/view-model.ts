@@ -3,6 +3,7 @@
 import { describeCounts, describeMethod, describeUnmatched, entryState, regressionsOf, sectionsByScope, STATE_WORDS } from '../../compare/comparison-view.js';
 import type { ComparisonEntry, ComparisonState, PhaseStats, Result, StatsBlock, TargetCheckResult, Verdict } from '../../result/types.js';
 import { distributionChart, latencyChart, throughputChart } from './charts.js';
+import { serviceChart } from './service-chart.js';
 import { analysisFindings, breakingSteps, type Finding, type StepRow } from '../analysis-text.js';
 import { checkOutcome, countChecks, formatActual, formatBound, formatLimit, type CheckOutcome } from '../format.js';
 import { overallVerdict as signOffVerdict } from '../../judge/verdict.js';
@@ -124,6 +125,8 @@ export interface RunView {
   charts: {
     throughput: TrustedSvg;
     latency: TrustedSvg;
+    /** the service's CPU and memory (a monitored run), null without samples */
+    service: TrustedSvg | null;
     distribution: TrustedSvg;
     distributionNote: string;
   };
@@ -413,6 +416,7 @@ function runView(result: Result, index: number, count: number): RunView {
     charts: {
       throughput: throughputChart(result, `${id}-chart-throughput`),
       latency: latencyChart(result, `${id}-chart-latency`),
+      service: serviceChart(result, `${id}-chart-service`),
       distribution: distributionChart(result, `${id}-chart-distribution`, {
         ...(baselineHistogram === undefined ? {} : { baselineHistogram }),
         ...(baselineLabel === undefined ? {} : { baselineLabel }),
