@@ -6,9 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { measureExports } from './lib/exports.js';
+import { measureExportTick } from './lib/export-tick.js';
 import { hasCommand, measureMethod, pinning } from './lib/proc.js';
 import { startNginx, startNodeTarget } from './lib/targets.js';
-import { profileYaml, runPerfctl } from './lib/tools.js';
+import { profileYaml, REPO, runPerfctl } from './lib/tools.js';
 
 const quick = process.argv.includes('--quick');
 const rounds = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 3);
@@ -20,6 +21,8 @@ const pin = pinning();
 const tmpDir = mkdtempSync(path.join(os.tmpdir(), 'perfctl-bench-exports-'));
 const target = (hasCommand('nginx') ? await startNginx({ tmpDir, pinPrefix: pin.prefix(0) }).catch(() => null) : null) ?? (await startNodeTarget({ mode: 'static', pinPrefix: pin.prefix(0) }));
 try {
+  const tick = await measureExportTick({ repo: REPO, tmpDir });
+  console.log(`per second on the run's thread, all four exports, ${tick.groups} groups × ${tick.phases} stages: median ${tick.medianMs} ms (${tick.shareOfSecondPct}% of the second), p90 ${tick.p90Ms} ms, max ${tick.maxMs} ms`);
   const ctx = { quick, rounds, tool: { pinPrefix: pin.prefix(1), method: measureMethod(), tmpDir } };
   const r = await measureExports(ctx, target, { runPerfctl, profileYaml, perfctlSummary, log, round });
   console.log(`target ${target.kind}, ${r.connections} connections, ${r.seconds} s per run, ${r.rounds} rounds (${pin.note})`);

@@ -29,6 +29,7 @@ import { cpuCount, hasCommand, idleMachineLoad, measureMethod, pinning, sleep } 
 import { startNginx, startNodeTarget } from './lib/targets.js';
 import { profileYaml, REPO, runAutocannon, runHey, runPerfctl, runWrk, toolVersions } from './lib/tools.js';
 import { measureExports } from './lib/exports.js';
+import { measureExportTick } from './lib/export-tick.js';
 
 const GOALS = {
   closedVsAutocannon: 0.95,
@@ -729,6 +730,7 @@ async function main() {
     results.fixedCost = await measureFixedCost(ctx, target);
     results.closed = await measureClosed(ctx, target);
     results.exports = await measureExports(ctx, target, { runPerfctl, profileYaml, perfctlSummary, log, round });
+    results.exports.tick = await measureExportTick({ repo: REPO, tmpDir });
     results.open = await measureOpen(ctx, target);
     results.lowRate = await measureLowRate(ctx, target);
     // scaling where one thread falls behind (or at 20,000/s if it never did)

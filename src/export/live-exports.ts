@@ -5,7 +5,6 @@ import { LiveView, type ServiceReading } from './live-view.js';
 import { NdjsonExporter } from './ndjson-exporter.js';
 import { PrometheusExporter } from './prometheus-exporter.js';
 import { StatsdExporter } from './statsd-exporter.js';
-import { OtlpExporter } from './otlp-exporter.js';
 import type { ExportSpec } from './export-spec.js';
 import type { Exporter, Warn } from './exporter.js';
 import type { RunInfo } from './prometheus-text.js';
@@ -31,7 +30,35 @@ export function createExporter(spec: ExportSpec, options: LiveExportOptions): Ex
     case 'statsd':
       return new StatsdExporter(spec.host, spec.port, options.info, options.warn);
     case 'otlp':
-      return new OtlpExporter(spec.url, options.info, options.warn);
+      // the OpenTelemetry SDK is loaded only by a run that pushes OTLP
+      return new LazyExporter(`otlp ${spec.url}`, async () => new (await import('./otlp-exporter.js')).OtlpExporter(spec.url, options.info, options.warn));
+  }
+}
+
+/** An exporter whose module is imported in start(), before the load. */
+class LazyExporter implements Exporter {
+  private inner: Exporter | undefined;
+
+  constructor(
+    private readonly label: string,
+    private readonly load: () => Promise<Exporter>,
+  ) {}
+
+  get name(): string {
+    return this.inner?.name ?? this.label;
+  }
+
+  async start(): Promise<void> {
+    this.inner = await this.load();
+    await this.inner.start?.();
+  }
+
+  publish(snapshot: Parameters<Exporter['publish']>[0]): void {
+    this.inner?.publish(snapshot);
+  }
+
+  close(lingerMs: number): Promise<void> {
+    return this.inner?.close(lingerMs) ?? Promise.resolve();
   }
 }
 

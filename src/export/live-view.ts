@@ -3,7 +3,7 @@
 // built from the cells the recorder already keeps, once a second, off the request path; its
 // cost depends on the number of groups and histogram buckets, never on the number of requests.
 import { requestCells, sumCells, type Cell } from '../metrics/cell.js';
-import { copyHistogram, countsAtOrBelow, percentileMs, subtractFrom, sumSeconds, type LatencyHistogram } from '../metrics/histogram.js';
+import { scanHistogram, type LatencyHistogram } from '../metrics/histogram.js';
 import type { SecondTick } from '../engine/run-load.js';
 import type { TimelinePoint } from '../result/types.js';
 
@@ -94,9 +94,9 @@ export class LiveView {
 
   private group(name: string, sum: Cell): LiveGroup {
     const before = this.previous.get(name);
-    // this second's latencies: the totals now less the totals a second ago
-    const second = copyHistogram(sum.latency);
-    if (before) subtractFrom(second, before.latency);
+    // this second's latencies: the totals now beyond the totals a second ago (sumCells made
+    // `sum` afresh, so it can be kept as next second's "before")
+    const scan = scanHistogram(sum.latency, BOUNDS_MICROS, before?.latency);
     this.previous.set(name, { requests: sum.requests, errors: sum.errors, latency: sum.latency });
     return {
       name,
@@ -105,18 +105,18 @@ export class LiveView {
       statusCodes: sum.statusCodes,
       errorKinds: sum.errorKinds,
       latency: {
-        buckets: countsAtOrBelow(sum.latency, BOUNDS_MICROS),
+        buckets: scan.buckets,
         count: sum.latency.totalCount,
-        sumSeconds: sumSeconds(sum.latency),
+        sumSeconds: scan.sumSeconds,
         minMs: sum.latency.totalCount === 0 ? 0 : sum.latency.minNonZeroValue / 1000,
         maxMs: sum.latency.maxValue / 1000,
       },
       second: {
         requests: sum.requests - (before?.requests ?? 0),
         errors: sum.errors - (before?.errors ?? 0),
-        p50: percentileMs(second, 50),
-        p95: percentileMs(second, 95),
-        p99: percentileMs(second, 99),
+        p50: scan.added.p50,
+        p95: scan.added.p95,
+        p99: scan.added.p99,
       },
     };
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addCount, createCell, type Cell } from '../../src/metrics/cell.js';
-import { countsAtOrBelow, createHistogram, recordMicros } from '../../src/metrics/histogram.js';
+import { copyHistogram, createHistogram, percentileMs, recordMicros, scanHistogram } from '../../src/metrics/histogram.js';
 import { LATENCY_BUCKETS_SECONDS, LiveView } from '../../src/export/live-view.js';
 import { ndjsonLine } from '../../src/export/ndjson-exporter.js';
 import type { SecondTick } from '../../src/engine/run-load.js';
@@ -32,19 +32,42 @@ function tick(t: number, cells: Cell[], over: Partial<SecondTick> = {}): SecondT
   };
 }
 
-describe('countsAtOrBelow', () => {
+describe('scanHistogram', () => {
   it.each([
     [[], [1000, 2000], [0, 0]],
     [[500, 1000, 1500, 2000, 2500], [1000, 2000], [2, 4]],
     [[999_999], [1000, 2000], [0, 0]],
     [[1, 1, 1], [1], [3]],
+    [[5000, 10_000, 20_000], [2500, 5000, 10_000, 15_000, 25_000], [0, 1, 2, 2, 3]],
   ])('values %j under bounds %j: %j', (values, bounds, expected) => {
     const h = createHistogram();
     for (const v of values) recordMicros(h, v);
-    expect(countsAtOrBelow(h, bounds)).toEqual(expected);
+    const scan = scanHistogram(h, bounds);
+    expect(scan.buckets).toEqual(expected);
+    expect(scan.sumSeconds).toBeCloseTo(values.reduce((s, v) => s + v, 0) / 1e6, 3);
   });
 
-  it('buckets are ascending and end at or below the count', () => {
+  it("the percentiles of what was added since an earlier state agree with HDR's own on the difference", () => {
+    const before = createHistogram();
+    for (let i = 0; i < 1000; i++) recordMicros(before, 1000 + i * 10);
+    const now = copyHistogram(before);
+    const added = createHistogram();
+    for (let i = 0; i < 500; i++) {
+      recordMicros(now, 50_000 + i * 100);
+      recordMicros(added, 50_000 + i * 100);
+    }
+    const scan = scanHistogram(now, [1000], before);
+    expect(scan.added.count).toBe(500);
+    expect(scan.added.p50).toBe(percentileMs(added, 50));
+    expect(scan.added.p95).toBe(percentileMs(added, 95));
+    expect(scan.added.p99).toBe(percentileMs(added, 99));
+    // nothing added: zeros
+    expect(scanHistogram(now, [1000], now).added).toEqual({ count: 0, p50: 0, p95: 0, p99: 0 });
+    // no earlier state: the whole histogram
+    expect(scanHistogram(added, [1000]).added.p95).toBe(percentileMs(added, 95));
+  });
+
+  it('bucket bounds are ascending', () => {
     expect([...LATENCY_BUCKETS_SECONDS]).toEqual([...LATENCY_BUCKETS_SECONDS].sort((a, b) => a - b));
   });
 });
