@@ -114,7 +114,7 @@ describe('reports', () => {
     expect(md).toContain('| **spike** | 200 req/s | 180.0 | ❌ breaking point | API p95 250.0 ms &gt; 100 ms |');
   });
 
-  it('HTML: the findings, the steps with the breaking one highlighted, and marks on both time charts', () => {
+  it('HTML: the findings, the steps with the breaking one highlighted, and marks on every time chart', () => {
     const html = renderHtml([result]);
     expect(html).toContain('<h2 id="run-1-analysis">Analysis</h2>');
     expect(html).toMatch(/<li class="finding good"><span class="finding-title">Spike recovery:<\/span> recovered 5 s after spike ended/);
@@ -122,7 +122,8 @@ describe('reports', () => {
     expect(html).toMatch(/<tr class="step held last-good">/);
     const charts = html.match(/<svg\b[\s\S]*?<\/svg>/g) ?? [];
     const timeCharts = charts.filter((svg) => svg.includes('elapsed time'));
-    expect(timeCharts).toHaveLength(2);
+    // throughput, latency, and the service's CPU and memory (the fixture has resource samples)
+    expect(timeCharts).toHaveLength(3);
     for (const svg of timeCharts) {
       expect(svg).toContain('class="mark spike-end"');
       expect(svg).toContain('>spike ended</text>');

@@ -1,9 +1,11 @@
 // The service's CPU and memory over time (a monitored run: the timeline's cpuPercent and
 // memoryMB samples), beside the latency charts, with the soak drift's early and late windows
-// shaded so a leak and a slowdown can be read against the same stretch of time. Built from
+// shaded so a leak and a slowdown can be read against the same stretch of time, and the same
+// analysis marks (spike end, recovery, breaking step) as the other time charts. Built from
 // svg.ts parts, so every text is escaped. No chart (null) for a run without samples.
 import type { Result } from '../../result/types.js';
 import { formatClock } from './format.js';
+import { analysisMarks } from './analysis-marks.js';
 import {
   bands,
   bottomAxis,
@@ -65,6 +67,8 @@ export function serviceChart(result: Result, id: string): TrustedSvg | null {
   parts.push(bottomAxis(area, x, xTicks.values.map((v) => ({ value: v * unit.seconds, label: tickLabel(v, xTicks.step) })), `elapsed time (${unit.name})`));
   parts.push(seriesPath(cpu.map(([t, v]) => [x(t), yCpu(v)]), SERVICE_SERIES.cpu, { cls: 'series cpu' }));
   parts.push(seriesPath(memory.map(([t, v]) => [x(t), yMem(v)]), SERVICE_SERIES.memory, { cls: 'series memory' }));
+  // the spike's end, the recovery and the breaking step, as on the latency chart
+  parts.push(analysisMarks(result, x, area.y, area.y + area.h));
   parts.push(
     legend(area.x, 18, area.w, [
       { label: 'CPU', color: SERVICE_SERIES.cpu, kind: 'line' },
