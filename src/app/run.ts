@@ -21,6 +21,7 @@ import { redactText } from '../result/redact.js';
 import { AbortWatch } from '../judge/live-abort.js';
 import { describeRowCheck } from '../judge/checks.js';
 import { judgeRun } from '../judge/judge-run.js';
+import { describeEvidence } from '../judge/preflight.js';
 import { version } from '../version.js';
 import { readSide } from './compare.js';
 import { withCommandLineTargets } from './command-line-targets.js';
@@ -233,6 +234,7 @@ function banner(profile: Profile, plan: Plan, baseUrl: string, shard: { index: n
   const lines = [
     `perfctl ${version} · ${profile.name} (${source}) · ${plan.model} model · ${formatDuration(plan.totalMs)} · ${target}${slice}`,
     ...describePlan(plan, formatDuration).map((line) => `  ${line}`),
+    ...describeEvidence(profile, plan, shard.count).map((line) => `  ${line}`),
   ];
   return `${lines.join('\n')}\n`;
 }

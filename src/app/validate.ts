@@ -1,6 +1,8 @@
 // `perfctl validate <file>...`: check profiles and target tables; nothing is sent.
 import { formatIssue } from '../errors.js';
-import { validateFile } from '../config/load-profile.js';
+import { loadProfile, validateFile } from '../config/load-profile.js';
+import { buildPlan } from '../engine/plan.js';
+import { describeEvidence } from '../judge/preflight.js';
 import { builtinScenariosDir } from '../version.js';
 import type { Io } from '../io.js';
 
@@ -9,6 +11,11 @@ export async function validateCommand(files: string[], io: Io): Promise<number> 
   for (const file of files) {
     const { kind, issues } = await validateFile(file, { cwd: io.cwd, env: io.env, builtinDir: builtinScenariosDir });
     if (issues.length === 0) io.out(`ok  ${file} (${kind === 'profile' ? 'profile' : 'target table'})\n`);
+    if (issues.length === 0 && kind === 'profile') {
+      // what the checks will have to go on, at the profile's own length
+      const profile = await loadProfile(file, { cwd: io.cwd, env: io.env, builtinDir: builtinScenariosDir });
+      for (const line of describeEvidence(profile, buildPlan(profile.model, profile.stages))) io.out(`    ${line}\n`);
+    }
     for (const issue of issues) io.err(`${formatIssue(issue)}\n`);
     problems += issues.length;
   }

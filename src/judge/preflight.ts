@@ -1,0 +1,74 @@
+// Pre-flight evidence (pure): before anything is sent, how many samples each check will have
+// (open model: rate × time × the request's share of the mix), and which checks this run length
+// cannot judge, with the length that could. The closed model's samples depend on the service's
+// latency, unknown before the run: it says so instead of guessing.
+import { formatDuration } from '../config/duration.js';
+import { matchesGlob } from '../config/glob.js';
+import type { Profile, TargetRow } from '../config/types.js';
+import { stageArea, type Plan } from '../engine/plan.js';
+import { isAnalysisMetric } from './analysis-checks.js';
+import { leastSamples } from './checks.js';
+
+export interface PredictedCheck {
+  row: string;
+  metric: string;
+  /** samples the plan gives the check's scope (open model), or null (closed model) */
+  samples: number | null;
+  /** the least it can be judged (shown within its limit) from */
+  least: number;
+}
+
+/** The share of all arrivals each group (request, flow step or flow) gets from the mix. */
+function groupShares(profile: Pick<Profile, 'requests' | 'flows'>): Map<string, number> {
+  const total = profile.requests.reduce((n, r) => n + r.weight, 0) + profile.flows.reduce((n, f) => n + f.weight, 0);
+  const shares = new Map<string, number>();
+  if (total <= 0) return shares;
+  for (const r of profile.requests) shares.set(r.name, (shares.get(r.name) ?? 0) + r.weight / total);
+  for (const flow of profile.flows) {
+    // each iteration runs every step once; the flow itself is a group of whole iterations
+    if (flow.single !== true) shares.set(flow.name, (shares.get(flow.name) ?? 0) + flow.weight / total);
+    for (const step of flow.steps) if (step.kind === 'request') shares.set(step.name, (shares.get(step.name) ?? 0) + flow.weight / total);
+  }
+  return shares;
+}
+
+function rowShare(row: TargetRow, shares: Map<string, number>, flowNames: Set<string>): number {
+  let share = 0;
+  for (const [group, s] of shares) {
+    const matched = flowNames.has(group) ? row.requests !== null && row.requests.includes(group) : row.requests === null || row.requests.some((p) => matchesGlob(group, p));
+    if (matched) share += s;
+  }
+  return share;
+}
+
+export function predictChecks(profile: Pick<Profile, 'requests' | 'flows' | 'targets'>, plan: Plan, sliceCount = 1): PredictedCheck[] {
+  const shares = groupShares(profile);
+  const flowNames = new Set(profile.flows.filter((f) => f.single !== true).map((f) => f.name));
+  const out: PredictedCheck[] = [];
+  for (const row of profile.targets) {
+    const stages = row.phase === null ? plan.stages : plan.stages.filter((s) => s.name === row.phase);
+    const arrivals = stages.reduce((n, s) => n + stageArea(s), 0) / sliceCount;
+    const share = rowShare(row, shares, flowNames);
+    for (const spec of row.checks) {
+      if (isAnalysisMetric(spec.metric) || spec.metric === 'rps' || spec.severity === 'warn') continue;
+      const least = row.confidence === false ? 1 : leastSamples(spec);
+      out.push({ row: row.name, metric: spec.metric, samples: plan.model === 'open' ? Math.floor(arrivals * share) : null, least });
+    }
+  }
+  return out;
+}
+
+/** Lines for the banner and `validate`: the checks this length cannot judge, and the -d that could. */
+export function describeEvidence(profile: Pick<Profile, 'requests' | 'flows' | 'targets'>, plan: Plan, sliceCount = 1): string[] {
+  const predicted = predictChecks(profile, plan, sliceCount);
+  if (predicted.length === 0) return [];
+  if (plan.model === 'closed') return [`evidence: closed model, so each check's samples depend on the service's latency (${predicted.length} checks; a p99 needs 299, a p95 59)`];
+  const short = predicted.filter((p) => p.samples !== null && p.samples < p.least);
+  if (short.length === 0) return [`evidence: all ${predicted.length} checks can be judged at this length (fewest samples: ${Math.min(...predicted.map((p) => p.samples ?? 0))})`];
+  const factor = Math.max(...short.map((p) => (p.samples! > 0 ? p.least / p.samples! : Number.POSITIVE_INFINITY)));
+  const longer = Number.isFinite(factor) ? `; -d ${formatDuration(Math.ceil((plan.totalMs * factor) / 1000) * 1000)} would judge them` : '';
+  return [
+    `evidence: ${short.length} of ${predicted.length} checks cannot be judged at this length${longer}:`,
+    ...short.map((p) => `  ${p.row} ${p.metric}: about ${p.samples} samples, ${p.least} needed`),
+  ];
+}
