@@ -29,7 +29,7 @@ import { startDemoProcess, type DemoProcess } from './demo-process.js';
 import { LiveProgress } from './live-progress.js';
 import { createLiveOutputs, type LiveOutputs } from './live-outputs.js';
 import { RunAnalysis } from './run-analysis.js';
-import { describeCountdown, waitForStart, type StartAt } from './start-at.js';
+import { describeCountdown, ENGINE_LEAD_MS, waitForStart, WORKERS_LEAD_MS, type StartAt } from './start-at.js';
 import { encodeResultForLog } from '../result/result-log.js';
 import { resolveRunInputs } from './run-inputs.js';
 import { onceRecord, runSetup, runTeardown } from './run-setup.js';
@@ -71,7 +71,7 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
     const setup = await runSetup(profile, onceSettings, io);
     if (settings.startAt) {
       if (!settings.quiet) io.out(`  ${describeCountdown(settings.startAt.epochMs, Date.now())}\n`);
-      if (!(await waitForStart(settings.startAt.epochMs, io, settings.progress && !settings.quiet))) {
+      if (!(await waitForStart(settings.startAt.epochMs, io, settings.progress && !settings.quiet, settings.workers > 1 ? WORKERS_LEAD_MS : ENGINE_LEAD_MS))) {
         io.err('interrupted before --start-at: nothing was sent\n');
         return ExitCode.interrupted;
       }

@@ -8,6 +8,8 @@ import type { Io } from '../io.js';
 export const MAX_START_AHEAD_MS = 24 * 3600_000;
 /** The engine is started this long before the instant, so connections are open at t = 0. */
 export const ENGINE_LEAD_MS = 500;
+/** With worker threads, longer: each loads its own modules before it can start (~0.2 s, more on a busy machine). */
+export const WORKERS_LEAD_MS = 2500;
 
 export interface StartAt {
   /** the instant, ms since the epoch */
@@ -57,10 +59,10 @@ export function describeCountdown(startEpochMs: number, nowEpochMs: number): str
 }
 
 /**
- * Waits until ENGINE_LEAD_MS before the instant, counting down on the live line (a TTY: every
+ * Waits until `leadMs` before the instant, counting down on the live line (a TTY: every
  * 250 ms; a log: every 10 s). Resolves false if interrupted while waiting.
  */
-export async function waitForStart(startEpochMs: number, io: Io, showProgress: boolean): Promise<boolean> {
+export async function waitForStart(startEpochMs: number, io: Io, showProgress: boolean, leadMs = ENGINE_LEAD_MS): Promise<boolean> {
   let interrupted = false;
   let wake: (() => void) | undefined;
   const removeHandler = io.onInterrupt(() => {
@@ -70,7 +72,7 @@ export async function waitForStart(startEpochMs: number, io: Io, showProgress: b
   let lastPlain = Number.POSITIVE_INFINITY;
   try {
     for (;;) {
-      const leftMs = startEpochMs - ENGINE_LEAD_MS - Date.now();
+      const leftMs = startEpochMs - leadMs - Date.now();
       if (interrupted || leftMs <= 0) break;
       if (showProgress && io.isTTY) io.out(`\r\x1b[2K${describeCountdown(startEpochMs, Date.now())}`);
       else if (showProgress && lastPlain - leftMs >= 10_000) {

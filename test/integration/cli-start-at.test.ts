@@ -2,7 +2,7 @@
 // counts down, a past instant is refused with nothing sent, and the result records both starts.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { assertBuilt, describeRun, makeTempDir, readResultFile, removeTempDir, runCli, writeProfile } from '../helpers/cli.js';
+import { assertBuilt, describeRun, makeTempDir, readResultFile, removeTempDir, runCli, writeProfile, type CliRun } from '../helpers/cli.js';
 import { startArrivalServer, type ArrivalServer } from '../helpers/arrival-server.js';
 
 let dir: string;
@@ -26,13 +26,27 @@ requests:
   - { name: ping, path: /ping }
 `;
 
+/**
+ * Runs perfctl with --start-at `leadMs` ahead; on a machine so loaded that perfctl took longer
+ * than that to start, it is rightly refused ("in the past"), and the run is tried once more
+ * 15 s ahead. Returns the run and the instant it was given.
+ */
+async function runStartingIn(leadMs: number, args: (startAt: string) => string[]): Promise<{ run: CliRun; planned: Date }> {
+  let attempt: { run: CliRun; planned: Date } | undefined;
+  for (const lead of [leadMs, 15_000]) {
+    const planned = new Date(Date.now() + lead);
+    attempt = { run: await runCli(args(planned.toISOString()), { timeoutMs: 45_000 }), planned };
+    if (!(attempt.run.code === 2 && /is in the past/.test(attempt.run.stderr))) break;
+  }
+  return attempt!;
+}
+
 describe('--start-at', () => {
   it('starts the load at the instant given, counts down, and records planned and actual start', async () => {
     server = await startArrivalServer();
     const file = writeProfile(dir, 'start-at.yaml', PROFILE);
     const out = join(dir, 'later');
-    const planned = new Date(Date.now() + 3000);
-    const run = await runCli(['run', file, '-u', server.url, '--start-at', planned.toISOString(), '--out', out, '--no-progress']);
+    const { run, planned } = await runStartingIn(3000, (at) => ['run', file, '-u', server!.url, '--start-at', at, '--out', out, '--no-progress']);
     expect(run.code, describeRun(run)).toBe(0);
     expect(run.stdout).toMatch(/starts in \d\.\ds \(at \d{4}-\d\d-\d\dT[\d:.]+Z\)/);
     // the probe opens a connection but sends no request: the first request is the load's
@@ -49,6 +63,29 @@ describe('--start-at', () => {
     expect(Math.abs(Date.parse(result.start!.firstRequest!) - first)).toBeLessThan(50);
     expect(result.totals.requests).toBe(100);
     expect(server.arrivals).toHaveLength(100);
+  });
+
+  it.each([
+    ['--workers 2', PROFILE, ['--workers', '2'], 100],
+    ['the closed model', PROFILE.replace('rate: 50', 'vus: 2'), [], null],
+  ])('with %s the load also waits for the instant', async (_name, yamlText, extra, expected) => {
+    server = await startArrivalServer(5);
+    const file = writeProfile(dir, 'start-at-variant.yaml', yamlText);
+    const out = join(dir, 'variant');
+    const { run, planned: plannedAt } = await runStartingIn(2500, (at) => ['run', file, '-u', server!.url, '--start-at', at, '--out', out, '--quiet', ...extra]);
+    const planned = plannedAt.getTime();
+    expect(run.code, describeRun(run)).not.toBe(2);
+    // nothing before the instant, and t = 0 recorded as it was: the instant, or later when the
+    // workers were not ready in time (then the first request follows that later t = 0)
+    const first = Math.min(...server.arrivals);
+    expect(first).toBeGreaterThanOrEqual(planned - 5);
+    const result = readResultFile(out);
+    const actual = Date.parse(result.start!.actual);
+    expect(actual).toBeGreaterThanOrEqual(planned - 2);
+    expect(first).toBeGreaterThanOrEqual(actual - 5);
+    expect(first - actual).toBeLessThan(300);
+    expect(result.totals.requests).toBe(server.arrivals.length);
+    if (expected !== null) expect(server.arrivals).toHaveLength(expected);
   });
 
   it('a result without --start-at records its start as planned = actual', async () => {
@@ -88,6 +125,7 @@ describe('--start-at', () => {
     server = await startArrivalServer();
     const file = writeProfile(dir, 'start-at.yaml', PROFILE);
     const out = join(dir, 'k8s');
+    // +1s counts from when perfctl reads it, so however slow the start it is never in the past
     const run = await runCli(['run', file, '-u', server.url, '--shard', 'k8s', '--start-at', '+1s', '--out', out, '--quiet'], {
       env: { JOB_COMPLETION_INDEX: '1', PERFCTL_SHARD_COUNT: '2' },
     });
