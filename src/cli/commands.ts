@@ -10,7 +10,7 @@ export function registerCommands(program: Command, io: Io, setExit: SetExit): vo
   program
     .command('run')
     .description('run a load profile: live progress, final tables, reports; the exit code is the verdict')
-    .argument('<profile>', 'a profile name (./scenarios/<name>.yaml, then the built-ins), a path, or an http(s) URL for an ad-hoc test')
+    .argument('<profile...>', 'a profile name (./scenarios/<name>.yaml, then the built-ins), a path, or an http(s) URL for an ad-hoc test; several run one after another')
     .option('-u, --base-url <url>', "base URL of the service under test (overrides the profile's baseUrl)")
     .option('--demo', 'start the bundled demo service on a free loopback port and test it')
     .option('--targets <file>', "a target table file, used instead of the profile's own")
@@ -47,8 +47,14 @@ export function registerCommands(program: Command, io: Io, setExit: SetExit): vo
     .option('--meta <key=value>', 'a note recorded with the run (repeatable)', collect, [])
     .option('--print-profile', 'print the resolved profile as YAML and exit')
     .option('--repeat <n>', 'n runs one after the other into one folder (result-1.json …), compared with --baseline over all n')
-    .action(async (profile: string, flags) => {
+    .action(async (profiles: string[], flags) => {
       // each command loads its modules when it runs, so `--help` and `--version` start fast
+      if (profiles.length > 1) {
+        const { runManyCommand } = await import('../app/run-many.js');
+        setExit(await runManyCommand(profiles, flags, io));
+        return;
+      }
+      const profile = profiles[0]!;
       if (flags.repeat !== undefined) {
         const { repeatCommand } = await import('../app/run-repeat.js');
         setExit(await repeatCommand(profile, flags, io));

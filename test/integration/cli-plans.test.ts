@@ -130,3 +130,32 @@ describe('examples/plans', () => {
     expect(result.totals.requests).toBeGreaterThan(0);
   });
 });
+
+describe('several profiles in one perfctl run', () => {
+  const profile = (name: string, path: string): string => [`name: ${name}`, 'baseUrl: ${TARGET_URL}', 'stages: [ { duration: 1s, rate: 20 } ]', `requests: [ { name: ${name}, path: ${path} } ]`, ''].join('\n');
+
+  it('run one after another, each into its own folder, with one sign-off report over both', async () => {
+    server = await startTestServer();
+    dir = makeTempDir();
+    const a = writeProfile(dir, 'alpha', profile('alpha', '/a'));
+    const b = writeProfile(dir, 'beta', profile('beta', '/b'));
+    const out = join(dir, 'signoff');
+    const run = await runCli(['run', a, b, '--out', out], { cwd: dir, env: { TARGET_URL: server.url } });
+    expect(run.code, describeRun(run)).toBe(0);
+    expect(server.seen.byPath).toEqual({ '/a': 20, '/b': 20 });
+    expect(readResultFile(join(out, '1-alpha')).groups['alpha']!.requests).toBe(20);
+    expect(readResultFile(join(out, '2-beta')).groups['beta']!.requests).toBe(20);
+    expect(readdirSync(out).sort()).toEqual(expect.arrayContaining(['1-alpha', '2-beta', 'report.html', 'summary.md', 'junit.xml']));
+  });
+
+  it('a bad profile anywhere in the list: exit 2 before the first is run', async () => {
+    server = await startTestServer();
+    dir = makeTempDir();
+    const a = writeProfile(dir, 'alpha', profile('alpha', '/a'));
+    const bad = writeProfile(dir, 'bad', 'baseUrl: ${TARGET_URL}\nstages: [ { duration: 1, rate: 5 } ]\nrequests: [ { path: /x } ]\n');
+    const run = await runCli(['run', a, bad], { cwd: dir, env: { TARGET_URL: server.url } });
+    expect(run.code, describeRun(run)).toBe(2);
+    expect(run.stderr).toMatch(/bad\.yaml:2:\d+: stages\.0\.duration: duration "1" has no unit/);
+    expect(server.seen.requests).toBe(0);
+  });
+});

@@ -7,6 +7,7 @@ import { applyLoadOverrides } from '../../src/config/overrides.js';
 import { buildPlan, trimPlan } from '../../src/engine/plan.js';
 import { parseRunFlags } from '../../src/app/run-options.js';
 import { PerfctlError } from '../../src/errors.js';
+import { combinedExitCode, folderFor } from '../../src/app/run-many.js';
 import type { Profile } from '../../src/config/types.js';
 
 describe('parseDotenv', () => {
@@ -125,5 +126,22 @@ describe('trimPlan', () => {
     expect(trimmed.stages).toHaveLength(1);
     expect(trimmed.stages[0]).toMatchObject({ name: 'up', durationMs: 5000, endMs: 5000, fromLevel: 0, toLevel: 25 });
     expect(trimPlan(plan, 40_000)).toBe(plan);
+  });
+});
+
+describe('several profiles', () => {
+  it.each([
+    [[0, 0], 0],
+    [[0, 4], 4],
+    [[4, 1, 0], 1],
+    [[1, 3], 3],
+    [[0, 130], 130],
+  ])('exit codes %j -> %i', (codes, code) => {
+    expect(combinedExitCode(codes)).toBe(code);
+  });
+
+  it('folders by position and name', () => {
+    expect(folderFor('scenarios/spike.yaml', 0)).toBe('1-spike');
+    expect(folderFor('http://127.0.0.1:8080/api/items?x=1', 1)).toBe('2-127.0.0.1_8080_api_items_x_1');
   });
 });
