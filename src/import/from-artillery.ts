@@ -265,7 +265,7 @@ function readScenarios(raw: unknown, context: Context, defaultHeaders: Record<st
       if (!['name', 'weight', 'flow', 'engine'].includes(key)) context.leave([...path, key], `${label}: ${key}`, key.startsWith('before') || key.startsWith('after') ? 'a JavaScript hook: perfctl runs no JavaScript; use captures and templates' : 'not converted');
     }
     const name = context.names.take(slug(label) || `flow-${index + 1}`);
-    const steps = readSteps(scenario['flow'], [...path, 'flow'], name, context, defaultHeaders);
+    const steps = readSteps(scenario['flow'], [...path, 'flow'], context, defaultHeaders);
     if (steps.filter((step) => !('think' in (step as { value: Record<string, unknown> }).value)).length === 0) {
       return context.leave(path, `scenario "${label}"`, 'has no request perfctl can send');
     }
@@ -283,7 +283,7 @@ interface StepOut {
   value: Record<string, unknown>;
 }
 
-function readSteps(raw: unknown, path: FieldPath, flowName: string, context: Context, defaultHeaders: Record<string, string>): StepOut[] {
+function readSteps(raw: unknown, path: FieldPath, context: Context, defaultHeaders: Record<string, string>): StepOut[] {
   const items = Array.isArray(raw) ? raw : [];
   const steps: StepOut[] = [];
   items.forEach((item: unknown, index) => {
@@ -297,7 +297,7 @@ function readSteps(raw: unknown, path: FieldPath, flowName: string, context: Con
       return;
     }
     if (item['loop'] !== undefined) {
-      steps.push(...readLoop(item, at, flowName, context, defaultHeaders));
+      steps.push(...readLoop(item, at, context, defaultHeaders));
       return;
     }
     const method = methods.find((candidate) => isRecord(item[candidate]));
@@ -316,7 +316,7 @@ function readSteps(raw: unknown, path: FieldPath, flowName: string, context: Con
   return steps;
 }
 
-function readLoop(item: Record<string, unknown>, at: FieldPath, flowName: string, context: Context, defaultHeaders: Record<string, string>): StepOut[] {
+function readLoop(item: Record<string, unknown>, at: FieldPath, context: Context, defaultHeaders: Record<string, string>): StepOut[] {
   const count = typeof item['count'] === 'number' ? item['count'] : null;
   if (item['over'] !== undefined || count === null || !Number.isInteger(count) || count < 1 || count > MAX_REPEAT) {
     const construct = item['over'] !== undefined ? 'loop over a list' : count === null ? 'loop without a count' : `loop count ${String(item['count'])}`;
@@ -324,7 +324,7 @@ function readLoop(item: Record<string, unknown>, at: FieldPath, flowName: string
     context.leave(at, construct, advice);
     return [];
   }
-  const inner = readSteps(item['loop'], [...at, 'loop'], flowName, context, defaultHeaders);
+  const inner = readSteps(item['loop'], [...at, 'loop'], context, defaultHeaders);
   if (inner.length === 0) return [];
   const value = { repeat: count, steps: inner.map((step) => step.node) };
   return [{ node: commented(block(value), context.where(at)), value }];

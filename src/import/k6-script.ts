@@ -123,9 +123,6 @@ function isPlainObject(value: Value): value is { [key: string]: Value } {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
 }
 
-/** the text of a value in a URL, header or body string; Choice when it is one of several */
-type TextResult = string | Choice | Unknown;
-
 export class FunctionReader {
   private actions: Action[] = [];
   /** setup(): its `return { ... }` */
