@@ -55,7 +55,29 @@ function readSource(text: string, file: string, env: Env, what: string): ReadSou
     return { issues: [fileIssue(file, `cannot read the YAML: ${(error as Error).message}`)] };
   }
   if (!isRecord(data)) return { issues: [issueAt(source, [], `expected ${what}`)] };
+  const cycle = selfReferencePath(data);
+  if (cycle) return { issues: [issueAt(source, cycle, 'a YAML alias refers to a node that contains it (an endless value)', 'copy the value instead of aliasing it inside itself')] };
   return { source, data, envIssues: interpolated.issues, secrets: interpolated.secrets, secretRefs: interpolated.secretRefs };
+}
+
+/** The path of the first value that contains itself (`json: &a [ *a ]`), or null. Linear in the data. */
+function selfReferencePath(data: unknown): Array<string | number> | null {
+  const ancestors = new Set<unknown>();
+  const done = new Set<unknown>();
+  const visit = (value: unknown, path: Array<string | number>): Array<string | number> | null => {
+    if (value === null || typeof value !== 'object' || done.has(value)) return null;
+    if (ancestors.has(value)) return path;
+    ancestors.add(value);
+    const entries: Array<[string | number, unknown]> = Array.isArray(value) ? value.map((item, i) => [i, item]) : Object.entries(value);
+    for (const [key, child] of entries) {
+      const found = visit(child, [...path, key]);
+      if (found) return found;
+    }
+    ancestors.delete(value);
+    done.add(value);
+    return null;
+  };
+  return visit(data, []);
 }
 
 /** schema problems as issues: `structure` ones (missing, unknown keys) and `value` ones */

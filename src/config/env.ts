@@ -13,6 +13,11 @@ export function isSecretName(name: string): boolean {
   return /SECRET|TOKEN|PASSWORD|KEY/i.test(name);
 }
 
+/** A variable's value; only the environment's own entries (`constructor` is not a variable). */
+export function envValue(env: Env, name: string): string | undefined {
+  return Object.hasOwn(env, name) ? env[name] : undefined;
+}
+
 export interface TextInterpolation {
   value: string;
   /** variables referenced, with the value used (the default when unset) */
@@ -37,7 +42,7 @@ export function interpolateText(text: string, env: Env): TextInterpolation {
     }
     const name = parsed[1] ?? '';
     const fallback = parsed[2];
-    const set = env[name];
+    const set = envValue(env, name);
     // shell semantics: `:-` also applies when the variable is set but empty
     if (set !== undefined && (set !== '' || fallback === undefined)) {
       result.used.push({ name, value: set });

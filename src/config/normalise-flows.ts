@@ -8,7 +8,7 @@ import type { InputIssue } from '../errors.js';
 import { parseCsv } from './csv.js';
 import { didYouMeanHint, suggest } from './did-you-mean.js';
 import { readThinkTime } from './duration.js';
-import { isSecretName } from './env.js';
+import { envValue, isSecretName } from './env.js';
 import type { Env } from './env.js';
 import { displayPath, fileExists, readInputFile } from './files.js';
 import { parseJsonPath } from './json-path.js';
@@ -361,7 +361,7 @@ export class FlowChecker {
     }
     if (ref.name === 'iteration') return { kind: 'iteration' };
     if (ref.name === 'user') return { kind: 'user' };
-    if (env[ref.name] !== undefined) return this.fromEnv(ref.name, path, `{{ ${ref.text} }}`);
+    if (envValue(env, ref.name) !== undefined) return this.fromEnv(ref.name, path, `{{ ${ref.text} }}`);
     this.report(path, `{{ ${ref.text} }}: "${ref.name}" is not captured by an earlier step of flow "${this.flowName}", nor a data column, nor an environment variable`, this.unknownNameHint(ref.name));
     return null;
   }
@@ -396,7 +396,7 @@ export class FlowChecker {
   }
 
   private fromEnv(name: string, path: FieldPath, written: string): TemplatePart | null {
-    const value = this.context.env[name];
+    const value = envValue(this.context.env, name);
     if (value === undefined) {
       this.report(path, `${written}: environment variable ${name} is not set`, 'set it before running perfctl');
       return null;

@@ -41,6 +41,18 @@ const table: Array<{ fixture: string; env?: Record<string, string>; issues: Expe
     issues: [{ at: '3:28', path: 'stages.0.rate', message: 'must be a number, not "${API_TOKEN}"' }],
   },
   {
+    fixture: 'errors/template-object-method-names.yaml',
+    issues: [
+      { at: '5:13', path: 'requests.0.path', message: '{{ constructor }}: "constructor" is not captured' },
+      { at: '6:13', path: 'requests.1.path', message: '{{ toString }}: "toString" is not captured' },
+      { at: '6:48', path: 'requests.1.headers.a', message: '{{ __proto__ }}: "__proto__" is not captured' },
+    ],
+  },
+  {
+    fixture: 'errors/yaml-alias-cycle.yaml',
+    issues: [{ at: '5:42', path: 'requests.0.json.0', message: 'a YAML alias refers to a node that contains it' }],
+  },
+  {
     fixture: 'errors/misspelt-key.yaml',
     issues: [
       { at: '3:7', path: 'stages.0.durration', message: 'unknown key `durration`', hint: 'did you mean `duration`?' },
