@@ -44,6 +44,7 @@ export interface RunFlags {
   printProfile?: boolean;
   /** --target expressions (repeatable): extra target rows */
   target?: string[];
+  insecure?: boolean;
 }
 
 export interface RunSettings {
@@ -86,6 +87,8 @@ export interface RunSettings {
   label?: string;
   meta: Record<string, string>;
   printProfile: boolean;
+  /** --insecure: accept any TLS certificate */
+  insecure: boolean;
 }
 
 export function parseRunFlags(flags: RunFlags, env: Record<string, string | undefined> = {}, nowEpochMs = Date.now()): RunSettings {
@@ -125,6 +128,7 @@ export function parseRunFlags(flags: RunFlags, env: Record<string, string | unde
     exportLingerMs: parseLinger(flags.exportLinger),
     checkpointMs: parseCheckpoint(flags.checkpoint),
     ...parseOverrides(flags),
+    insecure: Boolean(flags.insecure),
   };
 }
 

@@ -9,8 +9,8 @@ import { judgeGeneratorHealth, judgeOwnFailures } from '../engine/generator-heal
 import { LATE_START_MS } from '../engine/open-executor.js';
 import { buildPlan, describePlan, trimPlan, type Plan } from '../engine/plan.js';
 import { assertWithinLimits } from '../engine/plan-limits.js';
-import { probeTcp } from '../engine/probe.js';
-import { type LoadRunOutcome } from '../engine/run-load.js';
+import { probeTcp, probeTls } from '../engine/probe.js';
+import { tlsSettings, type LoadRunOutcome } from '../engine/run-load.js';
 import { startObservedLoad } from '../engine/load-observer.js';
 import { renderHtml } from '../report/html/render-html.js';
 import { renderSummary, renderVerdictLine } from '../report/terminal.js';
@@ -64,6 +64,14 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
         `cannot connect to ${redactText(baseUrl, profile.secrets)}: ${unreachable}; nothing was sent`,
         ExitCode.cannotRun,
         'start the service, point --base-url at it, or try --demo for the bundled demo service',
+      );
+    }
+    const refusedTls = await probeTls(baseUrl, tlsSettings(profile.http, settings.insecure));
+    if (refusedTls) {
+      throw new PerfctlError(
+        `TLS with ${redactText(baseUrl, profile.secrets)} failed: ${refusedTls}; nothing was sent`,
+        ExitCode.cannotRun,
+        'trust its certificate authority with http.tls.ca (a PEM file), or accept any certificate with http.tls.insecure: true or --insecure',
       );
     }
     if (!settings.quiet) io.out(`${banner(profile, plan, baseUrl, settings.shard, demo)}${runNotes(settings)}`);
@@ -153,6 +161,8 @@ async function runWithLiveFeedback(
     ...(settings.requestLimit !== undefined ? { requestLimit: settings.requestLimit } : {}),
     seed,
     ...(setupValues ? { setupValues } : {}),
+    ...(profile.http !== undefined ? { http: profile.http } : {}),
+    ...(settings.insecure ? { insecure: true } : {}),
     thinkTime: profile.thinkTime,
     // --start-at: t = 0 on this process's monotonic clock at that wall-clock instant
     // (never in the past: a late start is recorded as late, not caught up in one burst)

@@ -27,6 +27,7 @@ export function registerCommands(program: Command, io: Io, setExit: SetExit): vo
     .option('--log-result', 'also print result.json to stdout after a marker line, for merge --from-logs')
     .option('--workers <n>', 'run the schedule in n worker threads (default 1: the main thread); more when perfctl itself is the limit (exit 4)')
     .option('--transport <client>', "HTTP client: raw (perfctl's lean HTTP/1.1 client, default) or undici")
+    .option('--insecure', 'accept any TLS certificate (self-signed, expired, another name), as http.tls.insecure')
     .option('--quiet', 'print only the final verdict line')
     .option('--no-progress', 'no live progress line')
     .option('--export <kind=where>', 'live metrics while the run goes (repeatable): prometheus=127.0.0.1:9464, otlp=http://127.0.0.1:4318, ndjson=<file>, statsd=127.0.0.1:8125', collect, [])

@@ -10,6 +10,7 @@ import { mergeIssues } from './issues.js';
 import { loadDataSources, normaliseFlows } from './normalise-flows.js';
 import { normaliseSetupTeardown } from './normalise-setup.js';
 import { normaliseProfile } from './normalise-profile.js';
+import { resolveTlsFiles } from './normalise-http.js';
 import { isRecord } from './read-values.js';
 import type { NormalisedProfile } from './normalise-profile.js';
 import { normaliseTargetRows } from './normalise-targets.js';
@@ -131,6 +132,7 @@ export async function checkProfileText(text: string, abs: string, file: string, 
     defaultName: options.defaultName,
     ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
   });
+  await resolveTlsFiles(normalised.profile.http, abs, (path, message, hint) => normalised.issues.push(issueAt(read.source, path, message, hint)));
   const requestNames = [...normalised.profile.requests, ...normalised.profile.templatedRequests].map((request) => request.name);
   // a WebSocket request also records NAME.connect, an SSE one NAME.first
   const streamGroups = normalised.profile.requests.flatMap((request) =>

@@ -12,6 +12,7 @@ import { envValue, isSecretName } from './env.js';
 import type { Env } from './env.js';
 import { displayPath, fileExists, readInputFile } from './files.js';
 import { parseJsonPath } from './json-path.js';
+import { readExpect, readRequestHttpField } from './normalise-http.js';
 import { checkRequestPath, headerName, readExpectStatus, readMethod, secretHeaders, type TemplatedRequest } from './normalise-requests.js';
 import { has, isRecord } from './read-values.js';
 import type { Report } from './read-values.js';
@@ -274,6 +275,8 @@ export class FlowChecker {
     // `when` reads what earlier steps captured, not this step's own captures
     const when = this.when(raw, path);
     const captures = this.captures(raw['capture'], [...path, 'capture']);
+    const expect = readExpect(raw['expect'], [...path, 'expect'], this.report);
+    const http = readRequestHttpField(raw['http']);
     const explicitName = typeof raw['name'] === 'string' && raw['name'] !== '' ? raw['name'] : undefined;
     return {
       kind: 'request',
@@ -282,6 +285,8 @@ export class FlowChecker {
       path: pathTemplate,
       headers,
       ...(body !== undefined ? { body } : {}),
+      ...(expect !== undefined ? { expect } : {}),
+      ...(http !== undefined ? { http } : {}),
       expectStatus: readExpectStatus(raw['expect']),
       captures,
       ...(when ? { when } : {}),

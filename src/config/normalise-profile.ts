@@ -5,11 +5,12 @@
 import type { InputIssue } from '../errors.js';
 import { readDuration, readThinkTime } from './duration.js';
 import { normaliseAnalysisSettings } from './normalise-analysis.js';
+import { normaliseHttp } from './normalise-http.js';
 import { normaliseRequests, type TemplatedRequest } from './normalise-requests.js';
 import { normaliseStages } from './normalise-stages.js';
 import { has, httpUrlProblem, take } from './read-values.js';
 import type { Report } from './read-values.js';
-import type { HttpVersion, LoadModel, MonitorSpec, RequestSpec, StageSpec, ThinkTime } from './types.js';
+import type { HttpSpec, HttpVersion, LoadModel, MonitorSpec, RequestSpec, StageSpec, ThinkTime } from './types.js';
 import { issueAt } from './yaml-source.js';
 import type { YamlSource } from './yaml-source.js';
 
@@ -28,6 +29,8 @@ export interface NormalisedProfile {
   timeoutMs: number;
   thinkTime: ThinkTime;
   maxInFlight: number;
+  /** `http:`; absent = the defaults */
+  http?: HttpSpec;
   /** values of secret headers */
   secrets: string[];
   /** run analyses: the service's resources, and stopping a staircase at its breaking point */
@@ -63,6 +66,7 @@ export function normaliseProfile(data: Record<string, unknown>, context: Profile
   if (timeoutMs === 0) report(['timeout'], 'must be more than 0s', 'a request needs some time to answer, e.g. "10s"');
   const thinkTime = has(data, 'thinkTime') ? take(readThinkTime(data['thinkTime']), { minMs: 0, maxMs: 0 }, ['thinkTime'], report) : { minMs: 0, maxMs: 0 };
   const maxInFlight = typeof data['maxInFlight'] === 'number' ? data['maxInFlight'] : defaultMaxInFlight;
+  const http = normaliseHttp(data['http'], report);
 
   const profile: NormalisedProfile = {
     name: typeof data['name'] === 'string' ? data['name'] : context.defaultName,
@@ -75,6 +79,7 @@ export function normaliseProfile(data: Record<string, unknown>, context: Profile
     timeoutMs,
     thinkTime,
     maxInFlight,
+    ...(http !== undefined ? { http } : {}),
     secrets,
     ...normaliseAnalysisSettings(data, stages, report),
     ...readHttpVersion(data),

@@ -3,6 +3,7 @@
 
 import { didYouMeanHint } from './did-you-mean.js';
 import { isStreamItem, readStream, requestRefResolver, streamKeysOn } from './normalise-streams.js';
+import { readExpect, readRequestHttpField } from './normalise-http.js';
 import { has, httpUrlProblem, isRecord } from './read-values.js';
 import type { Report } from './read-values.js';
 import type { RequestSpec } from './types.js';
@@ -64,12 +65,16 @@ export function normaliseRequests(raw: unknown, report: Report): { requests: Req
       templated.push({ index, name, item });
       return;
     }
+    const expect = readExpect(item['expect'], [...path, 'expect'], report);
+    const http = readRequestHttpField(item['http']);
     requests.push({
       name,
       method,
       path: requestPath,
       headers,
       ...(body !== undefined ? { body } : {}),
+      ...(expect !== undefined ? { expect } : {}),
+      ...(http !== undefined ? { http } : {}),
       expectStatus: readExpectStatus(item['expect']),
       weight: typeof item['weight'] === 'number' && item['weight'] > 0 ? item['weight'] : 1,
       ...(stream ? { stream } : {}),
@@ -95,6 +100,9 @@ export function readMethod(value: unknown, path: FieldPath, report: Report): str
 }
 
 export function checkRequestPath(text: string, path: FieldPath, report: Report): void {
+  // a CR or LF would end the request line and start another (a smuggled request)
+  if (/[\r\n\0]/.test(text)) return report(path, 'a path must be on one line', 'remove the line break (CR/LF) from the path');
+  if (/\s/.test(text.replace(/\{\{.*?\}\}/g, ''))) return report(path, `"${text}" has a space`, 'write it as %20');
   if (text.startsWith('/')) return;
   if (/^[a-z][a-z0-9+.-]*:/i.test(text)) {
     const problem = httpUrlProblem(text);

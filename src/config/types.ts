@@ -35,6 +35,10 @@ export interface RequestSpec {
   body?: string;
   /** expected status codes; null = any 2xx or 3xx */
   expectStatus: number[] | null;
+  /** expectations on the body and headers */
+  expect?: ExpectSpec;
+  /** this request's own HTTP behaviour, over the profile's `http:` */
+  http?: RequestHttpSpec;
   weight: number;
   /** a WebSocket session or an SSE stream instead of one HTTP request (`ws:` / `sse:`) */
   stream?: StreamSpec;
@@ -89,6 +93,37 @@ export interface SseSpec {
 }
 
 export type StreamSpec = WsSpec | SseSpec;
+
+/** `expect:` beyond the status (SPEC §2) */
+export interface ExpectSpec {
+  body?: {
+    contains?: string;
+    matches?: string;
+    /** JSON path → a value it must equal, or a pattern its value must match */
+    json?: Array<{ expression: string; path: Array<string | number>; equals?: string | number | boolean | null; matches?: string }>;
+  };
+  /** lower-case header name → a pattern one of its values must match (case-insensitive) */
+  headers?: Array<{ name: string; matches: string }>;
+}
+
+/** The keys of `http:` a request or step may set for itself. */
+export interface RequestHttpSpec {
+  /** hops followed at most; 0 = a 3xx is the answer */
+  redirects?: number;
+  /** send accept-encoding and decode bodies that are read */
+  compression?: boolean;
+  cookies?: boolean;
+}
+
+/** `http:` at the top of a profile, defaults filled in. */
+export interface HttpSpec {
+  redirects: number;
+  compression: boolean;
+  cookies: boolean;
+  tls?: { insecure?: boolean; ca?: string; cert?: string; key?: string; servername?: string };
+  /** a forward proxy URL; undefined = from HTTP_PROXY/HTTPS_PROXY/NO_PROXY */
+  proxy?: string;
+}
 
 /** A uniform range; min === max for a fixed pause. */
 export interface ThinkTime {
@@ -148,6 +183,8 @@ export interface FlowRequestStep {
   headers: Record<string, Template>;
   body?: Template;
   expectStatus: number[] | null;
+  expect?: ExpectSpec;
+  http?: RequestHttpSpec;
   captures: CaptureSpec[];
   /** runs only when this renders to something other than '', 'false' or '0' */
   when?: Template;
@@ -236,6 +273,8 @@ export interface Profile {
   thinkTime: ThinkTime;
   /** open model: cap on requests (or flow iterations) in flight; arrivals beyond it are `dropped` (generator health) */
   maxInFlight: number;
+  /** `http:` (redirects, compression, cookies, TLS, proxy); absent = the defaults */
+  http?: HttpSpec;
   targets: TargetRow[];
   /** where the targets came from: 'inline', a file path, or null when there are none */
   targetsSource: string | null;

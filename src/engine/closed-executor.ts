@@ -8,7 +8,8 @@ import { createRng, drawPause, type Rng } from './random.js';
 import { WeightedMix } from './request-mix.js';
 import type { Execution, ExecutionContext } from './executor.js';
 import { outcomeOfSend } from './outcome-of-send.js';
-import type { SendResult } from './transport.js';
+import type { SendContext, SendResult } from './transport.js';
+import { CookieJar } from './cookie-jar.js';
 
 /** How often the number of users is brought to the planned level. */
 const CONTROL_INTERVAL_MS = 50;
@@ -16,6 +17,7 @@ const CONTROL_INTERVAL_MS = 50;
 export function startClosedExecution(ctx: ExecutionContext): Execution {
   const { plan, clock, recorder, transport, startMs } = ctx;
   const mix = new WeightedMix(ctx.requests);
+  // each user keeps its own cookies, as a browser would
   const users: User[] = [];
   /** users started by this slice, for their numbers */
   let created = 0;
@@ -63,6 +65,7 @@ export function startClosedExecution(ctx: ExecutionContext): Execution {
           rest(user, end.unanswered);
         },
         { user: user.id, iteration: user.iterations++ },
+        user.context.jar,
       );
       return;
     }
@@ -84,7 +87,7 @@ export function startClosedExecution(ctx: ExecutionContext): Execution {
       recorder.record(outcomeOfSend(request.name, phaseIndex, sent, sentAt, false));
       if (stopped || exhausted()) return finishIfIdle();
       rest(user, sent.status === null);
-    });
+    }, user.context);
   };
 
   const control = (): void => {
@@ -96,7 +99,7 @@ export function startClosedExecution(ctx: ExecutionContext): Execution {
     for (let n = active.length; n < wanted; n++) {
       // user numbers are unique over all slices: 1, 2, ... interleaved by slice
       const id = created++ * ctx.slice.count + ctx.slice.index + 1;
-      const user: User = { id, retired: false, iterations: 0, think: ctx.thinkTime.maxMs > ctx.thinkTime.minMs ? createRng(seed, id, -2) : undefined };
+      const user: User = { id, retired: false, iterations: 0, think: ctx.thinkTime.maxMs > ctx.thinkTime.minMs ? createRng(seed, id, -2) : undefined, context: { jar: new CookieJar() } };
       users.push(user);
       iterate(user);
     }
@@ -132,4 +135,6 @@ interface User {
   iterations: number;
   /** the user's own stream of think times */
   think: Rng | undefined;
+  /** the user's cookie jar, handed to each send */
+  context: SendContext & { jar: CookieJar };
 }

@@ -14,13 +14,14 @@ import { encodeTemplateValue } from '../config/template.js';
 import type { Recorder } from '../metrics/recorder.js';
 import type { ErrorKind } from '../metrics/outcome.js';
 import { applyCaptures, prepareCaptures, type PreparedCapture } from './capture.js';
+import { CookieJar } from './cookie-jar.js';
 import type { Clock } from './clock.js';
 import type { Slice } from './executor.js';
 import { outcomeOfSend } from './outcome-of-send.js';
 import type { CollectedResponse, HttpMethod, PreparedRequest, SendResult, Transport } from './transport.js';
 import { stageIndexAt, type Plan } from './plan.js';
 import { createRng, drawPause, drawRandom, type Rng } from './random.js';
-import { joinPath, type Target } from './prepare-requests.js';
+import { httpFields, joinPath, originOf, type Target } from './prepare-requests.js';
 
 /**
  * one piece of a compiled template: literal text, a captured value's slot, a data column, a
@@ -51,6 +52,10 @@ interface PreparedRequestStep {
   body: RuntimeTemplate | undefined;
   expectStatus: ReadonlySet<number> | null;
   captures: PreparedCapture[];
+  /** redirects, cookies, expectations, collect: the same for every request of the step */
+  http: Pick<PreparedRequest, 'redirects' | 'cookies' | 'expect' | 'collect'>;
+  /** a constant absolute URL's own origin */
+  origin: string | undefined;
   /** the whole request, when nothing in it varies */
   fixed: PreparedRequest | undefined;
   /** `when:` the step runs only when this renders to something other than '', 'false' or '0' */
@@ -124,8 +129,9 @@ export function prepareFlows(
         return { kind: 'think', minMs: step.thinkTime.minMs, maxMs: step.thinkTime.maxMs, when: step.when ? compile(step.when) : undefined };
       }
       const path = compile(step.path);
+      const constantOrigin = path.constant === undefined ? undefined : originOf(target, path.constant);
       if (path.constant !== undefined) path.constant = joinPath(target, path.constant);
-      const fixedHeaders: Record<string, string> = {};
+      let fixedHeaders: Record<string, string> = {};
       const variableHeaders: Array<[string, RuntimeTemplate]> = [];
       for (const [name, value] of Object.entries(step.headers)) {
         const compiled = compile(value);
@@ -136,13 +142,14 @@ export function prepareFlows(
       const captures = prepareCaptures(step.captures, slotOf);
       const expectStatus = step.expectStatus === null ? null : new Set(step.expectStatus);
       const method = step.method.toUpperCase() as HttpMethod;
-      const collect = captures.length > 0;
+      const { headers: withEncoding, ...http } = httpFields(target, step.http, step.expect, fixedHeaders, captures.length > 0);
+      fixedHeaders = withEncoding;
       const fixed =
         path.constant !== undefined && variableHeaders.length === 0 && (body === undefined || body.constant !== undefined)
-          ? { name: step.name, method, path: path.constant, headers: fixedHeaders, body: body?.constant, expectStatus, ...(collect ? { collect } : {}) }
+          ? { name: step.name, method, path: path.constant, headers: fixedHeaders, body: body?.constant, expectStatus, ...http, ...(constantOrigin !== undefined ? { origin: constantOrigin } : {}) }
           : undefined;
       const when = step.when ? compile(step.when) : undefined;
-      return { kind: 'request', name: step.name, method, path, fixedHeaders, variableHeaders, body, expectStatus, captures, fixed, when };
+      return { kind: 'request', name: step.name, method, path, fixedHeaders, variableHeaders, body, expectStatus, captures, http, origin: constantOrigin, fixed, when };
     });
     const firstStep = steps.find((step): step is PreparedRequestStep => step.kind === 'request')?.name ?? flow.name;
     if ([...sources].some((source) => data[source]?.order === 'random')) random = true;
@@ -234,9 +241,13 @@ export class FlowRunner {
 
   constructor(private readonly ctx: FlowRunnerContext) {}
 
-  /** Runs one iteration of `flow` from `startAtMs` (clock ms); `done` is called exactly once. */
-  run(flow: PreparedFlow, startAtMs: number, done: (end: IterationEnd) => void, who: Who = { user: 1, iteration: 0 }): void {
+  /**
+   * Runs one iteration of `flow` from `startAtMs` (clock ms); `done` is called exactly once. The
+   * cookie jar is the user's (closed model), or the iteration's own when none is given (open model).
+   */
+  run(flow: PreparedFlow, startAtMs: number, done: (end: IterationEnd) => void, who: Who = { user: 1, iteration: 0 }, jar: CookieJar = new CookieJar()): void {
     const { ctx } = this;
+    const context = { jar };
     const values = new Array<string | undefined>(flow.slotCount);
     const rows: Array<readonly string[]> = [];
     const rng = flow.random ? createRng(ctx.seed ?? Math.floor(Math.random() * 2 ** 32), who.user, who.iteration) : undefined;
@@ -285,7 +296,7 @@ export class FlowRunner {
         ctx.recorder.record(outcomeOfSend(current.name, phaseIndex, sent, scheduledAtMs, ctx.measureServiceTime, errorKind));
         if (errorKind !== null) return finish(errorKind, answered, sent.endedAtMs);
         step(index + 1, sent.endedAtMs);
-      });
+      }, context);
     };
     step(0, startAtMs);
   }
@@ -308,14 +319,17 @@ export class FlowRunner {
       headers = { ...step.fixedHeaders };
       for (const [name, template] of step.variableHeaders) headers[name] = render(template, state);
     }
+    const rendered = step.path.constant === undefined ? render(step.path, state) : undefined;
+    const origin = rendered === undefined ? step.origin : originOf(this.ctx.target, rendered);
     return {
       name: step.name,
       method: step.method,
-      path: step.path.constant ?? joinPath(this.ctx.target, render(step.path, state)),
+      path: step.path.constant ?? joinPath(this.ctx.target, rendered!),
       headers,
       body: step.body === undefined ? undefined : render(step.body, state),
       expectStatus: step.expectStatus,
-      ...(step.captures.length > 0 ? { collect: true } : {}),
+      ...step.http,
+      ...(origin !== undefined ? { origin } : {}),
     };
   }
 }

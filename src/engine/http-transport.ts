@@ -1,7 +1,7 @@
 // The only module that touches undici. One connection pool per run; requests go out through
 // the raw dispatch API (no stream objects on the hot path), and the handler's onConnect
 // callback tells when the request actually went on the wire, for the service time.
-import { Pool } from 'undici';
+import { Pool, ProxyAgent } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { Clock } from './clock.js';
 import type { CollectedResponse, PreparedRequest, SendResult, Transport, TransportOptions } from './transport.js';
@@ -11,7 +11,9 @@ import type { TlsSettings } from './transport.js';
 import { isSafeInHead } from './raw-http.js';
 
 export class HttpTransport implements Transport {
-  private readonly pool: Pool;
+  private readonly pool: Pool | ProxyAgent;
+  /** set when the pool is a proxy agent, which needs each request's origin */
+  private readonly origin: string | undefined;
   private readonly timeoutMs: number;
   private destroyed = false;
 
@@ -20,7 +22,7 @@ export class HttpTransport implements Transport {
     options: TransportOptions,
     private readonly clock: Clock,
   ) {
-    this.pool = new Pool(origin, {
+    const settings = {
       connections: options.connections,
       pipelining: 1,
       // the request's own deadline (below) bounds the whole exchange; undici's timers only as a backstop
@@ -28,8 +30,14 @@ export class HttpTransport implements Transport {
       bodyTimeout: options.timeoutMs + 1000,
       connectTimeout: options.timeoutMs + 1000,
       keepAliveTimeout: 30_000,
-      ...(options.tls !== undefined ? { connect: tlsConnectOptions(options.tls) } : {}),
-    });
+    };
+    if (options.proxy !== undefined) {
+      this.pool = new ProxyAgent({ ...settings, uri: options.proxy, ...(options.tls !== undefined ? { requestTls: tlsConnectOptions(options.tls) } : {}) });
+      this.origin = origin;
+    } else {
+      this.pool = new Pool(origin, { ...settings, ...(options.tls !== undefined ? { connect: tlsConnectOptions(options.tls) } : {}) });
+      this.origin = undefined;
+    }
     this.timeoutMs = options.timeoutMs;
   }
 
@@ -48,13 +56,29 @@ export class HttpTransport implements Transport {
     }, this.timeoutMs);
     // only for captures: everything else keeps the no-body fast path
     const collector = request.collect === true ? new ResponseCollector() : null;
+    let wireBytes = 0;
+    let location = '';
+    let setCookies: string[] | null = null;
+    let contentEncoding = '';
     const finish = (errorKind: ErrorKind | null): void => {
       if (finished) return;
       finished = true;
       clearTimeout(deadline);
       const endedAtMs = clock.nowMs();
-      if (collector !== null && status !== null && errorKind !== 'timeout') done({ status, errorKind, sentAtMs, endedAtMs, response: collector.response() });
-      else done({ status, errorKind, sentAtMs, endedAtMs });
+      // an exchange that did not complete has no status, as with the raw transport
+      if (errorKind !== null && errorKind !== 'status') return done({ status: null, errorKind, sentAtMs, endedAtMs, wireBytes });
+      const result: SendResult = { status, errorKind, sentAtMs, endedAtMs, wireBytes };
+      if (location !== '') result.location = location;
+      if (setCookies !== null) result.setCookies = setCookies;
+      if (collector !== null) {
+        const encoded = contentEncoding !== '' && contentEncoding !== 'identity';
+        result.response = collector.response(encoded);
+        if (encoded) {
+          result.contentEncoding = contentEncoding;
+          result.encodedBody = collector.pieces();
+        }
+      }
+      done(result);
     };
     const handler: Dispatcher.DispatchHandler = {
       onConnect(abortRequest) {
@@ -65,9 +89,23 @@ export class HttpTransport implements Transport {
       onHeaders(statusCode, rawHeaders) {
         status = statusCode;
         collector?.headers(rawHeaders);
+        // what the HTTP client layer needs, and the head's size (as written: "name: value\r\n")
+        wireBytes += 17;
+        const raw = (rawHeaders ?? []) as Array<Buffer | string>;
+        for (let i = 0; i + 1 < raw.length; i += 2) {
+          const name = raw[i]!;
+          const value = raw[i + 1]!;
+          wireBytes += name.length + value.length + 4;
+          if (name.length !== 8 && name.length !== 10 && name.length !== 16) continue;
+          const lower = name.toString().toLowerCase();
+          if (lower === 'location') location = value.toString();
+          else if (lower === 'set-cookie') (setCookies ??= []).push(value.toString());
+          else if (lower === 'content-encoding') contentEncoding = value.toString().toLowerCase();
+        }
         return true;
       },
       onData(chunk) {
+        wireBytes += chunk.length;
         collector?.data(chunk);
         return true;
       },
@@ -80,7 +118,7 @@ export class HttpTransport implements Transport {
     };
     try {
       this.pool.dispatch(
-        { origin: undefined, path: request.path, method: request.method, headers: utf8Headers(request.headers), body: request.body },
+        { origin: this.origin, path: request.path, method: request.method, headers: utf8Headers(request.headers), body: request.body },
         handler,
       );
     } catch (error) {
@@ -116,13 +154,18 @@ class ResponseCollector {
     this.bytes += kept.length;
   }
 
-  response(): CollectedResponse {
+  /** the headers, and the body as text unless it is still encoded (left to the HTTP client layer) */
+  response(encoded: boolean): CollectedResponse {
     const headers: Record<string, string[]> = {};
     for (let i = 0; i + 1 < this.rawHeaders.length; i += 2) {
       const name = this.rawHeaders[i]!.toString('latin1').toLowerCase();
       (headers[name] ??= []).push(this.rawHeaders[i + 1]!.toString('latin1'));
     }
-    return { headers, body: Buffer.concat(this.chunks, this.bytes).toString('utf8') };
+    return { headers, body: encoded ? '' : Buffer.concat(this.chunks, this.bytes).toString('utf8') };
+  }
+
+  pieces(): Buffer[] {
+    return this.chunks;
   }
 }
 

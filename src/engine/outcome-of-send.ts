@@ -16,7 +16,7 @@ export function outcomeOfSend(
   errorKind: ErrorKind | null = sent.errorKind,
 ): Outcome {
   const answered = sent.status !== null || sent.errorKind === 'timeout';
-  return {
+  const outcome: Outcome = {
     group,
     phaseIndex,
     latencyUs: answered ? (sent.endedAtMs - fromMs) * 1000 : null,
@@ -24,4 +24,7 @@ export function outcomeOfSend(
     status: sent.status,
     errorKind,
   };
+  if (sent.wireBytes !== undefined) outcome.wireBytes = sent.wireBytes;
+  if (sent.redirects !== undefined) outcome.redirects = sent.redirects;
+  return outcome;
 }

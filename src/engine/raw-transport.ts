@@ -1,5 +1,6 @@
 // The request loop's transport: kept-alive raw HTTP/1.1 connections (raw-http.ts), one
 // request per connection at a time, idle connections reused last-in first-out.
+import net from 'node:net';
 import { buildRequestBytes, RawConnection, type RawConnectionOptions, type RawResponse } from './raw-http.js';
 import type { ParseRequest } from './http1-parser.js';
 import type { Clock } from './clock.js';
@@ -36,6 +37,8 @@ export class RawTransport implements Transport {
   private readonly hostHeader: string;
   /** request bytes built once per prepared request (plain requests are prepared once per run); null = unsafe */
   private readonly bytes = new WeakMap<PreparedRequest, Buffer | null>();
+  /** before each path: the origin, when a proxy takes absolute-form requests */
+  private readonly pathPrefix: string = '';
   /** responses with bytes beyond them, or answers nobody asked for (the connection was closed each time) */
   strays = 0;
 
@@ -47,10 +50,18 @@ export class RawTransport implements Transport {
     const url = new URL(origin);
     const secure = url.protocol === 'https:';
     this.hostHeader = url.host;
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const port = Number(url.port || (secure ? 443 : 80));
+    const proxy = options.proxy === undefined ? null : new URL(options.proxy);
+    const proxyHost = proxy?.hostname.replace(/^\[|\]$/g, '');
+    const proxyPort = Number(proxy?.port || 80);
+    // through a proxy: plain http is sent to it in absolute form, https goes through a CONNECT tunnel
+    if (proxy !== null && !secure) this.pathPrefix = url.origin;
     this.connectionOptions = {
-      host: url.hostname.replace(/^\[|\]$/g, ''),
-      port: Number(url.port || (secure ? 443 : 80)),
+      host: proxy !== null && !secure ? proxyHost! : host,
+      port: proxy !== null && !secure ? proxyPort : port,
       tls: secure ? (options.tls ?? {}) : null,
+      ...(proxy !== null && secure ? { connect: (done) => openTunnel(proxyHost!, proxyPort, `${url.hostname}:${port}`, options.timeoutMs, done) } : {}),
       timeoutMs: options.timeoutMs,
       nowMs: () => clock.nowMs(),
       onConnecting: (delta) => {
@@ -96,7 +107,14 @@ export class RawTransport implements Transport {
       opened.push(connection);
     }
     await Promise.all(opened.map((c) => c.preconnect()));
-    for (const connection of opened) if (!connection.closed && !this.destroyed) this.idle.push(connection);
+    // one that failed (a refused or rejected handshake) gives its place back, or the cap would
+    // count it forever and requests would wait for a connection that never comes
+    for (const connection of opened) {
+      if (this.destroyed) break;
+      if (connection.closed) this.all.delete(connection);
+      else this.idle.push(connection);
+    }
+    this.serveWaiting();
   }
 
   async close(): Promise<void> {
@@ -158,11 +176,46 @@ export class RawTransport implements Transport {
   private requestBytes(request: PreparedRequest): Buffer | null {
     let bytes = this.bytes.get(request);
     if (bytes === undefined) {
-      bytes = buildRequestBytes(request.method, request.path, this.hostHeader, request.headers, request.body);
+      bytes = buildRequestBytes(request.method, this.pathPrefix + request.path, this.hostHeader, request.headers, request.body);
       this.bytes.set(request, bytes);
     }
     return bytes;
   }
+}
+
+/** A CONNECT tunnel through an HTTP proxy to `authority` (host:port); the socket once the proxy said 2xx. */
+function openTunnel(
+  proxyHost: string,
+  proxyPort: number,
+  authority: string,
+  timeoutMs: number,
+  done: (error: (Error & { code?: string }) | null, socket?: net.Socket) => void,
+): void {
+  const socket = net.connect({ host: proxyHost, port: proxyPort });
+  let head = '';
+  let settled = false;
+  const settle = (error: (Error & { code?: string }) | null): void => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    socket.removeListener('data', onData);
+    if (error !== null) {
+      socket.destroy();
+      done(error);
+    } else done(null, socket);
+  };
+  const timer = setTimeout(() => settle(Object.assign(new Error('proxy timeout'), { code: 'timeout' })), timeoutMs).unref();
+  const onData = (chunk: Buffer): void => {
+    head += chunk.toString('latin1');
+    if (head.length > 16 * 1024) return settle(Object.assign(new Error('proxy answer too long'), { code: 'proxy' }));
+    if (!head.includes('\r\n\r\n')) return;
+    const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] ?? 0);
+    settle(status >= 200 && status < 300 ? null : Object.assign(new Error(`proxy answered ${status}`), { code: 'proxy' }));
+  };
+  socket.on('data', onData);
+  socket.once('error', (error: Error & { code?: string }) => settle(error));
+  socket.once('close', () => settle(Object.assign(new Error('proxy closed'), { code: 'proxy' })));
+  socket.once('connect', () => socket.write(`CONNECT ${authority} HTTP/1.1\r\nhost: ${authority}\r\n\r\n`));
 }
 
 function interrupted(nowMs: number): SendResult {
@@ -173,11 +226,20 @@ function toSendResult(request: PreparedRequest, response: RawResponse, endedAtMs
   const { status } = response;
   const errorKind: ErrorKind | null =
     status === null ? (response.errorCode ?? 'socket') : isExpected(request.expectStatus, status) ? null : 'status';
-  const result: SendResult = { status, errorKind, sentAtMs: response.sentAtMs, endedAtMs };
-  if (status !== null && response.headers !== undefined) {
-    const body = response.body === undefined ? '' : Buffer.concat(response.body).toString('utf8');
+  const result: SendResult = { status, errorKind, sentAtMs: response.sentAtMs, endedAtMs, wireBytes: response.wireBytes };
+  if (status === null) return result;
+  if (response.location !== '') result.location = response.location;
+  if (response.setCookies !== null) result.setCookies = response.setCookies;
+  if (response.headers !== undefined) {
+    // an encoded body is left to the HTTP client layer to decode
+    const encoded = response.contentEncoding !== '' && response.contentEncoding !== 'identity';
+    const body = response.body === undefined || encoded ? '' : Buffer.concat(response.body).toString('utf8');
     const collected: CollectedResponse = { headers: response.headers, body };
     result.response = collected;
+    if (encoded) {
+      result.contentEncoding = response.contentEncoding;
+      result.encodedBody = response.body ?? [];
+    }
   }
   return result;
 }

@@ -5,8 +5,10 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { monotonicClock, type Clock } from './clock.js';
 import { startClosedExecution } from './closed-executor.js';
 import { HttpTransport } from './http-transport.js';
-import type { Transport, TransportKind, TransportOptions } from './transport.js';
+import type { TlsSettings, Transport, TransportKind, TransportOptions } from './transport.js';
 import { RawTransport } from './raw-transport.js';
+import { HttpClient } from './http-client.js';
+import { proxyFor } from './proxy.js';
 import { startOpenExecution } from './open-executor.js';
 import { arrivalsBefore, createPacer, limitPacer, sliceOfLevel } from './pacer.js';
 import { levelAt, stageIndexAt, type Plan } from './plan.js';
@@ -16,7 +18,7 @@ import { prepareStream, StreamRunner } from './stream-runner.js';
 import { H2Transport } from './h2-transport.js';
 import { NegotiatedTransport, type WireProtocol } from './negotiated-transport.js';
 import { Recorder } from '../metrics/recorder.js';
-import type { HttpVersion, DataSourceSpec, FlowSpec, RequestSpec, ThinkTime } from '../config/types.js';
+import type { HttpVersion, DataSourceSpec, FlowSpec, HttpSpec, RequestSpec, ThinkTime } from '../config/types.js';
 import type { Cell } from '../metrics/cell.js';
 import type { LatencyHistogram } from '../metrics/histogram.js';
 import type { TimelinePoint } from '../metrics/recorder.js';
@@ -45,6 +47,12 @@ export interface LoadRunOptions {
   transport?: TransportKind;
   /** `http.version`: HTTP/2 (h2/h2c) or negotiated by ALPN; with it, each group records its protocol */
   httpVersion?: HttpVersion;
+  /** the profile's `http:` (redirects, compression, cookies, TLS, proxy) */
+  http?: HttpSpec;
+  /** --insecure: accept any TLS certificate */
+  insecure?: boolean;
+  /** for HTTP_PROXY / HTTPS_PROXY / NO_PROXY; default process.env */
+  env?: Record<string, string | undefined>;
   /** clock time of t = 0, so several worker threads share one schedule; default: now */
   startAtMs?: number;
   /** -n: stop once this many requests (flow iterations) were sent, over all slices */
@@ -109,6 +117,19 @@ function prewarmConnections(plan: Plan, sliceCount: number, most: number): numbe
   return Math.min(most, 64, Math.max(1, wanted));
 }
 
+/** `http.tls` with its files read, and --insecure; undefined when neither says anything */
+export function tlsSettings(http: HttpSpec | undefined, insecure: boolean): TlsSettings | undefined {
+  const spec = http?.tls;
+  if (spec === undefined && !insecure) return undefined;
+  const settings: TlsSettings = {};
+  if (insecure || spec?.insecure === true) settings.insecure = true;
+  if (spec?.ca !== undefined) settings.ca = readFileSync(spec.ca);
+  if (spec?.cert !== undefined) settings.cert = readFileSync(spec.cert);
+  if (spec?.key !== undefined) settings.key = readFileSync(spec.key);
+  if (spec?.servername !== undefined) settings.servername = spec.servername;
+  return settings;
+}
+
 /** Most connections a process opens (its worker threads share them): the open-file limit less room for everything else. */
 export function connectionCap(limit = openFileLimit()): number {
   return Math.max(64, Math.min(10_000, limit - 256));
@@ -151,29 +172,44 @@ export function startLoad(options: LoadRunOptions): LoadRun {
   const clock = options.clock ?? monotonicClock;
   const { plan } = options;
   const slice = options.slice ?? { index: 0, count: 1 };
-  const target = parseTarget(options.baseUrl);
+  const target = parseTarget(options.baseUrl, options.http);
   const flows = prepareFlows(options.flows ?? [], options.data ?? [], target, options.setupValues);
   const requests = [...options.requests.map((r) => (r.stream ? prepareStream(r) : prepareRequest(r, target))), ...flows];
   const peakLevel = Math.max(1, ...plan.stages.map((s) => Math.max(s.fromLevel, s.toLevel)));
   // connections are capped apart from maxInFlight: past the cap requests wait for a connection
   // (in their latency), instead of perfctl running out of file descriptors
   const connections = Math.min(plan.model === 'open' ? options.maxInFlight : Math.ceil(peakLevel), Math.ceil(connectionCap() / slice.count));
-  const transportOptions = { connections, timeoutMs: options.timeoutMs };
-  const http1 = (): Transport =>
-    options.transport === 'undici' ? new HttpTransport(target.origin, transportOptions, clock) : new RawTransport(target.origin, transportOptions, clock);
-  const { client, protocolOf } = chooseClient(options.httpVersion, target.origin, transportOptions, clock, http1);
+  const tls = tlsSettings(options.http, options.insecure === true);
+  const env = options.env ?? process.env;
+  const optionsFor = (origin: string): TransportOptions => {
+    const proxy = proxyFor(origin, options.http?.proxy, env);
+    return { connections, timeoutMs: options.timeoutMs, ...(tls !== undefined ? { tls } : {}), ...(proxy !== undefined ? { proxy } : {}) };
+  };
+  const http1For = (origin: string) => (): Transport =>
+    options.transport === 'undici' ? new HttpTransport(origin, optionsFor(origin), clock) : new RawTransport(origin, optionsFor(origin), clock);
+  // one pool per origin (an absolute URL in `path` gets its own), under one HTTP client layer
+  // (redirects, cookies, decoding, expectations) that works the same over every transport;
+  // `http.version` chooses the base origin's
+  const chosen: { protocolOf?: () => WireProtocol | undefined } = {};
+  const client: Transport = new HttpClient(target.origin, (origin) => {
+    if (origin !== target.origin) return http1For(origin)();
+    const picked = chooseClient(options.httpVersion, origin, optionsFor(origin), clock, http1For(origin));
+    if (picked.protocolOf) chosen.protocolOf = picked.protocolOf;
+    return picked.client;
+  });
+  const protocolOf = chosen.protocolOf;
   // the first send is the shard's actual start as the service sees it (--start-at evidence)
   let firstSendMs: number | undefined;
   const transport: Transport = {
-    send(request, done) {
+    send(request, done, context) {
       firstSendMs ??= clock.nowMs();
-      if (!protocolOf) return client.send(request, done);
+      if (!protocolOf) return client.send(request, done, context);
       // `http.version` given: each group records the protocol its requests went out with
       client.send(request, (result) => {
         const protocol = protocolOf();
         if (protocol && !Number.isNaN(result.sentAtMs)) recorder.count(request.name, stageIndexAt(plan, result.sentAtMs - startMs), `protocol.${protocol}`);
         done(result);
-      });
+      }, context);
     },
     destroy: () => client.destroy(),
     ...(client.prewarm ? { prewarm: (count: number) => client.prewarm!(count) } : {}),

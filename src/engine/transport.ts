@@ -2,6 +2,8 @@
 // perfctl's raw HTTP/1.1 client (raw-transport.ts) and undici's (http-transport.ts). Protocol
 // clients (HTTP/2, WebSocket, SSE) implement it too, so the executors never know which one runs.
 import type { ErrorKind } from '../metrics/outcome.js';
+import type { CookieJar } from './cookie-jar.js';
+import type { PreparedExpect } from './expectations.js';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'CONNECT' | 'OPTIONS' | 'TRACE' | 'PATCH';
 
@@ -16,6 +18,19 @@ export interface PreparedRequest {
   expectStatus: ReadonlySet<number> | null;
   /** keep the response's headers and body (up to MAX_COLLECTED_BYTES) for captures; off by default */
   collect?: boolean;
+  /** an absolute URL's own origin (scheme://host:port), when it is not the base URL's */
+  origin?: string;
+  /** redirects to follow at most (http-client.ts); none when absent */
+  redirects?: number;
+  /** send and keep cookies in the jar of the send's context */
+  cookies?: boolean;
+  /** expectations on the body and headers (they set `collect`) */
+  expect?: PreparedExpect;
+}
+
+/** What a send carries besides the request: the cookie jar of its user or flow iteration. */
+export interface SendContext {
+  jar?: CookieJar;
 }
 
 /** What a request with `collect` keeps of its response. */
@@ -37,11 +52,20 @@ export interface SendResult {
   endedAtMs: number;
   /** only for a request with `collect` that was answered */
   response?: CollectedResponse;
+  /** bytes received, as on the wire (compressed bodies compressed), where the transport counts them */
+  wireBytes?: number;
+  /** redirects followed to this answer */
+  redirects?: number;
+  /** for the HTTP client layer: `location`, `set-cookie`, and the still-encoded body of a collecting request */
+  location?: string;
+  setCookies?: string[] | null;
+  contentEncoding?: string;
+  encodedBody?: Buffer[];
 }
 
 /** What the executors need of a transport: undici's (http-transport.ts) or the raw one (raw-transport.ts). */
 export interface Transport {
-  send(request: PreparedRequest, done: (result: SendResult) => void): void;
+  send(request: PreparedRequest, done: (result: SendResult) => void, context?: SendContext): void;
   destroy(): Promise<void>;
   /** open this many connections ahead of the load, where the transport can */
   prewarm?(count: number): Promise<void>;
@@ -57,6 +81,8 @@ export interface TransportOptions {
   timeoutMs: number;
   /** for https origins */
   tls?: TlsSettings;
+  /** a forward proxy URL (http://host:port): plain requests in absolute form, https through CONNECT */
+  proxy?: string;
 }
 
 /** `http.tls` of a profile, with the files already read. */

@@ -39,6 +39,10 @@ export interface Outcome {
   status: number | null;
   /** null for a success */
   errorKind: ErrorKind | null;
+  /** bytes received, as on the wire (where the transport counts them) */
+  wireBytes?: number;
+  /** redirects followed to the answer */
+  redirects?: number;
   /**
    * a whole flow iteration (think time included), not a request: kept in its own group only,
    * never in the totals, phases or timeline (its steps are recorded there)

@@ -89,6 +89,8 @@ export class Recorder {
     this.requests++;
     this.secondRequests++;
     if (outcome.status !== null) addCount(cell.statusCodes, String(outcome.status));
+    if (outcome.wireBytes !== undefined && outcome.wireBytes > 0) addCount((cell.counters ??= {}), 'http.bytesReceived', outcome.wireBytes);
+    if (outcome.redirects !== undefined && outcome.redirects > 0) addCount((cell.counters ??= {}), 'http.redirects', outcome.redirects);
     if (outcome.errorKind !== null) {
       cell.errors++;
       this.errors++;

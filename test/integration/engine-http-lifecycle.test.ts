@@ -123,6 +123,18 @@ for (const [kind, make] of Object.entries(kinds)) {
 }
 
 describe('raw transport only', () => {
+  it('prewarmed connections that failed give their place back: later requests still go out', async () => {
+    const free = net.createServer();
+    await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', resolve));
+    const port = (free.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => free.close(() => resolve()));
+    const transport = new RawTransport(`http://127.0.0.1:${port}`, { connections: 2, timeoutMs: 1000 }, monotonicClock);
+    closers.push(() => transport.destroy());
+    await transport.prewarm(2);
+    const results = await Promise.all(Array.from({ length: 4 }, () => send(transport, get('/'))));
+    expect(results.map((r) => r.errorKind)).toEqual(Array(4).fill('ECONNREFUSED'));
+  });
+
   // undici refuses a 100 it did not ask for ("bad response"); RFC 9110 §15.2 wants it skipped
   it('skips a 100 Continue, asked for or not', async () => {
     const url = await serve((req, res) => {
