@@ -256,6 +256,10 @@ export class FlowChecker {
         if (/[\r\n]/.test(text)) this.report(fieldPath, 'a header value must be on one line');
         if (headers[name] !== undefined) this.report(fieldPath, `header "${name}" is given twice`, 'header names are not case-sensitive');
         headers[name] = this.template(text, 'none', fieldPath, resolved);
+        // an environment value is known now: one with a line break would end its header line
+        if (headers[name].parts.some((part) => part.kind === 'text' && /[\r\n]/.test(part.text)) && !/[\r\n]/.test(text)) {
+          this.report(fieldPath, 'a header value must be on one line', 'the environment value it uses has a line break (CR/LF)');
+        }
         if (secretHeaders.has(name)) this.collectHeaderSecret(name, headers[name]);
       }
     }

@@ -15,8 +15,8 @@ function write(body: string): string {
   return file;
 }
 
-async function issuesOf(body: string): Promise<string[]> {
-  const { issues } = await validateFile(write(body), { cwd: dir, env: {}, builtinDir: dir });
+async function issuesOf(body: string, env: Record<string, string> = {}): Promise<string[]> {
+  const { issues } = await validateFile(write(body), { cwd: dir, env, builtinDir: dir });
   return issues.map((issue) => `${issue.line}:${issue.col} ${issue.path}: ${issue.message}`);
 }
 
@@ -48,6 +48,11 @@ requests:
       },
       headers: [{ name: 'content-type', matches: '^application/json' }],
     });
+  });
+
+  it('an environment value with CR/LF in a flow header: exit 2 at validate, nothing sent', async () => {
+    const issues = await issuesOf('flows: [ { name: f, steps: [ { path: /a, headers: { x-token: "{{ env.TOKEN }}" } } ] } ]', { TOKEN: 'x\r\nEvil: 1' });
+    expect(issues.join('\n')).toMatch(/flows\.0\.steps\.0\.headers\.x-token: a header value must be on one line/);
   });
 
   it.each([
