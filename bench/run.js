@@ -12,6 +12,8 @@
 // Options:
 //   --quick             shorter runs (about half the time; for trying the bench, not for quoting)
 //   --rates=1000,2000   the open-model rates to step through (req/s)
+//   --before=DIR        also run the perfctl built in DIR (another checkout, `npm run build` done)
+//                       in each closed-model round, for a before/after figure of the client
 //   --rounds=3          closed-model comparison in 3 interleaved rounds: each tool's median
 //                       run, and the median of the rounds' ratios (noisy machine; +32 s a round)
 //   --soak              also compare peak RSS of a 10 s and a 60 s run at 1,000/s (+75 s)
@@ -46,6 +48,7 @@ function parseArgs(argv) {
   for (const arg of argv) {
     if (arg === '--quick') opts.quick = true;
     else if (/^--rounds=\d+$/.test(arg)) opts.rounds = Math.max(1, Number(arg.slice(9)));
+    else if (arg.startsWith('--before=')) opts.before = path.resolve(arg.slice(9), 'bin', 'perfctl.js');
     else if (arg === '--target=node' || arg === '--target=nginx') opts.target = arg.slice(9);
     else if (arg === '--no-wrk') opts.wrk = false;
     else if (arg === '--measure=proc') opts.measure = 'proc-poll';
@@ -134,12 +137,20 @@ async function measureClosed(ctx, target) {
 
   const base = target.url.replace(/\/$/, '');
   const yaml = profileYaml({ name: 'bench-closed', baseUrl: base, stages: [{ duration: `${seconds}s`, vus: connections }], thinkTime: '0s' });
-  const runs = { perfctl: [], autocannon: [], wrk: [] };
+  const runs = { perfctl: [], autocannon: [], wrk: [], before: [] };
   for (let round = 1; round <= rounds; round++) {
     const perfctlRun = await delta(target, () => runPerfctl({ label: `closed-${round}`, yaml, baseUrl: base, ...ctx.tool, expectedSeconds: seconds }));
     const perfctl = { ...perfctlSummary(perfctlRun), measure: perfctlRun.measure, serviceSaw: perfctlRun.serviceSaw };
     perfctl.cpuMsPer1k = cpuMsPer1k(perfctl.measure, perfctl.requests);
     runs.perfctl.push(perfctl);
+
+    if (ctx.before) {
+      // the other build, right after this one in the same round: the before/after of the client
+      const beforeRun = await delta(target, () => runPerfctl({ label: `closed-before-${round}`, yaml, baseUrl: base, ...ctx.tool, expectedSeconds: seconds, bin: ctx.before }));
+      const before = { ...perfctlSummary(beforeRun), measure: beforeRun.measure, serviceSaw: beforeRun.serviceSaw };
+      before.cpuMsPer1k = cpuMsPer1k(before.measure, before.requests);
+      runs.before.push(before);
+    }
 
     const autocannon = await delta(target, () => runAutocannon({ args: ['-c', String(connections), '-d', String(seconds)], url: target.url, ...ctx.tool, expectedSeconds: seconds }));
     autocannon.cpuMsPer1k = cpuMsPer1k(autocannon.measure, autocannon.requests);
@@ -167,6 +178,7 @@ async function measureClosed(ctx, target) {
     wrkRps: runs.wrk[i]?.ok ? round(runs.wrk[i].rps, 0) : null,
     ratioVsAutocannon: ratioOf(p, runs.autocannon[i]),
     ratioVsWrk: ratioOf(p, runs.wrk[i]),
+    ...(ctx.before ? { beforeRps: runs.before[i]?.ok ? round(runs.before[i].rps, 0) : null, ratioVsBefore: ratioOf(p, runs.before[i]), cpuMsPer1k: p.cpuMsPer1k, beforeCpuMsPer1k: runs.before[i]?.cpuMsPer1k ?? null } : {}),
   }));
   // the ratio is the median of the rounds' ratios: tools run back to back within a round,
   // so a busy spell on the machine hits both sides of a ratio rather than one tool's median
@@ -174,7 +186,9 @@ async function measureClosed(ctx, target) {
     const xs = perRound.map((r) => r[key]).filter((x) => x !== null).sort((a, b) => a - b);
     return xs.length === 0 ? null : xs[Math.floor((xs.length - 1) / 2)];
   };
-  return { seconds, connections, rounds, target: target.kind, perfctl, autocannon, wrk, ratioVsAutocannon: medianRatio('ratioVsAutocannon'), ratioVsWrk: medianRatio('ratioVsWrk'), perRound };
+  const before = ctx.before ? { bin: ctx.before, run: median(runs.before), ratio: medianRatio('ratioVsBefore'), cpuMsPer1k: medianRatio('cpuMsPer1k'), beforeCpuMsPer1k: medianRatio('beforeCpuMsPer1k') } : undefined;
+  if (before) log(`closed model against the build in ${ctx.before}: this build / that one ${before.ratio}× (median of ${rounds} rounds), CPU per 1k requests ${before.cpuMsPer1k} / ${before.beforeCpuMsPer1k} ms`);
+  return { seconds, connections, rounds, target: target.kind, perfctl, autocannon, wrk, ratioVsAutocannon: medianRatio('ratioVsAutocannon'), ratioVsWrk: medianRatio('ratioVsWrk'), perRound, ...(before ? { before } : {}) };
 }
 
 async function measureOpen(ctx, target) {
@@ -423,6 +437,16 @@ function goalRows(r) {
     goal: `≥ ${GOALS.closedVsAutocannon}×`,
     pass: c.ratioVsAutocannon === null ? false : c.ratioVsAutocannon >= GOALS.closedVsAutocannon,
   });
+  if (c.before) {
+    rows.push({
+      id: 'closed-vs-before',
+      what: 'closed-model throughput, this build / --before build',
+      actual: c.before.ratio,
+      display: c.before.ratio === null ? 'n/a' : `${c.before.ratio.toFixed(3)}× (CPU/1k ${c.before.cpuMsPer1k} vs ${c.before.beforeCpuMsPer1k} ms)`,
+      goal: '≥ 0.95×',
+      pass: c.before.ratio === null ? false : c.before.ratio >= 0.95,
+    });
+  }
   if (c.wrk) {
     const ref = c.target === 'nginx';
     rows.push({
@@ -698,7 +722,7 @@ async function main() {
   }
 
   const tmpDir = mkdtempSync(path.join(os.tmpdir(), 'perfctl-bench-'));
-  const ctx = { quick: opts.quick, rates: opts.rates, rounds: opts.rounds, wrk, tool: { pinPrefix: pin.prefix(1), method, tmpDir } };
+  const ctx = { quick: opts.quick, rates: opts.rates, rounds: opts.rounds, before: opts.before, wrk, tool: { pinPrefix: pin.prefix(1), method, tmpDir } };
   const results = {
     schemaVersion: 1,
     startedAt: startedAt.toISOString(),

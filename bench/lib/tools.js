@@ -30,13 +30,13 @@ let runCounter = 0;
  * Runs `perfctl run <profile> --base-url URL --out DIR --quiet` and reads DIR/result.json.
  * Returns { exitCode, result, verdictLine, measure } (result null if none was written).
  */
-export async function runPerfctl({ label, yaml, baseUrl, tmpDir, pinPrefix, method, expectedSeconds, nodeArgs = [], extraArgs = [] }) {
+export async function runPerfctl({ label, yaml, baseUrl, tmpDir, pinPrefix, method, expectedSeconds, nodeArgs = [], extraArgs = [], bin = PERFCTL_BIN }) {
   const dir = path.join(tmpDir, `perfctl-${++runCounter}-${label}`);
   mkdirSync(dir, { recursive: true });
   const profilePath = path.join(dir, 'profile.yaml');
   writeFileSync(profilePath, yaml);
   const outDir = path.join(dir, 'out');
-  const argv = [...pinPrefix, process.execPath, ...nodeArgs, PERFCTL_BIN, 'run', profilePath, '--base-url', baseUrl, '--out', outDir, '--quiet', ...extraArgs];
+  const argv = [...pinPrefix, process.execPath, ...nodeArgs, bin, 'run', profilePath, '--base-url', baseUrl, '--out', outDir, '--quiet', ...extraArgs];
   const run = await runMeasured(argv, { timeoutMs: (expectedSeconds + 30) * 1000, cwd: REPO, method, tmpDir });
   let result = null;
   try {

@@ -13,6 +13,8 @@ export interface TestNginx {
   url: string;
   /** one entry per request: status, bytes sent (head and body, as on the wire) and the uri */
   log: () => Array<{ status: number; bytes: number; uri: string }>;
+  /** the log once it has at least `count` entries (nginx writes an entry just after the response) */
+  logOf: (count: number) => Promise<Array<{ status: number; bytes: number; uri: string }>>;
   stop: () => Promise<void>;
 }
 
@@ -88,8 +90,20 @@ http {
     if (Date.now() - started > 10_000) throw new Error(`nginx did not start: ${stderr}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+  const log = (): Array<{ status: number; bytes: number; uri: string }> =>
+    (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => {
+        const [status, bytes, uri] = line.split(' ');
+        return { status: Number(status), bytes: Number(bytes), uri: uri ?? '' };
+      });
   return {
     url: `http://127.0.0.1:${port}`,
+    logOf: async (count) => {
+      for (let waited = 0; log().length < count && waited < 2000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+      return log();
+    },
     log: () =>
       (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '')
         .split('\n')

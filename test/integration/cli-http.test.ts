@@ -133,7 +133,7 @@ describe('perfctl run: HTTP behaviour', () => {
     );
     expect(cli.code, describeRun(cli)).toBe(0);
     expect(result.totals.errors).toBe(0);
-    const log = nginx.log();
+    const log = await nginx.logOf(result.totals.requests);
     expect(log.length).toBe(result.totals.requests);
     const received = result.totals.counters?.['http.bytesReceived'] ?? 0;
     expect(received).toBe(log.reduce((sum, entry) => sum + entry.bytes, 0));
