@@ -22,6 +22,7 @@ import { AbortWatch } from '../judge/live-abort.js';
 import { describeRowCheck } from '../judge/checks.js';
 import { judgeRun } from '../judge/judge-run.js';
 import { describeEvidence } from '../judge/preflight.js';
+import { scaleTimeLimits } from '../judge/time-limits.js';
 import { version } from '../version.js';
 import { readSide } from './compare.js';
 import { withCommandLineTargets } from './command-line-targets.js';
@@ -43,11 +44,14 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
   // everything that can be wrong with the input is found before anything is sent
   const settings = parseRunFlags(flags, io.env);
   const inputs = await resolveRunInputs(profileRef, flags, settings, io);
-  const profile = withCommandLineTargets(inputs.profile, flags.target);
+  const given = withCommandLineTargets(inputs.profile, flags.target);
   // --baseline: a result, a directory of results or several joined with commas (each run one observation)
   const baseline = settings.baselineFile ? (await readSide(settings.baselineFile, io.cwd)).map((b) => b.result) : undefined;
   const tolerance = settings.tolerance ? parseTolerance(settings.tolerance) : undefined;
-  const plan = buildPlan(profile.model, profile.stages, { totalDurationMs: settings.totalDurationMs, scale: settings.scale });
+  const plan = buildPlan(given.model, given.stages, { totalDurationMs: settings.totalDurationMs, scale: settings.scale });
+  // -d stretches the time limits with the stages (the reports say so)
+  const writtenMs = given.stages.reduce((sum, s) => sum + s.durationMs, 0);
+  const profile = { ...given, targets: scaleTimeLimits(given.targets, writtenMs > 0 ? plan.totalMs / writtenMs : 1) };
   assertWithinLimits(plan, settings.scale !== 1 || settings.totalDurationMs !== undefined ? 'with -d/--scale, ' : '');
   if (settings.printProfile) {
     io.out(profileToYaml(profile, plan.stages));

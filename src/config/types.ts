@@ -230,6 +230,8 @@ export interface TargetCheckSpec {
   metric: TargetMetric;
   /** default `fail`; a `{ warn: X, fail: Y }` limit gives one check of each */
   severity?: Severity;
+  /** a time limit as written, when -d stretched the run (and the limit with it) */
+  writtenLimit?: number;
   /**
    * ms for latency metrics and recovery, a ratio 0..1 for errorRate, requests/s for rps,
    * a ratio (0.02 = 2%) for drift and memoryGrowth

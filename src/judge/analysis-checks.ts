@@ -53,7 +53,7 @@ export function evaluateAnalysisCheck(row: TargetRow, spec: TargetCheckSpec, ana
   const base: Base = { row: row.name, metric, limit: spec.limit, unit: analysisUnit(metric), phase: row.phase, severity: spec.severity ?? 'fail' };
   switch (metric) {
     case 'recovery':
-      return recoveryCheck(base, row, analysis);
+      return recoveryCheck(base, row, spec, analysis);
     case 'drift':
       return driftCheck(base, row, analysis);
     case 'memoryGrowth':
@@ -65,9 +65,10 @@ export function evaluateAnalysisCheck(row: TargetRow, spec: TargetCheckSpec, ana
   }
 }
 
-function recoveryCheck(base: Base, row: TargetRow, analysis: Analysis): TargetCheckResult {
+function recoveryCheck(base: Base, row: TargetRow, spec: TargetCheckSpec, analysis: Analysis): TargetCheckResult {
   const recovery = analysis.recovery;
-  const limit = formatDuration(base.limit);
+  const written = spec.writtenLimit;
+  const limit = `${formatDuration(base.limit)}${written !== undefined && written !== base.limit ? `, ${formatDuration(written)} scaled by -d` : ''}`;
   if (!recovery) return notJudged(base, `no spike stage in this run (name a stage "spike" or set the row's phase)`);
   const judged = { ...base, phase: row.phase ?? recovery.spikePhase };
   if (row.phase !== null && row.phase !== recovery.spikePhase) {
