@@ -179,13 +179,26 @@ async function summarise(abs: string, env: Env): Promise<Pick<ProfileSummary, 'm
   }
   if (!isRecord(data)) return unknown;
   const description = typeof data['description'] === 'string' ? data['description'] : '';
-  const stages = Array.isArray(data['stages']) ? data['stages'].filter(isRecord) : [];
+  // a staircase entry counts as its steps: a level like a stage's, and its holds and ramps
+  const stages = (Array.isArray(data['stages']) ? data['stages'].filter(isRecord) : []).map((stage) => (isRecord(stage['staircase']) ? stage['staircase'] : stage));
   const first = stages.find((stage) => stage['rate'] !== undefined || stage['vus'] !== undefined);
   const model: LoadModel | null = first === undefined ? null : first['rate'] !== undefined ? 'open' : 'closed';
   let totalMs: number | null = stages.length > 0 ? 0 : null;
   for (const stage of stages) {
-    const duration = readDuration(stage['duration']);
+    const duration = 'hold' in stage ? staircaseDuration(stage) : readDuration(stage['duration']);
     totalMs = duration.ok && totalMs !== null ? totalMs + duration.value : null;
   }
   return { model, totalMs, description };
+}
+
+/** a staircase's length for `list`: its steps' holds and the ramps between them */
+function staircaseDuration(stairs: Record<string, unknown>): { ok: true; value: number } | { ok: false } {
+  const from = Number(stairs['rate'] ?? stairs['vus']);
+  const to = Number(stairs['to']);
+  const by = Number(stairs['by']);
+  const hold = readDuration(stairs['hold']);
+  const ramp = stairs['ramp'] === undefined ? ({ ok: true, value: 0 } as const) : readDuration(stairs['ramp']);
+  if (!hold.ok || !ramp.ok || !(by > 0) || !(to >= from)) return { ok: false };
+  const steps = Math.floor((to - from) / by + 1e-9) + 1 + ((to - from) % by > 1e-9 ? 1 : 0);
+  return { ok: true, value: steps * hold.value + (steps - 1) * ramp.value };
 }

@@ -131,7 +131,8 @@ function readHeaders(value: unknown, path: FieldPath, report: Report, secrets: s
       report([...path, key], `header "${name}" is given twice`, 'header names are not case-sensitive');
     }
     headers[name] = text;
-    if (secretHeaders.has(name) && text !== '') {
+    // a template is shown as written; a captured or setup value never reaches a report anyway
+    if (secretHeaders.has(name) && text !== '' && !text.includes('{{')) {
       secrets.push(text);
       const credentials = name.endsWith('authorization') ? /^\S+\s+(\S.*)$/.exec(text)?.[1] : undefined;
       if (credentials) secrets.push(credentials); // `Bearer abc`: also `abc` on its own

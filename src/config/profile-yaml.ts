@@ -37,6 +37,8 @@ export function profileToYaml(profile: Profile, stages: readonly StageSpec[]): s
   if (journeys.length > 0) {
     data['flows'] = journeys.map((flow) => ({ name: flow.name, ...(flow.weight !== 1 ? { weight: flow.weight } : {}), steps: flow.steps.map(stepData) }));
   }
+  if (profile.setup) data['setup'] = profile.setup.steps.map(stepData);
+  if (profile.teardown) data['teardown'] = profile.teardown.steps.map(stepData);
   if (profile.data.length > 0) data['data'] = Object.fromEntries(profile.data.map((source) => [source.name, { csv: source.file, ...(source.order !== 'sequence' ? { order: source.order } : {}) }]));
   data['timeout'] = formatDuration(profile.timeoutMs);
   const { minMs, maxMs } = profile.thinkTime;
@@ -50,7 +52,7 @@ export function profileToYaml(profile: Profile, stages: readonly StageSpec[]): s
 function stepData(step: FlowStep): Record<string, unknown> {
   if (step.kind === 'think') {
     const { minMs, maxMs } = step.thinkTime;
-    return { think: minMs === maxMs ? formatDuration(minMs) : `${formatDuration(minMs)}-${formatDuration(maxMs)}` };
+    return { think: minMs === maxMs ? formatDuration(minMs) : `${formatDuration(minMs)}-${formatDuration(maxMs)}`, ...(step.when ? { when: step.when.source } : {}) };
   }
   const headers = Object.fromEntries(Object.entries(step.headers).map(([name, value]) => [name, value.source]));
   return {
@@ -67,6 +69,7 @@ function stepData(step: FlowStep): Record<string, unknown> {
           ),
         }
       : {}),
+    ...(step.when ? { when: step.when.source } : {}),
   };
 }
 

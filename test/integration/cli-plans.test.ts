@@ -45,6 +45,19 @@ describe('setup and teardown', () => {
     expect(JSON.stringify(result)).not.toMatch(/demo\.[0-9a-f]{32}/); // the token is never in the result
   });
 
+  it('--print-profile keeps setup, templates and when: the printed profile validates', async () => {
+    dir = makeTempDir();
+    const printed = await runCli(['run', join(repoRoot, 'examples/plans/learnify-baseline.yaml'), '--print-profile', '-d', '10s'], { cwd: dir });
+    expect(printed.code, describeRun(printed)).toBe(0);
+    expect(printed.stdout).toMatch(/^setup:\n  - name: login/m);
+    expect(printed.stdout).toContain('authorization: Bearer {{ setup.token }}');
+    expect(printed.stdout).toContain('path: /api/challenges/{{ randomInt(1, 50) }}');
+    expect(printed.stdout).not.toContain('password123');
+    const file = writeProfile(dir, 'printed', printed.stdout);
+    const check = await runCli(['validate', file], { cwd: dir });
+    expect(check.code, describeRun(check)).toBe(0);
+  });
+
   it('a failed setup step sends no load: exit 3 naming the step', async () => {
     server = await startTestServer((req) => (req.url === '/login' ? { status: 401 } : undefined));
     dir = makeTempDir();
