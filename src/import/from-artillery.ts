@@ -31,6 +31,8 @@ class Context {
   readonly env = new Set<string>();
   readonly names = new NameRegistry();
   constants: Record<string, string> = {};
+  /** captures of the before: flow, read as {{ setup.NAME }} after it */
+  readonly setupNames = new Set<string>();
 
   constructor(
     readonly source: YamlSource,
@@ -56,6 +58,7 @@ class Context {
   /** a string with Artillery's templates in perfctl's terms; what cannot be is listed */
   text(value: string, path: FieldPath): string {
     const rewrite = rewriteTemplates(value, this.constants);
+    if (this.setupNames.size > 0) rewrite.text = rewrite.text.replace(/\{\{ ([A-Za-z_][\w-]*) \}\}/g, (whole, name: string) => (this.setupNames.has(name) ? `{{ setup.${name} }}` : whole));
     rewrite.env.forEach((name) => this.env.add(name));
     for (const written of rewrite.unsupported) {
       this.leave(path, written, 'perfctl has no such template function: a fixed text stands in; its functions are uuid(), randomString(n), randomInt(a, b), randomItem(a, b), timestamp()');
@@ -103,14 +106,26 @@ export async function importArtillery(text: string, options: ArtilleryOptions): 
   const data_ = await readPayload(config, context, options);
   if (data_) document['data'] = data_.document;
   const defaultHeaders = readDefaultHeaders(config, context);
+  // before: runs once before the load, its captures are {{ setup.NAME }} everywhere after it
+  const setup = readHook(data['before'], 'before', context, defaultHeaders);
+  if (setup.length > 0) {
+    document['setup'] = setup.map((step) => step.node);
+    for (const name of captureNames(setup)) context.setupNames.add(name);
+    context.note(['before'], 'before', `its steps are setup: steps, run once before the load; its captures are {{ setup.NAME }} in the scenarios`);
+  }
   const flows = readScenarios(data['scenarios'], context, defaultHeaders);
   document['flows'] = flows.map((flow) => flow.value);
+  const teardown = readHook(data['after'], 'after', context, defaultHeaders);
+  if (teardown.length > 0) {
+    document['teardown'] = teardown.map((step) => step.node);
+    context.note(['after'], 'after', 'its steps are teardown: steps, run once after the load');
+  }
   const targets = readEnsure(config, context);
   if (targets.length > 0) document['targets'] = targets;
 
   leaveOtherConfig(config, context);
   for (const key of Object.keys(data)) {
-    if (!['config', 'scenarios'].includes(key)) context.leave([key], key, key === 'before' || key === 'after' ? 'runs once before/after the load: perfctl setup/teardown steps are on the way; log in inside each flow meanwhile' : 'not an Artillery key perfctl knows');
+    if (!['config', 'scenarios', 'before', 'after'].includes(key)) context.leave([key], key, 'not an Artillery key perfctl knows');
   }
 
   const stepCount = flows.reduce((sum, flow) => sum + flow.steps, 0);
@@ -276,6 +291,28 @@ function readScenarios(raw: unknown, context: Context, defaultHeaders: Record<st
     });
   });
   return flows;
+}
+
+/** Artillery's before: / after: { flow: [...] }: steps run once */
+function readHook(raw: unknown, key: 'before' | 'after', context: Context, defaultHeaders: Record<string, string>): StepOut[] {
+  if (raw === undefined) return [];
+  if (!isRecord(raw) || !Array.isArray(raw['flow'])) {
+    context.leave([key], key, 'expected `flow:` with steps');
+    return [];
+  }
+  for (const other of Object.keys(raw)) if (other !== 'flow') context.leave([key, other], `${key}.${other}`, 'not converted');
+  return readSteps(raw['flow'], [key, 'flow'], context, defaultHeaders);
+}
+
+/** the names the steps capture (inside repeat blocks too) */
+function captureNames(steps: StepOut[]): string[] {
+  const names: string[] = [];
+  const visit = (value: Record<string, unknown>): void => {
+    if (isRecord(value['capture'])) names.push(...Object.keys(value['capture']));
+    if (Array.isArray(value['steps'])) for (const inner of value['steps']) visit(isRecord(inner) ? inner : {});
+  };
+  steps.forEach((step) => visit(step.value));
+  return names;
 }
 
 interface StepOut {

@@ -57,12 +57,12 @@ class K6Conversion {
 }
 
 export interface K6Options extends ImportOptions {
-  /** write setup() as setup: steps (default SETUP_STEPS) */
+  /** write setup() as setup: steps (default); false lists it as not converted, with placeholders for its data */
   setupSteps?: boolean;
 }
 
 /** perfctl runs setup: steps (SPEC §2) */
-const SETUP_STEPS = false;
+const SETUP_STEPS = true;
 
 /** what setup() returns: each key a capture of its request ({{ setup.key }}) or a literal */
 class SetupExports {
@@ -143,7 +143,7 @@ export function importK6(text: string, options: K6Options): Conversion {
     const requests = setupActions.filter((action) => action.kind === 'request').length;
     if (setupSteps && requests > 0) {
       setupExports.read(reader.returned, module.setupFn, conversion);
-      conversion.note(module.setupFn, `its ${requests} request${requests === 1 ? '' : 's'} are setup: steps, run once before the load; what it returns is {{ setup.NAME }}`, 'setup()');
+      conversion.note(module.setupFn, `${requests === 1 ? 'its request is a setup: step' : `its ${requests} requests are setup: steps`}, run once before the load; what it returns is {{ setup.NAME }}`, 'setup()');
     } else {
       conversion.leave(module.setupFn, `runs once before the load${requests > 0 ? ` (${requests} request${requests === 1 ? '' : 's'})` : ''}: perfctl's setup steps are on the way; meanwhile run it yourself and pass what it returns with -e NAME=value (the placeholders below)`, 'setup()');
       setupActions = [];

@@ -82,7 +82,7 @@ describe('perfctl import (built CLI)', () => {
     expect(result.targets.map((check) => check.metric)).toEqual(['p95', 'errorRate', 'p99']);
   });
 
-  it('the Learnify k6 baseline: stages, thresholds, the 70/30 branch as a weighted mix with a note, sleep(1) as think time; it runs against the demo with the thresholds judged', async () => {
+  it('the Learnify k6 baseline: stages, thresholds, setup login, the 70/30 branch as a weighted mix with a note, sleep(1) as think time; it runs against the demo with the thresholds judged', async () => {
     dir = makeTempDir();
     const profile = join(dir, 'baseline.yaml');
     const imported = await runCli(['import', join(fixtures, 'k6', 'learnify-baseline.js'), '-o', profile, '--base-url', demo.url]);
@@ -92,12 +92,16 @@ describe('perfctl import (built CLI)', () => {
 
     const before = seen();
     const out = join(dir, 'out');
-    const run = await runCli(['run', profile, '-d', '5s', '--scale', '0.2', '--out', out, '--quiet'], { env: { TOKEN: 'imported-token' } });
+    const logins = demo.stats().byRoute.login;
+    const run = await runCli(['run', profile, '-d', '5s', '--scale', '0.2', '--out', out, '--quiet']);
     // the demo has none of Learnify's endpoints but the login: the thresholds are judged and fail
     expect(run.code, describeRun(run)).toBe(1);
     const result = readResultFile(out);
     expect(validateResult(result)).toEqual([]);
-    expect(result.totals.requests).toBe(seen() - before);
+    // setup() logged in once, before the load, and is measured apart from it
+    expect(demo.stats().byRoute.login - logins).toBe(1);
+    expect(result.setup?.steps).toEqual([expect.objectContaining({ name: 'post-auth-login', status: 200 })]);
+    expect(result.totals.requests).toBe(seen() - before - 1);
     expect(result.targets.map((check) => [check.row, check.metric])).toEqual([['All requests', 'p95'], ['All requests', 'p99'], ['All requests', 'errorRate']]);
     const patch = result.groups['patch-users-me']!.requests;
     const gets = ['get-users-me', 'get-courses', 'get-feed', 'get-trending'].map((name) => result.groups[name]!.requests);

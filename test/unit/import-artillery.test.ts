@@ -109,6 +109,25 @@ describe('importArtillery', () => {
     expect(leftOut).toEqual(['4: Sign in: beforeScenario', '12: loop without a count']);
   });
 
+  it('before: and after: flows are setup: and teardown: steps; a value captured before is {{ setup.NAME }} in the scenarios', async () => {
+    const { data, leftOut } = await convert(
+      [
+        'config: { target: "http://x", phases: [ { duration: 1, arrivalRate: 1 } ] }',
+        'before:',
+        '  flow:',
+        '    - post: { url: /login, json: { user: ops }, capture: { json: "$.token", as: token } }',
+        'scenarios:',
+        '  - flow: [ { get: { url: "/me/{{ token }}", headers: { authorization: "Bearer {{ token }}" } } } ]',
+        'after:',
+        '  flow: [ { delete: { url: "/sessions/{{ token }}" } } ]',
+      ].join('\n'),
+    );
+    expect(leftOut).toEqual([]);
+    expect(data['setup']).toEqual([{ name: 'post-login', method: 'POST', path: '/login', json: { user: 'ops' }, capture: { token: '$.token' } }]);
+    expect((data['flows'] as any[])[0].steps).toEqual([{ name: 'get-me-token', path: '/me/{{ setup.token }}', headers: { authorization: 'Bearer {{ setup.token }}' } }]);
+    expect(data['teardown']).toEqual([{ name: 'delete-sessions-token', method: 'DELETE', path: '/sessions/{{ setup.token }}' }]);
+  });
+
   it('a file without config is no Artillery test', async () => {
     await expect(importArtillery('scenarios: []\n', { file: 't.yml' })).rejects.toThrow(ImportInputError);
   });

@@ -55,8 +55,8 @@ describe('statusCheck: the statuses a check accepts', () => {
   ])('%s', (source, statuses) => expect(statusCheck(fn(source))).toEqual(statuses));
 });
 
-function convert(script: string): { data: Record<string, any>; leftOut: string[]; notes: string[]; placeholders: string[] } {
-  const conversion = importK6(script, { file: 'test.js' });
+function convert(script: string, setupSteps = true): { data: Record<string, any>; leftOut: string[]; notes: string[]; placeholders: string[] } {
+  const conversion = importK6(script, { file: 'test.js', setupSteps });
   return {
     data: parse(emitYaml(conversion.document)) as Record<string, any>,
     leftOut: conversion.leftOut.map((remark) => `${remark.line}: ${remark.construct}`),
@@ -152,13 +152,14 @@ describe('importK6', () => {
     expect(leftOut).toEqual(["6: scenarios.other", "12: check 'fast'", "13: for...of loop"]);
   });
 
-  it('setup() is listed (until perfctl has setup steps) and data.token becomes a placeholder', () => {
+  it('without setup steps, setup() is listed and data.token becomes a placeholder', () => {
     const { data, leftOut, placeholders } = convert(
       header +
         [
           'export function setup() { const res = http.post("http://h/login", "x"); return { token: res.json("token") }; }',
           'export default function (data) { http.get("http://h/me", { headers: { Authorization: `Bearer ${data.token}` } }); }',
         ].join('\n'),
+      false,
     );
     expect(leftOut).toEqual(['1: no options', '3: setup()']);
     expect(placeholders).toEqual(['TOKEN']);
