@@ -15,6 +15,7 @@ import { startObservedLoad } from '../engine/load-observer.js';
 import { renderHtml } from '../report/html/render-html.js';
 import { renderSummary, renderVerdictLine } from '../report/terminal.js';
 import { writeReports } from '../report/write-reports.js';
+import { prepareOutDir } from '../result/out-dir.js';
 import { assembleResult, buildMeasured, phaseWindows } from '../result/build-result.js';
 import { collectEnvironment } from '../result/environment.js';
 import { redactText } from '../result/redact.js';
@@ -58,9 +59,13 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
     return ExitCode.ok;
   }
 
-  const demo = settings.demo ? await startDemoProcess() : undefined;
+  // the output folder is created, tested for writing and locked before anything is sent
+  const outDir = resolve(io.cwd, settings.outDir ?? defaultOutDir(profile.name, new Date()));
+  const outLock = await prepareOutDir(outDir);
+  let demo: DemoProcess | undefined;
   let live: LiveOutputs | undefined;
   try {
+    demo = settings.demo ? await startDemoProcess() : undefined;
     const baseUrl = demo?.url ?? settings.baseUrl ?? profile.baseUrl;
     const unreachable = await probeTcp(baseUrl);
     if (unreachable) {
@@ -104,8 +109,7 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
         start: runStart(settings.startAt, outcome),
         ...generator,
       });
-    // decided before the load: checkpoints go where the final result.json will
-    const outDir = resolve(io.cwd, settings.outDir ?? defaultOutDir(profile.name, new Date()));
+    // checkpoints go where the final result.json will
     live = createLiveOutputs({ profile, plan, settings, io, outDir, measure, service: () => analysis.serviceReading() });
     await live.start();
     const outcome = await runWithLiveFeedback(profile, plan, baseUrl, settings, io, analysis, live, inputs.seed, setup?.values);
@@ -124,14 +128,17 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
     });
     const result = assembleResult(measured, judgement);
 
+    // the numbers are on the screen before the files are written, so a failed write never hides them
+    if (settings.quiet) io.out(`${renderVerdictLine(result, { color: io.color })}\n`);
+    else io.out(`${renderSummary(result, { color: io.color })}\n`);
     const written = await writeReports([result], outDir, settings.formats, { html: renderHtml });
     if (settings.logResult) io.out(encodeResultForLog(result));
-    if (settings.quiet) io.out(`${renderVerdictLine(result, { color: io.color })}\n`);
-    else io.out(`${renderSummary(result, { color: io.color })}\nReports: ${written.map((p) => relativeTo(io.cwd, p)).join(', ')}\n`);
+    if (!settings.quiet) io.out(`Reports: ${written.map((p) => relativeTo(io.cwd, p)).join(', ')}\n`);
     return exitCodeOf(result);
   } finally {
     await demo?.stop();
     await live?.close();
+    await outLock.release();
   }
 }
 

@@ -156,6 +156,42 @@ describe('perfctl run with invalid input (built CLI)', () => {
   });
 });
 
+describe('outputs checked before the load (built CLI)', () => {
+  const good = ['name: good', 'baseUrl: ${TARGET_URL}', 'stages:', '  - { name: main, duration: 2s, rate: 5 }', 'requests:', '  - { name: ping, path: /ping }', ''].join('\n');
+
+  it.each([
+    ['an --out that cannot be created', '/proc/nope/out', /--out \/proc\/nope\/out: cannot create the folder/],
+    ['an --out that cannot be written', '/proc', /--out \/proc: the folder cannot be written/],
+  ])('%s: exit 2 before any request reaches the service', async (_name, out, message) => {
+    dir = makeTempDir();
+    writeProfile(dir, 'good', good);
+    const run = await runCli(['run', 'good.yaml', '--out', out], { cwd: dir, env: { TARGET_URL: server.url } });
+    expect(run.code, describeRun(run)).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(server.seen.requests, 'nothing may be sent').toBe(0);
+  });
+
+  it('a second run into an --out another run is writing: exit 2 at once, naming the other run', async () => {
+    dir = makeTempDir();
+    writeProfile(dir, 'good', good);
+    // a server of its own: the other tests here count what reaches theirs
+    const own = await startTestServer();
+    const first = runCli(['run', 'good.yaml', '--out', 'shared'], { cwd: dir, env: { TARGET_URL: own.url } });
+    // the first run holds the lock once it has started its load
+    const started = Date.now();
+    while (!existsSync(join(dir, 'shared', '.perfctl.lock')) && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 50));
+    const second = await runCli(['run', 'good.yaml', '--out', 'shared'], { cwd: dir, env: { TARGET_URL: own.url } });
+    expect(second.code, describeRun(second)).toBe(2);
+    expect(second.stderr).toMatch(/another perfctl run \(pid \d+\) is writing into this folder/);
+    const done = await first;
+    expect(done.code, describeRun(done)).not.toBe(2);
+    expect(existsSync(join(dir, 'shared', '.perfctl.lock'))).toBe(false);
+    expect(existsSync(join(dir, 'shared', 'result.json'))).toBe(true);
+    expect(own.seen.requests).toBe(10);
+    await own.close();
+  });
+});
+
 describe('perfctl validate (built CLI)', () => {
   it('accepts a good profile (exit 0) and reports every problem of a bad one (exit 2), sending nothing', async () => {
     dir = makeTempDir();
