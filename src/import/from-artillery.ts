@@ -405,8 +405,8 @@ function readRequest(
       .join('&');
   }
   if (Object.keys(headers).length > 0) step['headers'] = headers;
-  const expectStatus = readExpect(request['expect'], [...at, 'expect'], context);
-  if (expectStatus) step['expect'] = { status: expectStatus };
+  const expect = readExpect(request['expect'], [...at, 'expect'], context);
+  if (expect) step['expect'] = expect;
   const capture = readCaptures(request['capture'], [...at, 'capture'], context);
   if (capture) step['capture'] = capture;
   for (const key of Object.keys(request)) {
@@ -434,23 +434,40 @@ function encodeQueryValue(value: string): string {
     .join('');
 }
 
-function readExpect(raw: unknown, at: FieldPath, context: Context): number[] | null {
+interface ArtilleryExpect {
+  status?: number[];
+  body?: { contains?: string; matches?: string; json?: Record<string, unknown> };
+  headers?: Record<string, string>;
+}
+
+const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** the expect plugin's statusCode, contentType, hasProperty, hasHeader, matchesRegexp */
+function readExpect(raw: unknown, at: FieldPath, context: Context): ArtilleryExpect | null {
   if (raw === undefined) return null;
   const expectations = Array.isArray(raw) ? raw : [raw];
-  const statuses: number[] = [];
+  const out: ArtilleryExpect = {};
   expectations.forEach((expectation: unknown, index) => {
     const path = Array.isArray(raw) ? [...at, index] : at;
     if (!isRecord(expectation)) return;
     for (const [key, value] of Object.entries(expectation)) {
       if (key === 'statusCode') {
         const codes = (Array.isArray(value) ? value : [value]).map(Number).filter((code) => Number.isInteger(code) && code >= 100 && code <= 599);
-        statuses.push(...codes);
+        out.status = [...new Set([...(out.status ?? []), ...codes])];
+      } else if (key === 'contentType' && typeof value === 'string') {
+        out.headers = { ...out.headers, 'content-type': value === 'json' ? 'json' : escapeRegex(value) };
+      } else if (key === 'hasHeader' && typeof value === 'string') {
+        out.headers = { ...out.headers, [value.toLowerCase()]: '.*' };
+      } else if (key === 'hasProperty' && typeof value === 'string' && /^[\w.]+$/.test(value)) {
+        out.body = { ...out.body, json: { ...out.body?.json, [`$.${value}`]: { matches: '.' } } };
+      } else if (key === 'matchesRegexp' && typeof value === 'string') {
+        out.body = { ...out.body, matches: value };
       } else {
-        context.leave([...path, key], `expect ${key}`, 'perfctl checks the status (expect: status); body and header expectations are on the way');
+        context.leave([...path, key], `expect ${key}`, 'perfctl expects a status, a body that contains a text, matches a regex or has JSON values, and header values: write this one as expect: { body: ... } by hand');
       }
     }
   });
-  return statuses.length > 0 ? [...new Set(statuses)] : null;
+  return Object.keys(out).length > 0 ? out : null;
 }
 
 function readCaptures(raw: unknown, at: FieldPath, context: Context): Record<string, unknown> | null {

@@ -525,7 +525,13 @@ function buildMix(alternatives: Alternative[], model: LoadModel, conversion: K6C
       );
     }
     else if (request.body) step['body'] = request.body.text;
-    if (request.expectStatus) step['expect'] = { status: request.expectStatus };
+    if (request.expectStatus || request.expectBody || request.expectHeaders) {
+      step['expect'] = {
+        ...(request.expectStatus ? { status: request.expectStatus } : {}),
+        ...(request.expectBody ? { body: request.expectBody } : {}),
+        ...(request.expectHeaders ? { headers: request.expectHeaders } : {}),
+      };
+    }
     if (Object.keys(request.captures).length > 0) {
       step['capture'] = Object.fromEntries(Object.entries(request.captures).map(([key, capture]) => [key, 'json' in capture ? capture.json : capture]));
     }
@@ -614,7 +620,7 @@ function readThresholds(module: Module, conversion: K6Conversion): unknown[] {
 function thresholdScope(metric: string, tags: Record<string, string>, conversion: K6Conversion): { name: string; requests?: string[] } | { advice: string } {
   const keys = Object.keys(tags).filter((tag) => !(tag === 'expected_response' && tags[tag] === 'true'));
   if (metric === 'checks') {
-    const withExpect = conversion.named.filter((entry) => entry.request.expectStatus).map((entry) => entry.name);
+    const withExpect = conversion.named.filter((entry) => entry.request.expectStatus || entry.request.expectBody || entry.request.expectHeaders).map((entry) => entry.name);
     return withExpect.length > 0 ? { name: 'Checks', requests: withExpect } : { advice: 'no request has a status check perfctl converted' };
   }
   if (keys.length === 0) return { name: 'All requests' };

@@ -85,6 +85,9 @@ export interface RequestAction {
   headers: Record<string, string>;
   body?: { json: unknown } | { text: string };
   expectStatus?: number[];
+  /** expect.body and expect.headers from checks on the body and headers */
+  expectBody?: BodyExpectation;
+  expectHeaders?: Record<string, string>;
   /** capture name -> what to take from the response */
   captures: Record<string, { json: string } | { header: string }>;
 }
@@ -693,19 +696,28 @@ export class FunctionReader {
       const label = property.type === 'Property' ? String(propertyKey(property['key'] as JsNode) ?? '?') : '?';
       const fn = property['value'] as JsNode | undefined;
       const statuses = fn ? statusCheck(fn) : null;
+      const content = fn && statuses === null ? contentCheck(fn) : null;
       if (statuses === 'default') {
         this.note(property, 'perfctl counts any 2xx or 3xx as a success by default', `check '${label}'`);
       } else if (statuses) {
         for (const request of subject.requests) request.expectStatus = [...new Set([...(request.expectStatus ?? []), ...statuses])];
+      } else if (content) {
+        for (const request of subject.requests) {
+          const body = request.expectBody ?? {};
+          if (content.body?.contains !== undefined && body.contains !== undefined) {
+            this.leave(property, 'perfctl checks one contains: per request; write the texts as matches: (a|b) by hand', `check '${label}'`);
+            continue;
+          }
+          if (content.body) request.expectBody = { ...body, ...content.body, ...(body.json || content.body.json ? { json: { ...body.json, ...content.body.json } } : {}) };
+          if (content.headers) request.expectHeaders = { ...request.expectHeaders, ...content.headers };
+        }
       } else {
         const written = fn ? this.context.script.excerpt(fn, 80) : '';
         const advice = /timings/.test(written)
           ? 'perfctl judges latency in the target table: a row for this request with max: or p95: (a check does not fail a k6 test; a target fails the run)'
-          : /\b(body|json|html)\b/.test(written)
-            ? 'perfctl checks the status; body expectations (expect: { body: ... }) are on the way'
-            : /headers/.test(written)
-              ? 'perfctl checks the status; header expectations are on the way'
-              : 'perfctl checks the status (expect: { status: [...] })';
+          : /\b(body|json|html|headers)\b/.test(written)
+            ? 'perfctl reads body.includes(text), regex.test(body), json(path) === value or !== undefined, and headers[name] === / includes(text): write other checks as expect: { body: ... } by hand'
+            : 'perfctl checks the status (expect: { status: [...] }), the body and the headers';
         this.leave(property, advice, `check '${label}'`);
       }
     }
@@ -796,4 +808,125 @@ export function statusCheck(fn: JsNode): number[] | 'default' | null {
     return null;
   };
   return read(body);
+}
+
+export interface BodyExpectation {
+  contains?: string;
+  matches?: string;
+  /** JSON path -> the value, or { matches } for "is there" */
+  json?: Record<string, string | number | boolean | null | { matches: string }>;
+}
+
+const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * What a check on the body or headers expects: `r.body.includes('ok')`, `/re/.test(r.body)`,
+ * `r.json('status') === 'ok'`, `r.json().token !== undefined`, `r.headers['Content-Type'] ===
+ * 'application/json'`, `.includes('json')`, joined with &&; null for any other check.
+ */
+export function contentCheck(fn: JsNode): { body?: BodyExpectation; headers?: Record<string, string> } | null {
+  if (fn.type !== 'ArrowFunctionExpression' && fn.type !== 'FunctionExpression') return null;
+  const param = (fn['params'] as JsNode[])[0];
+  if (!param || param.type !== 'Identifier') return null;
+  const name = param['name'] as string;
+  let body = fn['body'] as JsNode;
+  if (body.type === 'BlockStatement') {
+    const statements = body['body'] as JsNode[];
+    const only = statements[0];
+    if (statements.length !== 1 || !only || only.type !== 'ReturnStatement' || !only['argument']) return null;
+    body = only['argument'] as JsNode;
+  }
+  const isParam = (node: JsNode): boolean => node.type === 'Identifier' && node['name'] === name;
+  const isBody = (node: JsNode): boolean => node.type === 'MemberExpression' && isParam(node['object'] as JsNode) && propertyName(node) === 'body';
+  const literal = (node: JsNode): string | number | boolean | null | undefined => {
+    if (node.type === 'Literal' && (['string', 'number', 'boolean'].includes(typeof node['value']) || node['value'] === null)) return node['value'] as string | number | boolean | null;
+    if (node.type === 'TemplateLiteral' && (node['expressions'] as JsNode[]).length === 0) return ((node['quasis'] as JsNode[])[0]?.['value'] as { cooked: string }).cooked;
+    return undefined;
+  };
+  /** `r.json('a.b')`, `r.json().a.b`, `r.json()['a']` -> `$.a.b` */
+  const jsonPath = (node: JsNode): string | null => {
+    if (node.type === 'CallExpression') {
+      const callee = node['callee'] as JsNode;
+      if (callee.type !== 'MemberExpression' || !isParam(callee['object'] as JsNode) || propertyName(callee) !== 'json') return null;
+      const arg = (node['arguments'] as JsNode[])[0];
+      if (!arg) return '$';
+      const path = literal(arg);
+      return typeof path === 'string' && /^[\w.-]+$/.test(path) ? `$${path.split('.').map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part}`)).join('')}` : null;
+    }
+    if (node.type === 'MemberExpression') {
+      const inner = jsonPath(node['object'] as JsNode);
+      const key = node['computed'] ? literal(node['property'] as JsNode) : propertyName(node);
+      if (inner === null || key === undefined || key === null || typeof key === 'boolean') return null;
+      return typeof key === 'number' ? `${inner}[${key}]` : `${inner}.${key}`;
+    }
+    return null;
+  };
+  /** `r.headers['Content-Type']` -> content-type */
+  const headerName = (node: JsNode): string | null => {
+    if (node.type !== 'MemberExpression') return null;
+    const object = node['object'] as JsNode;
+    if (object.type !== 'MemberExpression' || !isParam(object['object'] as JsNode) || propertyName(object) !== 'headers') return null;
+    const key = node['computed'] ? literal(node['property'] as JsNode) : propertyName(node);
+    return typeof key === 'string' ? key.toLowerCase() : null;
+  };
+  const out: { body?: BodyExpectation; headers?: Record<string, string> } = {};
+  const addJson = (path: string, value: string | number | boolean | null | { matches: string }): void => {
+    out.body = { ...out.body, json: { ...out.body?.json, [path]: value } };
+  };
+  const read = (node: JsNode): boolean => {
+    if (node.type === 'LogicalExpression' && node['operator'] === '&&') return read(node['left'] as JsNode) && read(node['right'] as JsNode);
+    if (node.type === 'CallExpression') {
+      const callee = node['callee'] as JsNode;
+      const arg = (node['arguments'] as JsNode[])[0];
+      if (callee.type !== 'MemberExpression' || !arg) return false;
+      const method = propertyName(callee);
+      const object = callee['object'] as JsNode;
+      // r.body.includes('ok')
+      if (method === 'includes' && isBody(object) && typeof literal(arg) === 'string') {
+        if (out.body?.contains !== undefined) return false;
+        out.body = { ...out.body, contains: literal(arg) as string };
+        return true;
+      }
+      // r.headers['Content-Type'].includes('json')
+      const header = headerName(object);
+      if (method === 'includes' && header && typeof literal(arg) === 'string') {
+        out.headers = { ...out.headers, [header]: escapeRegex(literal(arg) as string) };
+        return true;
+      }
+      // /ok/.test(r.body)
+      if (method === 'test' && object.type === 'Literal' && object['regex'] && isBody(arg)) {
+        out.body = { ...out.body, matches: (object['regex'] as { pattern: string }).pattern };
+        return true;
+      }
+      return false;
+    }
+    if (node.type === 'BinaryExpression' && ['===', '==', '!==', '!='].includes(node['operator'] as string)) {
+      const [left, right] = [node['left'] as JsNode, node['right'] as JsNode];
+      const equal = node['operator'] === '===' || node['operator'] === '==';
+      const path = jsonPath(left) ?? jsonPath(right);
+      const other = jsonPath(left) !== null ? right : left;
+      const isUndefined = other.type === 'Identifier' && other['name'] === 'undefined';
+      if (path !== null) {
+        if (!equal && (isUndefined || (other.type === 'Literal' && other['value'] === null))) {
+          addJson(path, { matches: '.' });
+          return true;
+        }
+        const value = literal(other);
+        if (equal && value !== undefined) {
+          addJson(path, value);
+          return true;
+        }
+        return false;
+      }
+      const header = headerName(left) ?? headerName(right);
+      const value = literal(headerName(left) !== null ? right : left);
+      if (header && equal && typeof value === 'string') {
+        out.headers = { ...out.headers, [header]: `^${escapeRegex(value)}$` };
+        return true;
+      }
+      return false;
+    }
+    return false;
+  };
+  return read(body) && (out.body !== undefined || out.headers !== undefined) ? out : null;
 }

@@ -84,7 +84,7 @@ describe('importArtillery', () => {
         '          url: /login',
         '          form: { user: "{{ name }}", pass: "a b" }',
         '          capture: [ { header: Location, as: next }, { regexp: "id=(\\\\d+)", as: id } ]',
-        '          expect: [ { statusCode: [200, 302] } ]',
+        '          expect: [ { statusCode: [200, 302] }, { contentType: json }, { hasProperty: data.id }, { hasHeader: x-trace }, { equals: [1, 1] } ]',
         '      - get: { url: /search, qs: { q: "a&b", page: 2 } }',
         '      - loop: [ { get: { url: /poll } } ]',
         '      - loop: [ { get: { url: "/item/{{ $randomNumber(1, 50) }}" } }, { think: 1 } ]',
@@ -100,13 +100,13 @@ describe('importArtillery', () => {
         path: '/login',
         body: 'user={{ name }}&pass=a%20b',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        expect: { status: [200, 302] },
+        expect: { status: [200, 302], headers: { 'content-type': 'json', 'x-trace': '.*' }, body: { json: { '$.data.id': { matches: '.' } } } },
         capture: { next: { header: 'location' }, id: { regex: 'id=(\\d+)' } },
       },
       { name: 'get-search', path: '/search?q=a%26b&page=2' },
       { repeat: 3, steps: [{ name: 'get-item', path: '/item/{{ randomInt(1, 50) }}' }, { think: '1s' }] },
     ]);
-    expect(leftOut).toEqual(['4: Sign in: beforeScenario', '12: loop without a count']);
+    expect(leftOut).toEqual(['4: Sign in: beforeScenario', '10: expect equals', '12: loop without a count']);
   });
 
   it('before: and after: flows are setup: and teardown: steps; a value captured before is {{ setup.NAME }} in the scenarios', async () => {

@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { emitYaml } from '../../src/import/emit-yaml.js';
 import { importK6, k6Duration } from '../../src/import/from-k6.js';
 import { parseK6Script } from '../../src/import/k6-parse.js';
-import { statusCheck } from '../../src/import/k6-script.js';
+import { contentCheck, statusCheck } from '../../src/import/k6-script.js';
 import { parseThresholdKey, readThreshold } from '../../src/import/k6-thresholds.js';
 import { ImportInputError } from '../../src/import/types.js';
 
@@ -53,6 +53,22 @@ describe('statusCheck: the statuses a check accepts', () => {
     ['(r) => r.body.includes("ok")', null],
     ['(r) => x.status === 200', null],
   ])('%s', (source, statuses) => expect(statusCheck(fn(source))).toEqual(statuses));
+});
+
+describe('contentCheck: what a check on the body or headers expects', () => {
+  const fn = (source: string) => (parseK6Script(`(${source});`).program['body'][0]['expression']);
+  it.each([
+    ["(r) => r.body.includes('ok')", { body: { contains: 'ok' } }],
+    ['(r) => /id":\\d+/.test(r.body)', { body: { matches: 'id":\\d+' } }],
+    ["(r) => r.json('status') === 'ok'", { body: { json: { '$.status': 'ok' } } }],
+    ["(r) => r.json().items[0].id !== undefined", { body: { json: { '$.items[0].id': { matches: '.' } } } }],
+    ["(r) => r.json('token') != null && r.json('user.id') === 7", { body: { json: { '$.token': { matches: '.' }, '$.user.id': 7 } } }],
+    ["(r) => r.headers['Content-Type'] === 'application/json'", { headers: { 'content-type': '^application/json$' } }],
+    ["(r) => r.headers['Content-Type'].includes('json+x')", { headers: { 'content-type': 'json\\+x' } }],
+    ["(r) => r.body.length > 0", null],
+    ["(r) => r.json('a') > 3", null],
+    ["(r) => r.status === 200", null],
+  ])('%s', (source, expected) => expect(contentCheck(fn(source))).toEqual(expected));
 });
 
 function convert(script: string, setupSteps = true): { data: Record<string, any>; leftOut: string[]; notes: string[]; placeholders: string[] } {
