@@ -75,6 +75,9 @@ function* encodedHistograms(result: Result): Generator<[string, string]> {
   for (const [name, blocks] of Object.entries(result.timeBlocks ?? {})) {
     for (const [i, h] of blocks.entries()) yield [`timeBlocks.${name}.${i}`, h];
   }
+  for (const [phase, byGroup] of Object.entries(result.phaseTimeBlocks ?? {})) {
+    for (const [name, blocks] of Object.entries(byGroup)) for (const [i, h] of blocks.entries()) yield [`phaseTimeBlocks.${phase}.${name}.${i}`, h];
+  }
   if (result.comparison?.baselineHistogram) yield ['comparison.baselineHistogram', result.comparison.baselineHistogram];
 }
 

@@ -47,6 +47,7 @@ describe('readResult', () => {
     ['truncated.json', JSON.stringify({ ...valid(), totals: undefined }), /invalid perfctl result: \(root\): missing required property "totals"/],
     ['tampered-total.json', JSON.stringify(tamper(valid(), (r) => (r.histograms.total = 'HISTFAAAACB4nJNpmSzMwMDAxAABzFCaEUKzMDAwMDAwiQAAQ2oDzQ=='))), /histograms\.total: the histogram cannot be decoded/],
     ['tampered-cell.json', JSON.stringify(tamper(valid(), (r) => (r.cells[0]!.latency = 'bm90IGEgaGlzdG9ncmFt'))), /cells\.0\.latency: the histogram cannot be decoded/],
+    ['tampered-phase-block.json', JSON.stringify(tamper(valid(), (r) => (r.phaseTimeBlocks = { main: { api: ['bm90IGEgaGlzdG9ncmFt'] } }))), /phaseTimeBlocks\.main\.api\.0: the histogram cannot be decoded/],
   ];
   it.each(cases)('%s: exit 2, one line naming the file', async (name, contents, expected) => {
     const path = await fixture(name, contents);
