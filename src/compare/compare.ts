@@ -21,7 +21,8 @@
 // - errorRate: one-sided two-proportion z-test (pooled rate). rps: the sent-request counts as
 //   Poisson counts over the scope's window, one-sided z-test.
 // - Many entries: Holm's step-down method over the tested entries keeps the chance of any false
-//   alarm in a comparison at most ALPHA (1%), however many scopes a profile has.
+//   alarm in a comparison at most ALPHA (1%), however many scopes a profile has; and no entry
+//   is held to a level above MAX_ENTRY_LEVEL (0.1%), however few entries there are.
 // - Several runs a side: each side's data is pooled for the tests above (blocks of every run),
 //   and, when both sides have two or more runs, the change must also hold across runs: a
 //   one-sided Mann-Whitney test over the runs' values at RUN_ALPHA (5%), exact; 3 runs a side
@@ -46,6 +47,8 @@ export const MIN_LATENCY_CHANGE_MS = 1;
 export const Z_INTERVAL = 2.576;
 /** The chance of any false alarm in one comparison (Holm over its entries). */
 export const ALPHA = 0.01;
+/** No entry is held to a looser level than this, however few entries a comparison has. */
+export const MAX_ENTRY_LEVEL = 0.001;
 /** With several runs on both sides, the change must hold across runs at this level. */
 export const RUN_ALPHA = 0.05;
 /** Fewest usable time blocks on each side for the block test to judge a change. */
@@ -337,7 +340,7 @@ export function compareResults(baseline: Result | readonly Result[], current: Re
     judged.push(compareErrorRate(key, base, cur, tolerance));
   }
 
-  const levels = holmLevels(judged.map((j) => j.p), ALPHA);
+  const levels = holmLevels(judged.map((j) => j.p), ALPHA, MAX_ENTRY_LEVEL);
   const tested = judged.filter((j) => j.p !== null).length;
   const entries = judged.map(({ entry, p, candidate }, i): ComparisonEntry => {
     if (!candidate) return entry;

@@ -5,14 +5,15 @@
 
 /**
  * The level each p-value was held to, or null for the tests not rejected. `pValues[i]` null
- * = not tested (not counted in m).
+ * = not tested (not counted in m). `cap`: no level above it.
  */
-export function holmLevels(pValues: readonly (number | null)[], alpha: number): (number | null)[] {
+export function holmLevels(pValues: readonly (number | null)[], alpha: number, cap = 1): (number | null)[] {
   const tested = pValues.flatMap((p, i) => (p === null ? [] : [{ p, i }])).sort((a, b) => a.p - b.p);
   const m = tested.length;
   const levels: (number | null)[] = pValues.map(() => null);
   for (let k = 0; k < m; k++) {
-    const level = alpha / (m - k);
+    // a cap makes each step stricter still (never looser than `cap`), so the family stays within alpha
+    const level = Math.min(cap, alpha / (m - k));
     const { p, i } = tested[k]!;
     if (p > level) break;
     levels[i] = level;

@@ -177,6 +177,11 @@ describe('the statistics', () => {
     expect(holmLevels(ps, alpha).map((l) => l !== null)).toEqual(rejected);
   });
 
+  it('a cap holds every step to at most its level', () => {
+    expect(holmLevels([0.0009, 0.002], 0.01, 0.001)).toEqual([0.001, null]);
+    expect(holmLevels([0.0009, 0.002], 0.01)).toEqual([0.005, 0.01]);
+  });
+
   it.each([
     [50, 11],
     [95, 127],
