@@ -19,8 +19,6 @@ import { prepareOutDir } from '../result/out-dir.js';
 import { assembleResult, buildMeasured, phaseWindows } from '../result/build-result.js';
 import { collectEnvironment } from '../result/environment.js';
 import { redactText } from '../result/redact.js';
-import { AbortWatch } from '../judge/live-abort.js';
-import { describeRowCheck } from '../judge/checks.js';
 import { judgeRun } from '../judge/judge-run.js';
 import { describeEvidence } from '../judge/preflight.js';
 import { scaleTimeLimits } from '../judge/time-limits.js';
@@ -30,7 +28,9 @@ import { withCommandLineTargets } from './command-line-targets.js';
 import { startDemoProcess, type DemoProcess } from './demo-process.js';
 import { LiveProgress } from './live-progress.js';
 import { createLiveOutputs, type LiveOutputs } from './live-outputs.js';
-import { RunAnalysis } from './run-analysis.js';
+import { AbortOnFail } from '../observers/abort-on-fail.js';
+import { ProfileWatch } from '../observers/profile-watch.js';
+import { ProgressLine } from '../observers/progress-line.js';
 import { describeCountdown, ENGINE_LEAD_MS, waitForStart, WORKERS_LEAD_MS, type StartAt } from './start-at.js';
 import { encodeResultForLog } from '../result/result-log.js';
 import { resolveRunInputs } from './run-inputs.js';
@@ -94,7 +94,7 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
       }
     }
 
-    const analysis = new RunAnalysis(profile, plan, demo?.pid !== undefined ? { demoPid: demo.pid } : {});
+    const analysis = new ProfileWatch(profile, plan, demo?.pid !== undefined ? { demoPid: demo.pid } : {});
     const environment = collectEnvironment(io.cwd);
     const measure = (outcome: LoadRunOutcome, ran: Plan = plan, generator: { generator?: GeneratorHealth } = {}): MeasuredResult =>
       buildMeasured({
@@ -148,16 +148,16 @@ async function runWithLiveFeedback(
   baseUrl: string,
   settings: ReturnType<typeof parseRunFlags>,
   io: Io,
-  analysis: RunAnalysis,
+  analysis: ProfileWatch,
   live: LiveOutputs,
   seed: number,
   setupValues: Record<string, string> | undefined,
 ): Promise<LoadRunOutcome & { abortedBy: string | null }> {
   const progress = new LiveProgress(io, settings.progress && !settings.quiet);
-  const abortWatch = new AbortWatch(profile.targets);
-  const phases = phaseWindows(plan);
-  let abortedBy: string | null = null;
-  await analysis.start(io);
+  const abortOnFail = new AbortOnFail(profile.targets, phaseWindows(plan));
+  // the live checks: each an observer of the load, each reusing the judge's pure functions
+  const observers = [new ProgressLine(plan, (snapshot) => progress.update(snapshot)), analysis, abortOnFail, ...live.observers];
+  await analysis.start((message) => io.err(`perfctl: ${message}\n`));
   const run = startObservedLoad({
     plan,
     slice: settings.shard,
@@ -178,38 +178,14 @@ async function runWithLiveFeedback(
     // --start-at: t = 0 on this process's monotonic clock at that wall-clock instant
     // (never in the past: a late start is recorded as late, not caught up in one burst)
     ...(settings.startAt ? { startAtMs: Math.max(performance.now() + 50, performance.now() + (settings.startAt.epochMs - Date.now())) } : {}),
-    onSecond(tick) {
-      progress.update({
-        elapsedMs: tick.elapsedMs,
-        totalMs: plan.totalMs,
-        stage: plan.stages[tick.stageIndex]?.name ?? '',
-        level: tick.level,
-        model: plan.model,
-        rps: tick.point.rps,
-        p95Ms: tick.point.p95,
-        errors: tick.errors,
-        requests: tick.requests,
-      });
-      // cells() is read once a tick whoever needs it (with workers it adds their cells up)
-      let cells: ReturnType<typeof tick.cells> | undefined;
-      const tickCells = (): ReturnType<typeof tick.cells> => (cells ??= tick.cells());
-      if (analysis.onSecond(tick, tickCells) && abortedBy === null) run.stop('breakingPoint');
-      if (abortWatch.active && abortedBy === null) {
-        const decision = abortWatch.check(tickCells(), phases, tick.elapsedMs);
-        if (decision) {
-          abortedBy = describeRowCheck(decision.check);
-          run.stop('aborted');
-        }
-      }
-    },
-  }, live.observers, settings.workers, abortWatch.active || analysis.needsLiveCells || live.needsCells);
+  }, observers, settings.workers, abortOnFail.needsCells || analysis.needsCells || live.needsCells);
   const removeInterruptHandler = io.onInterrupt(() => {
     live.interrupt();
     run.stop('interrupted');
   });
   try {
     const outcome = await analysis.finish(await run.finished);
-    return { ...outcome, abortedBy };
+    return { ...outcome, abortedBy: abortOnFail.abortedBy };
   } finally {
     removeInterruptHandler();
     progress.end();

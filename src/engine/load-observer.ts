@@ -20,7 +20,10 @@ export interface LoadObserver {
 export function startObservedLoad(options: LoadRunOptions, observers: readonly LoadObserver[], workerCount = 1, liveCells = false): LoadRun {
   let run: LoadRun | undefined;
   const control: LoadControl = { stop: (reason) => run?.stop(reason) };
-  const onSecond = (tick: SecondTick): void => {
+  const onSecond = (raw: SecondTick): void => {
+    // the cells are read once a tick whoever asks (with workers, reading them adds theirs up)
+    let cells: ReturnType<SecondTick['cells']> | undefined;
+    const tick: SecondTick = { ...raw, cells: () => (cells ??= raw.cells()) };
     options.onSecond?.(tick);
     for (const observer of observers) observer.onSecond?.(tick, control);
   };

@@ -22,6 +22,7 @@ const profile = (name: string, stages: string, targets: string): string =>
   [`name: ${name}`, 'baseUrl: http://127.0.0.1:1', 'stages:', stages, 'requests:', '  - { name: ping, path: /ping }', 'timeout: 5s', targets, ''].join('\n');
 
 describe('verdicts (built CLI)', () => {
+  // (limits of 250 ms keep a busy machine's own slowness out of `before`; judge-run.test.ts holds the same data to 50 ms)
   it('a 1 s stall in stage 2 of 2: `during` fails near 900 ms, `before` does not fail, exit 1', { retry: 1 }, async () => {
     // 150 requests each stage at 50/s; from the first request of stage 2 the server stalls for 1 s:
     // every answer due in that second waits for its end
@@ -34,7 +35,7 @@ describe('verdicts (built CLI)', () => {
     const file = writeProfile(
       dir,
       'stall.yaml',
-      profile('stall', '  - { name: before, duration: 3s, rate: 50 }\n  - { name: during, duration: 3s, rate: 50 }', 'targets:\n  - { name: Before, phase: before, p99: 50ms }\n  - { name: During, phase: during, p99: 50ms }'),
+      profile('stall', '  - { name: before, duration: 3s, rate: 50 }\n  - { name: during, duration: 3s, rate: 50 }', 'targets:\n  - { name: Before, phase: before, p99: 250ms }\n  - { name: During, phase: during, p99: 250ms }'),
     );
     const run = await runCli(['run', file, '-u', server.url, '--out', join(dir, 'stall'), '--quiet']);
     expect(run.code, describeRun(run)).toBe(1);
@@ -46,16 +47,17 @@ describe('verdicts (built CLI)', () => {
     console.log(`[cli-verdicts] stall: before ${before!.state} p99 ${before!.actual} ms (${before!.samples}), during ${during!.state} p99 ${during!.actual} ms (${during!.samples})`);
   });
 
-  it('150 fast samples against p99 < 50 ms and nothing else: exit 4, saying how long a run would judge it', async () => {
+  // the limit is generous so that a busy machine's slowest answers stay under it: the point is the evidence
+  it('150 fast samples against p99 < 250 ms and nothing else: exit 4, saying how long a run would judge it', { retry: 1 }, async () => {
     server = await startTestServer(() => ({ delayMs: 1 }));
-    const file = writeProfile(dir, 'short.yaml', profile('short', '  - { name: main, duration: 3s, rate: 50 }', 'targets:\n  - { name: API, p99: 50ms }'));
+    const file = writeProfile(dir, 'short.yaml', profile('short', '  - { name: main, duration: 3s, rate: 50 }', 'targets:\n  - { name: API, p99: 250ms }'));
     const run = await runCli(['run', file, '-u', server.url, '--out', join(dir, 'short'), '--quiet']);
     expect(run.code, describeRun(run)).toBe(4);
     expect(run.stdout).toMatch(/uncertain: 150 samples cannot show it under the limit \(about \d+ would\); a run about [\d.]+× as long \(-d \w+\) or at [\d.]+× the load/);
     expect(server.seen.requests).toBe(150);
     // all under the limit (a quiet machine): the least a p99 can be shown from, 299, in twice the time
     const [check] = readResultFile(join(dir, 'short')).targets;
-    if (check!.actual! < 10 && Math.max(...server.seen.durationsMs) < 40) expect(run.stdout).toContain('(about 299 would); a run about 2× as long (-d 6s)');
+    if (check!.actual! < 10 && Math.max(...server.seen.durationsMs) < 200) expect(run.stdout).toContain('(about 299 would); a run about 2× as long (-d 6s)');
   });
 
   it('no targets, every request answered 500: verdict none, no PASS anywhere, the error rate in red', async () => {

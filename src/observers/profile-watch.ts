@@ -1,7 +1,7 @@
-// What `perfctl run` does for the profile verdicts (src/analysis/) around the load: samples the
-// service's resources (monitor), captures a soak's drift windows and watches a staircase for
-// its breaking point on the per-second tick, and once the run is over computes the analysis
-// that the targets and every report read.
+// The live side of the profile verdicts, as a load observer: samples the service's resources
+// (monitor), captures a soak's drift windows and watches a staircase for its breaking point
+// (stopOnBreak) on the per-second tick, reusing the judge's pure functions; what it saw goes to
+// the judge once the run is over (liveFindings, monitorContext).
 import { performance } from 'node:perf_hooks';
 import { planAnalysis, type AnalysisPlan, type MonitorInfo } from '../judge/analysis/analyse.js';
 import type { JudgeContext } from '../judge/judge-run.js';
@@ -15,16 +15,15 @@ import type { MonitorSpec, Profile } from '../config/types.js';
 import type { ScheduleHealth } from '../engine/executor.js';
 import type { Plan } from '../engine/plan.js';
 import type { LoadRunOutcome } from '../engine/run-load.js';
-import type { Cell } from '../metrics/cell.js';
-import type { TimelinePoint } from '../result/types.js';
-import type { Io } from '../io.js';
+import type { LoadControl, LoadObserver } from '../engine/load-observer.js';
+import type { SecondTick } from '../engine/run-load.js';
 
 export interface RunAnalysisOptions {
   /** --demo: the demo service's process, monitored instead of the profile's `monitor` */
   demoPid?: number;
 }
 
-export class RunAnalysis {
+export class ProfileWatch implements LoadObserver {
   readonly plan: AnalysisPlan;
   private readonly monitorSpec: MonitorSpec | undefined;
   private readonly quietMonitor: boolean;
@@ -63,35 +62,32 @@ export class RunAnalysis {
     return this.monitor?.latest();
   }
 
-  get needsLiveCells(): boolean {
+  get needsCells(): boolean {
     return this.capture !== undefined || this.breakWatch !== undefined;
   }
 
   /** Before the load starts: check that the monitor can read the service, then start sampling. */
-  async start(io: Io): Promise<void> {
+  async start(warn: (message: string) => void): Promise<void> {
     const spec = this.monitorSpec;
     if (!spec) return;
     const problem = await probeMonitor(spec);
     if (problem) {
       this.monitorProblem = problem;
-      if (!this.quietMonitor) io.err(`perfctl: monitor: ${problem}; the run goes on without the service's CPU and memory\n`);
+      if (!this.quietMonitor) warn(`monitor: ${problem}; the run goes on without the service's CPU and memory`);
       return;
     }
     this.monitor = startMonitor(spec);
   }
 
-  /**
-   * Once a second: capture the drift windows' boundaries and judge the staircase. `cells` must
-   * be safe to call more than once (memoised by the caller). Returns a decision when a step has
-   * clearly broken and stopOnBreak is on (the caller stops the run).
-   */
-  onSecond(tick: { elapsedMs: number; point: TimelinePoint }, cells: () => Cell[]): BreakDecision | null {
+  /** Once a second: capture the drift windows' boundaries, and stop the run once a step has clearly broken (stopOnBreak). */
+  onSecond(tick: SecondTick, run: LoadControl): void {
     this.t0 ??= performance.now() - tick.elapsedMs;
-    this.capture?.onSecond(tick.point.t, cells);
-    if (!this.breakWatch || this.brokeAt) return null;
-    const decision = this.breakWatch.check(cells, tick.elapsedMs);
-    if (decision) this.brokeAt = decision;
-    return decision;
+    this.capture?.onSecond(tick.point.t, tick.cells);
+    if (!this.breakWatch || this.brokeAt) return;
+    const decision = this.breakWatch.check(tick.cells, tick.elapsedMs);
+    if (!decision) return;
+    this.brokeAt = decision;
+    run.stop('breakingPoint');
   }
 
   /** After the load: the monitor's samples on the timeline. */
