@@ -8,7 +8,7 @@ import type { CollectedResponse, PreparedRequest, SendResult, Transport, Transpo
 import { MAX_COLLECTED_BYTES } from './transport.js';
 import type { ErrorKind } from '../metrics/outcome.js';
 import type { TlsSettings } from './transport.js';
-import { isSafeInHead } from './raw-http.js';
+import { isSafeInHead, MAX_REQUEST_HEAD_BYTES } from './raw-http.js';
 
 export class HttpTransport implements Transport {
   private readonly pool: Pool | ProxyAgent;
@@ -190,8 +190,13 @@ export function classifyError(error: Error): ErrorKind {
 /** the path and every header (name and value) can be written without breaking their lines */
 function isSafeRequest(request: PreparedRequest): boolean {
   if (!isSafeInHead(request.path)) return false;
-  for (const name in request.headers) if (!isSafeInHead(name) || !isSafeInHead(request.headers[name]!)) return false;
-  return true;
+  let size = request.path.length;
+  for (const name in request.headers) {
+    const value = request.headers[name]!;
+    if (!isSafeInHead(name) || !isSafeInHead(value)) return false;
+    size += name.length + value.length + 4;
+  }
+  return size <= MAX_REQUEST_HEAD_BYTES;
 }
 
 /** undici writes header values as latin1: a value beyond it goes out as its UTF-8 bytes */

@@ -276,12 +276,15 @@ export function isSafeInHead(text: string): boolean {
   return !UNSAFE_IN_HEAD.test(text);
 }
 
+/** a request head larger than this (a runaway captured value) is refused, as servers would (nginx: 8-32 KiB) */
+export const MAX_REQUEST_HEAD_BYTES = 64 * 1024;
+
 /** header names perfctl writes itself: the connection and framing are its own */
 const OWN_HEADERS = new Set(['content-length', 'connection', 'transfer-encoding']);
 
 /**
  * Builds the bytes of a request once: request line, host, headers, content-length, body; null
- * when a value would break out of its line (CR, LF, NUL). A user's `host` header replaces the
+ * when a value would break out of its line (CR, LF, NUL), or the head is over MAX_REQUEST_HEAD_BYTES. A user's `host` header replaces the
  * URL's. The head is UTF-8 (ASCII for any ordinary header).
  */
 export function buildRequestBytes(method: string, path: string, hostHeader: string, headers: Record<string, string>, body: string | undefined): Buffer | null {
@@ -299,6 +302,7 @@ export function buildRequestBytes(method: string, path: string, hostHeader: stri
   const bodyBytes = body === undefined ? null : Buffer.from(body, 'utf8');
   if (bodyBytes !== null || method === 'POST' || method === 'PUT' || method === 'PATCH') head += `content-length: ${bodyBytes?.length ?? 0}\r\n`;
   head += 'connection: keep-alive\r\n\r\n';
+  if (head.length > MAX_REQUEST_HEAD_BYTES) return null;
   const headBytes = Buffer.from(head, 'utf8');
   return bodyBytes === null ? headBytes : Buffer.concat([headBytes, bodyBytes]);
 }

@@ -114,6 +114,8 @@ for (const [kind, make] of Object.entries(kinds)) {
       expect((await send(transport, get('/a', { headers: { 'x-token': smuggled } }))).errorKind).toBe('header');
       expect((await send(transport, get('/b', { headers: { 'x-token': 'ok\nGET /smuggled HTTP/1.1' } }))).errorKind).toBe('header');
       expect((await send(transport, get('/c\r\nEvil: 1')))).toMatchObject({ errorKind: 'header', status: null });
+      // a runaway value (a captured blob) is refused rather than sent as a 100 KB head
+      expect((await send(transport, get('/big', { headers: { 'x-blob': 'b'.repeat(100_000) } }))).errorKind).toBe('header');
       expect(await send(transport, get('/fine', { headers: { 'x-name': 'Zoë' } }))).toMatchObject({ status: 200 });
       expect(seen).toHaveLength(1);
       expect(seen[0]).not.toMatch(/evil|smuggled/i);
