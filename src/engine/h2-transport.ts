@@ -43,6 +43,7 @@ export class H2Transport implements Transport {
   private waitingHead = 0;
   private destroyed = false;
   private readonly authority: string;
+  private readonly scheme: string;
   private readonly maxSessions: number;
   private readonly headerCache = new WeakMap<PreparedRequest, OutgoingHttpHeaders>();
   /** GOAWAYs and RST_STREAMs seen, for the run's notes */
@@ -54,6 +55,7 @@ export class H2Transport implements Transport {
     private readonly clock: Clock,
   ) {
     this.authority = new URL(origin).host;
+    this.scheme = new URL(origin).protocol === 'https:' ? 'https' : 'http';
     this.maxSessions = Math.max(1, Math.min(MAX_SESSIONS, Math.ceil(options.connections / DEFAULT_MAX_STREAMS)));
   }
 
@@ -170,6 +172,7 @@ export class H2Transport implements Transport {
       if (!finished) stream?.close(NGHTTP2_CANCEL);
       finish('timeout');
     }, Math.max(1, deadlineMs - sentAtMs));
+    timer.unref();
     try {
       stream = s.session.request(this.headersOf(request), { endStream: request.body === undefined });
     } catch {
@@ -181,11 +184,14 @@ export class H2Transport implements Transport {
       status = Number(headers[':status']);
       responseHeaders = headers;
     });
-    stream.on('data', (chunk: Buffer) => {
-      if (!request.collect || collected >= MAX_COLLECTED_BYTES) return;
-      chunks.push(chunk);
-      collected += chunk.length;
-    });
+    // the body is read (the stream must flow) but kept only for a capture
+    if (request.collect) {
+      stream.on('data', (chunk: Buffer) => {
+        if (collected >= MAX_COLLECTED_BYTES) return;
+        chunks.push(chunk);
+        collected += chunk.length;
+      });
+    } else stream.resume();
     stream.on('end', () => finish(null));
     stream.on('error', () => undefined); // 'close' says what happened
     stream.on('close', () => {
@@ -209,7 +215,7 @@ export class H2Transport implements Transport {
   private headersOf(request: PreparedRequest): OutgoingHttpHeaders {
     const cached = this.headerCache.get(request);
     if (cached) return cached;
-    const headers: OutgoingHttpHeaders = { ':method': request.method, ':path': request.path, ':authority': request.headers['host'] ?? this.authority, ':scheme': new URL(this.origin).protocol.slice(0, -1) };
+    const headers: OutgoingHttpHeaders = { ':method': request.method, ':path': request.path, ':authority': request.headers['host'] ?? this.authority, ':scheme': this.scheme };
     for (const [name, value] of Object.entries(request.headers)) if (!hopByHop.has(name)) headers[name] = value;
     this.headerCache.set(request, headers);
     return headers;
