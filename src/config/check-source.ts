@@ -159,7 +159,7 @@ export async function checkProfileText(text: string, abs: string, file: string, 
   });
   const known: KnownNames = {
     // flows and their request steps are result groups too
-    requestNames: [...requestNames, ...streamGroups, ...flows.flows.flatMap((flow) => [flow.name, ...flow.steps.flatMap((step) => (step.kind === 'request' ? [step.name] : []))])],
+    requestNames: [...requestNames, ...streamGroups, ...flows.flows.flatMap((flow) => [flow.name, ...flow.steps.flatMap((step) => (step.kind === 'request' ? [step.name] : step.kind === 'stream' ? [step.name, `${step.name}.${step.spec.kind === 'ws' ? 'connect' : 'first'}`] : []))])],
     stageNames: normalised.profile.stages.map((stage) => stage.name),
   };
   const targets = await checkProfileTargets(read, abs, options, known);

@@ -18,6 +18,7 @@ export function flowsForDisplay(flows: readonly FlowSpec[], data: readonly DataS
           const { minMs, maxMs } = step.thinkTime;
           return { thinkMs: minMs === maxMs ? minMs : [minMs, maxMs] };
         }
+        if (step.kind === 'stream') return { name: step.name, [step.spec.kind]: step.spec.url.source };
         return {
           name: step.name,
           method: step.method,

@@ -14,6 +14,7 @@ import { displayPath, fileExists, readInputFile } from './files.js';
 import { parseJsonPath } from './json-path.js';
 import { readExpect, readRequestHttpField } from './normalise-http.js';
 import { checkRequestPath, headerName, readExpectStatus, readMethod, secretHeaders, type TemplatedRequest } from './normalise-requests.js';
+import { isStreamItem, readStream } from './normalise-streams.js';
 import { has, isRecord } from './read-values.js';
 import type { Report } from './read-values.js';
 import { checkCall } from './template-functions.js';
@@ -23,6 +24,7 @@ import type {
   CaptureSpec,
   DataSourceSpec,
   FlowRequestStep,
+  FlowStreamStep,
   FlowSpec,
   FlowStep,
   Template,
@@ -161,7 +163,7 @@ export function checkSteps(
   basePath: FieldPath,
   checker: FlowChecker,
   report: Report,
-  claim?: (step: FlowRequestStep, path: FieldPath, explicit: boolean) => void,
+  claim?: (step: FlowRequestStep | FlowStreamStep, path: FieldPath, explicit: boolean) => void,
 ): FlowStep[] {
   const steps: FlowStep[] = [];
   rawSteps.forEach((rawStep: unknown, stepIndex) => {
@@ -183,7 +185,7 @@ export function checkSteps(
     }
     const step = checker.step(rawStep, path);
     if (step === undefined) return;
-    if (step.kind === 'request') claim?.(step, path, typeof rawStep['name'] === 'string');
+    if (step.kind === 'request' || step.kind === 'stream') claim?.(step, path, typeof rawStep['name'] === 'string');
     steps.push(step);
   });
   return steps;
@@ -229,11 +231,22 @@ export class FlowChecker {
       const when = this.when(raw, path);
       return { kind: 'think', thinkTime: think.value, ...(when ? { when } : {}) };
     }
+    if (isStreamItem(raw)) return this.streamStep(raw, path);
     if (typeof raw['path'] !== 'string' || raw['path'] === '') {
       if (!has(raw, 'path')) this.report(path, 'a step needs `path` (a request) or `think` (a pause)', 'e.g. `- { name: login, method: POST, path: /api/auth/login }` or `- think: 2s`');
       return undefined;
     }
     return this.requestStep(raw, path, raw['path']);
+  }
+
+  /** a WebSocket session or SSE stream in the journey; its templates resolve like a request's */
+  private streamStep(raw: Record<string, unknown>, path: FieldPath): FlowStreamStep | undefined {
+    const spec = readStream(raw, path, { report: this.report, resolve: (ref, at) => this.resolve(ref, at) });
+    if (spec === undefined) return undefined;
+    const source = typeof raw[spec.kind] === 'string' ? String(raw[spec.kind]) : '';
+    const explicitName = typeof raw['name'] === 'string' && raw['name'] !== '' ? raw['name'] : undefined;
+    const when = this.when(raw, path);
+    return { kind: 'stream', name: explicitName ?? `${this.flowName} ${spec.kind.toUpperCase()} ${source}`, spec, ...(when ? { when } : {}) };
   }
 
   private requestStep(raw: Record<string, unknown>, path: FieldPath, pathText: string): FlowRequestStep {

@@ -54,6 +54,7 @@ function stepData(step: FlowStep): Record<string, unknown> {
     const { minMs, maxMs } = step.thinkTime;
     return { think: minMs === maxMs ? formatDuration(minMs) : `${formatDuration(minMs)}-${formatDuration(maxMs)}`, ...(step.when ? { when: step.when.source } : {}) };
   }
+  if (step.kind === 'stream') return { name: step.name, [step.spec.kind]: step.spec.url.source };
   const headers = Object.fromEntries(Object.entries(step.headers).map(([name, value]) => [name, value.source]));
   return {
     name: step.name,

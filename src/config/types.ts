@@ -196,7 +196,15 @@ export interface FlowThinkStep {
   when?: Template;
 }
 
-export type FlowStep = FlowRequestStep | FlowThinkStep;
+/** a `ws:` or `sse:` step: its templates may use the flow's captured values and data columns */
+export interface FlowStreamStep {
+  kind: 'stream';
+  name: string;
+  spec: StreamSpec;
+  when?: Template;
+}
+
+export type FlowStep = FlowRequestStep | FlowThinkStep | FlowStreamStep;
 
 /** A multi-step user journey, picked by weight together with the plain requests. */
 export interface FlowSpec {

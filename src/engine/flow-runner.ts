@@ -9,7 +9,7 @@
 // Failure. A step that fails (an error, an unexpected status, a capture that found nothing) is
 // counted against the step (`capture` for a capture) and ends the iteration, which is counted
 // once against the flow with the same error kind: the next step is never sent with an empty value.
-import type { DataSourceSpec, FlowSpec, FlowStep, RandomFunction, Template } from '../config/types.js';
+import type { DataSourceSpec, FlowSpec, FlowStep, RandomFunction, StreamSpec, Template, TemplatePart } from '../config/types.js';
 import { encodeTemplateValue } from '../config/template.js';
 import type { Recorder } from '../metrics/recorder.js';
 import type { ErrorKind } from '../metrics/outcome.js';
@@ -22,6 +22,7 @@ import type { CollectedResponse, HttpMethod, PreparedRequest, SendResult, Transp
 import { stageIndexAt, type Plan } from './plan.js';
 import { createRng, drawPause, drawRandom, type Rng } from './random.js';
 import { httpFields, joinPath, originOf, type Target } from './prepare-requests.js';
+import type { StreamRunner } from './stream-runner.js';
 
 /**
  * one piece of a compiled template: literal text, a captured value's slot, a data column, a
@@ -62,7 +63,17 @@ interface PreparedRequestStep {
   when: RuntimeTemplate | undefined;
 }
 
-type PreparedStep = PreparedRequestStep | { kind: 'think'; minMs: number; maxMs: number; when: RuntimeTemplate | undefined };
+/** a `ws:`/`sse:` step: the stream runner renders its templates through `parts` */
+interface PreparedStreamStep {
+  kind: 'stream';
+  name: string;
+  spec: StreamSpec;
+  /** each template part of the spec (by identity) as the iteration reads it */
+  parts: Map<TemplatePart, RuntimePart>;
+  when: RuntimeTemplate | undefined;
+}
+
+type PreparedStep = PreparedRequestStep | PreparedStreamStep | { kind: 'think'; minMs: number; maxMs: number; when: RuntimeTemplate | undefined };
 
 export interface PreparedFlow {
   kind: 'flow';
@@ -127,6 +138,11 @@ export function prepareFlows(
       if (step.kind === 'think') {
         if (step.thinkTime.maxMs > step.thinkTime.minMs) random = true;
         return { kind: 'think', minMs: step.thinkTime.minMs, maxMs: step.thinkTime.maxMs, when: step.when ? compile(step.when) : undefined };
+      }
+      if (step.kind === 'stream') {
+        const parts = new Map<TemplatePart, RuntimePart>();
+        for (const part of streamParts(step.spec)) parts.set(part, compile({ source: '', parts: [part], encoding: 'none' }).parts[0] ?? '');
+        return { kind: 'stream', name: step.name, spec: step.spec, parts, when: step.when ? compile(step.when) : undefined };
       }
       const path = compile(step.path);
       const constantOrigin = path.constant === undefined ? undefined : originOf(target, path.constant);
@@ -206,6 +222,8 @@ export interface FlowRunnerContext {
   data: DataRows[];
   /** --seed: the run's random stream */
   seed?: number;
+  /** runs the flows' `ws:` and `sse:` steps */
+  streams?: Pick<StreamRunner, 'run'>;
 }
 
 /** who runs an iteration: its number (0-based) and its user (1-based), also its random stream */
@@ -285,6 +303,20 @@ export class FlowRunner {
         this.thinking.set(timer, () => done({ failed: true, unanswered: false }));
         return;
       }
+      if (current.kind === 'stream') {
+        if (!ctx.streams) throw new Error(`flow ${flow.name}: a ws:/sse: step needs the stream runner`);
+        const lookup = (part: TemplatePart): string => {
+          const compiled = current.parts.get(part);
+          return compiled === undefined ? '' : typeof compiled === 'string' ? compiled : valueOf(compiled, state);
+        };
+        // the socket (or stream) is the step: its own groups are recorded by the stream runner
+        ctx.streams.run(current, scheduledAtMs, (end) => {
+          const nowMs = ctx.clock.nowMs();
+          if (end.failed) return finish(current.spec.kind, !end.unanswered, nowMs);
+          step(index + 1, nowMs);
+        }, lookup);
+        return;
+      }
       const phaseIndex = stageIndexAt(ctx.plan, scheduledAtMs - ctx.startMs);
       ctx.transport.send(current.fixed ?? this.request(current, state), (sent: SendResult) => {
         if (Number.isNaN(firstSentAtMs)) firstSentAtMs = sent.sentAtMs;
@@ -357,4 +389,14 @@ function valueOf(part: Exclude<RuntimePart, string>, state: IterationState): str
   if ('random' in part) return drawRandom(part.random, state.rng!);
   if (part.who === 'timestamp') return String(Date.now());
   return String(part.who === 'user' ? state.who.user : state.who.iteration);
+}
+
+/** every template part other than text in a stream step (URL, headers, message, reply, until) */
+function streamParts(spec: StreamSpec): TemplatePart[] {
+  const templates: Array<{ parts: ReadonlyArray<TemplatePart | { kind: 'seq' }> }> = [spec.url, ...Object.values(spec.headers)];
+  const match = spec.kind === 'ws' ? spec.messages?.reply : spec.until;
+  if (spec.kind === 'ws' && spec.messages) templates.push(spec.messages.send);
+  if (match?.kind === 'json') templates.push(...match.fields.map((field) => field.value));
+  else if (match && match.kind !== 'event') templates.push(match.text);
+  return templates.flatMap((template) => template.parts.filter((part): part is Exclude<TemplatePart, { kind: 'text' }> => part.kind !== 'text' && part.kind !== 'seq'));
 }

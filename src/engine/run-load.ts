@@ -227,7 +227,7 @@ export function startLoad(options: LoadRunOptions): LoadRun {
   const startMs = options.startAtMs ?? clock.nowMs() + PREWARM_HEAD_START_MS;
   const startedAt = new Date(Date.now() + (startMs - clock.nowMs()));
   const recorder = new Recorder(plan.stages.length, { plannedMs: plan.totalMs, elapsedMs: () => clock.nowMs() - startMs, phases: plan.stages });
-  const streams = requests.some((r) => r.kind === 'stream')
+  const streams = requests.some((r) => r.kind === 'stream' || (r.kind === 'flow' && r.steps.some((step) => step.kind === 'stream')))
     ? new StreamRunner({ plan, recorder, clock, startMs, target, timeoutMs: options.timeoutMs, measureServiceTime: plan.model === 'open' })
     : undefined;
   const context = {
@@ -254,6 +254,7 @@ export function startLoad(options: LoadRunOptions): LoadRun {
             target,
             measureServiceTime: plan.model === 'open',
             ...(options.seed !== undefined ? { seed: options.seed } : {}),
+            ...(streams ? { streams } : {}),
             data: (options.data ?? []).map((source) => new DataRows(source, slice)),
           }),
         }

@@ -104,6 +104,10 @@ describe('examples/journeys with --demo (built CLI)', () => {
     expect(validateResult(result)).toEqual([]);
     for (const flow of ['browsing', 'submitting', 'ai-tutor', 'collaboration']) expect(result.groups[flow]?.requests, flow).toBeGreaterThan(0);
     for (const step of ['browse-challenge', 'submit-me', 'submit-result', 'tutor-ask', 'collab-edit']) expect(result.groups[step]?.requests, step).toBeGreaterThan(0);
+    // the collaboration journey edits live over WebSocket: its socket and its messages are groups too
+    expect(result.groups['collab-live.connect']?.requests).toBeGreaterThan(0);
+    expect(result.groups['collab-live']?.counters?.['ws.sent']).toBeGreaterThan(0);
+    expect(result.groups['collab-live']?.errors).toBe(0);
     expect(result.totals.statusCodes['401']).toBeUndefined();
     expect(result.totals.errorKinds['capture']).toBeUndefined();
     // journeys started in the mix's shares (the closed model starts them in order, 40/30/20/10)

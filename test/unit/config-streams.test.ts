@@ -51,3 +51,12 @@ describe('http.version', () => {
     expect(good.httpVersion).toBeUndefined();
   });
 });
+
+describe('ws: and sse: steps in flows', () => {
+  it('resolve captured values and data columns like any step; an unknown name is reported where it is written', async () => {
+    const { issues } = await validateFile('streams/flow-ws.yaml', { cwd, env: {} });
+    expect(issues.map((issue) => `${issue.line}:${issue.col} ${issue.path}: ${issue.message.split(':')[0]}`)).toEqual([
+      '21:35 flows.0.steps.2.until.json.$.who: {{ nobody }}',
+    ]);
+  });
+});
