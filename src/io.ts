@@ -9,6 +9,8 @@ export interface Io {
   isTTY: boolean;
   /** colours allowed: a TTY and no NO_COLOR */
   color: boolean;
+  /** the terminal's width in columns, when stdout is a terminal */
+  columns?(): number | undefined;
   /** call `handler` on SIGINT/SIGTERM; returns a function that removes it */
   onInterrupt(handler: (signal: string) => void): () => void;
 }
@@ -23,6 +25,7 @@ export function nodeIo(): Io {
     cwd: process.cwd(),
     isTTY,
     color: isTTY && !noColor && process.env['FORCE_COLOR'] !== '0',
+    columns: () => (isTTY ? process.stdout.columns : undefined),
     onInterrupt(handler) {
       const onSigint = (): void => handler('SIGINT');
       const onSigterm = (): void => handler('SIGTERM');
