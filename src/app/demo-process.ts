@@ -17,7 +17,9 @@ export interface DemoProcess {
 export async function startDemoProcess(timeoutMs = 10_000): Promise<DemoProcess> {
   const script = join(packageRoot, 'dist', 'demo', 'demo-main.js');
   const child = spawn(process.execPath, [script, '--port', '0', '--host', '127.0.0.1'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // stdin stays open while perfctl lives: the demo service exits when it closes (kill -9 too)
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, PERFCTL_DEMO_EXIT_WITH_PARENT: '1' },
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

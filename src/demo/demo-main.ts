@@ -87,6 +87,14 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  // started by `run --demo`: the parent holds our stdin open; when it goes (even by kill -9)
+  // the pipe closes and the demo service stops with it instead of living on as an orphan
+  if (process.env['PERFCTL_DEMO_EXIT_WITH_PARENT'] === '1') {
+    process.stdin.on('close', () => process.kill(process.pid, 'SIGTERM'));
+    process.stdin.on('end', () => process.kill(process.pid, 'SIGTERM'));
+    process.stdin.resume();
+    process.stdin.unref?.();
+  }
   process.exitCode = await runDemoMain(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
