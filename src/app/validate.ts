@@ -6,14 +6,15 @@ import { describeEvidence } from '../judge/preflight.js';
 import { builtinScenariosDir } from '../version.js';
 import type { Io } from '../io.js';
 
-export async function validateCommand(files: string[], io: Io): Promise<number> {
+export async function validateCommand(files: string[], io: Io, flags: { targets?: string } = {}): Promise<number> {
   let problems = 0;
   for (const file of files) {
-    const { kind, issues } = await validateFile(file, { cwd: io.cwd, env: io.env, builtinDir: builtinScenariosDir });
+    const targets = flags.targets !== undefined ? { targetsFile: flags.targets } : {};
+    const { kind, issues } = await validateFile(file, { cwd: io.cwd, env: io.env, builtinDir: builtinScenariosDir, ...targets });
     if (issues.length === 0) io.out(`ok  ${file} (${kind === 'profile' ? 'profile' : 'target table'})\n`);
     if (issues.length === 0 && kind === 'profile') {
       // what the checks will have to go on, at the profile's own length
-      const profile = await loadProfile(file, { cwd: io.cwd, env: io.env, builtinDir: builtinScenariosDir });
+      const profile = await loadProfile(file, { cwd: io.cwd, env: io.env, builtinDir: builtinScenariosDir, ...targets });
       for (const line of describeEvidence(profile, buildPlan(profile.model, profile.stages))) io.out(`    ${line}\n`);
     }
     for (const issue of issues) io.err(`${formatIssue(issue)}\n`);

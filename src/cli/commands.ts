@@ -69,9 +69,10 @@ export function registerCommands(program: Command, io: Io, setExit: SetExit): vo
     .command('validate')
     .description('check profiles and target tables without sending any request')
     .argument('<file...>', 'profile or target-table files')
-    .action(async (files: string[]) => {
+    .option('--targets <file>', 'check the profiles with this target table, exactly as run --targets would')
+    .action(async (files: string[], flags: { targets?: string }) => {
       const { validateCommand } = await import('../app/validate.js');
-      setExit(await validateCommand(files, io));
+      setExit(await validateCommand(files, io, flags));
     });
 
   program

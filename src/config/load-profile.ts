@@ -118,6 +118,8 @@ export interface ValidateOptions {
   builtinDir?: string;
   /** a profile without `baseUrl` is valid when a base URL will be given */
   baseUrl?: string;
+  /** --targets: the table `run --targets` would use, checked against the profile's names as run checks it */
+  targetsFile?: string;
 }
 
 /**
@@ -133,6 +135,7 @@ export async function validateFile(file: string, opts: ValidateOptions): Promise
     env: opts.env,
     defaultName: nameOf(abs),
     ...(opts.baseUrl !== undefined ? { baseUrl: opts.baseUrl } : {}),
+    ...(opts.targetsFile !== undefined ? { targetsFile: opts.targetsFile } : {}),
   });
   return { kind: 'profile', issues };
 }

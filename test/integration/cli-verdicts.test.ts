@@ -92,4 +92,16 @@ describe('verdicts (built CLI)', () => {
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<div class="verdict warn"');
     expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toMatch(/<property name="warning" value="p95 \d+\.\d ms &gt; 20 ms"\/>/);
   });
+
+  it('validate --targets checks a table exactly as run --targets would (exit 2 naming the rows a profile cannot have)', async () => {
+    const file = writeProfile(dir, 'plain.yaml', profile('plain', '  - { name: main, duration: 3s, rate: 50 }', ''));
+    const table = writeProfile(dir, 'table.yaml', 'targets:\n  - { name: Login, requests: [login], p95: 200ms }\n  - { name: Spike, phase: spike, errorRate: 5% }\n');
+    expect((await runCli(['validate', table])).code).toBe(0);
+    const run = await runCli(['validate', file, '--targets', table]);
+    expect(run.code, describeRun(run)).toBe(2);
+    expect(run.stderr).toMatch(/table\.yaml:2:\d+: targets\.0\.requests\.0: no request is named "login"/);
+    expect(run.stderr).toMatch(/table\.yaml:3:\d+: targets\.1\.phase: no stage is named "spike"/);
+    const ran = await runCli(['run', file, '-u', 'http://127.0.0.1:1', '--targets', table]);
+    expect(ran.code).toBe(2);
+  });
 });
