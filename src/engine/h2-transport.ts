@@ -143,7 +143,6 @@ export class H2Transport implements Transport {
       if (at >= 0) this.sessions.splice(at, 1);
       this.serveWaiting();
     });
-    session.unref();
     return s;
   }
 
