@@ -2,7 +2,7 @@
 // result.json, a directory of results (every run is then one observation), or several of
 // either joined with commas.
 import { assertComparable, compareResults, parseTolerance } from '../compare/compare.js';
-import { renderComparisonText } from '../compare/render-comparison.js';
+import { renderComparisonText } from '../report/comparison-text.js';
 import { ExitCode } from '../errors.js';
 import { collectResults, type CollectedResult } from '../result/collect-results.js';
 

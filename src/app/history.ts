@@ -5,7 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { parseTolerance, resolveTolerance } from '../compare/tolerance.js';
 import { ExitCode, usageError } from '../errors.js';
-import { renderHistoryText } from '../history/render-history-text.js';
+import { renderHistoryText } from '../report/history-text.js';
 import { buildHistory, HISTORY_METRICS, type HistoryMetric } from '../history/trend.js';
 import { renderHistoryHtml } from '../report/html/history-page.js';
 import { assertOneProfile, collectResults } from '../result/collect-results.js';

@@ -5,7 +5,7 @@
 import { basename, join, resolve } from 'node:path';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { compareResults, parseTolerance, assertComparable } from '../compare/compare.js';
-import { renderComparisonText } from '../compare/render-comparison.js';
+import { renderComparisonText } from '../report/comparison-text.js';
 import { ExitCode, usageError } from '../errors.js';
 import { formatMs, formatPercent, formatRps } from '../report/format.js';
 import { renderHtml } from '../report/html/render-html.js';

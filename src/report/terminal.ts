@@ -50,7 +50,7 @@ function palette(opts: TerminalOptions): ChalkInstance {
 }
 
 /** Names come from profiles: never let them carry control characters to the terminal. */
-const plain = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+export const plain = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 
 /** A table whose columns from `numericFrom` on (up to `numericTo`, exclusive) are right-aligned. */
 function table(c: ChalkInstance, head: string[], numericFrom: number, numericTo = head.length): Table.Table {
@@ -59,6 +59,13 @@ function table(c: ChalkInstance, head: string[], numericFrom: number, numericTo 
     colAligns: head.map((_, i) => (i >= numericFrom && i < numericTo ? 'right' : 'left')),
     style: { head: [], border: [] },
   });
+}
+
+/** A table without colour for the other text reports (comparison, history): cli-table3 stays here. */
+export function plainTable(head: string[], align: Array<'left' | 'right'>, rows: string[][]): string {
+  const t = new Table({ head, colAligns: align, style: { head: [], border: [] } });
+  for (const row of rows) t.push(row.map(plain));
+  return t.toString();
 }
 
 function formatLevel(level: number, model: LoadModel): string {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareCommand } from '../../src/app/compare.js';
 import { compareResults } from '../../src/compare/compare.js';
-import { renderComparisonMarkdown, renderComparisonText } from '../../src/compare/render-comparison.js';
+import { renderComparisonMarkdown, renderComparisonText } from '../../src/report/comparison-text.js';
 import { PerfctlError } from '../../src/errors.js';
 import type { Comparison } from '../../src/result/types.js';
 import { makeResult, spread } from '../helpers/result-fixture.js';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TOLERANCE } from '../../src/compare/tolerance.js';
 import { bestSplit, describeEDivisive, eDivisive } from '../../src/history/e-divisive.js';
-import { renderHistoryText, sparkline } from '../../src/history/render-history-text.js';
+import { renderHistoryText, sparkline } from '../../src/report/history-text.js';
 import { buildHistory, judgeStep } from '../../src/history/trend.js';
 import { renderHistoryHtml } from '../../src/report/html/history-page.js';
 import { makeResult } from '../helpers/result-fixture.js';

@@ -1,10 +1,10 @@
 // A finished Comparison -> text (cli-table3) or Markdown. No statistics here: compare.ts
 // decided everything; values are printed with the shared report formatting, states with the
 // shared words (comparison-view.ts): regressions first, then every entry by scope.
-import Table from 'cli-table3';
 import type { Comparison, ComparisonEntry } from '../result/types.js';
-import { comparisonUnit, formatComparisonChange, formatValue } from '../report/format.js';
-import { describeCounts, describeMethod, describeUnmatched, entryState, regressionsOf, sectionsByScope, STATE_WORDS } from './comparison-view.js';
+import { comparisonUnit, formatComparisonChange, formatValue } from './format.js';
+import { plain, plainTable } from './terminal.js';
+import { describeCounts, describeMethod, describeUnmatched, entryState, regressionsOf, sectionsByScope, STATE_WORDS } from '../compare/comparison-view.js';
 
 const trimZeros = (text: string): string => (text.includes('.') ? text.replace(/\.?0+$/, '') : text);
 
@@ -32,17 +32,8 @@ export function summariseComparison(comparison: Comparison): string {
   return `${what} against ${comparison.baselineFile} (tolerance: ${formatTolerance(comparison.tolerance)})`;
 }
 
-/** Names come from profiles: never let them carry control characters to the terminal. */
-const plain = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-
 function textTable(entries: ComparisonEntry[]): string {
-  const table = new Table({
-    head: ['scope', 'metric', 'baseline', 'current', 'change', ''],
-    colAligns: ['left', 'left', 'right', 'right', 'right', 'left'],
-    style: { head: [], border: [] },
-  });
-  for (const entry of entries) table.push(row(entry).map(plain));
-  return table.toString();
+  return plainTable(['scope', 'metric', 'baseline', 'current', 'change', ''], ['left', 'left', 'right', 'right', 'right', 'left'], entries.map(row));
 }
 
 /** Regressions first, then every entry by scope, then why each was judged so, then the summary line. */

@@ -1,9 +1,8 @@
 // A History -> the terminal: one row per group and metric with a sparkline of its series,
 // the first and newest values, and its change points; then the verdict line. Plain text (no
 // table library: sparklines are one column per run, padded by hand).
-import { formatComparisonChange, formatValue } from '../report/format.js';
-import { comparisonUnit } from '../report/format.js';
-import { describeRun, type History, type HistoryChange, type HistorySeries } from './trend.js';
+import { comparisonUnit, formatComparisonChange, formatValue } from './format.js';
+import { describeRun, type History, type HistoryChange, type HistorySeries } from '../history/trend.js';
 
 const BARS = '▁▂▃▄▅▆▇█';
 /** Wider series are averaged into this many columns. */
