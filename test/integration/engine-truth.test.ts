@@ -81,7 +81,8 @@ describe('generator health', () => {
     // whatever perfctl could not start is its own shortfall, never the service's errors
     expect(outcome.cells.reduce((n, cell) => n + (cell.errorKinds['dropped'] ?? 0), 0)).toBe(0);
     expect(outcome.health!.due).toBe(200_000);
-    expect(outcome.health!.launched).toBeLessThan(outcome.health!.due);
+    // fewer started than were due: behind (late or never sent), or dropped at maxInFlight
+    expect(outcome.health!.launched - outcome.health!.dropped).toBeLessThan(outcome.health!.due);
   });
 
   it('names nothing when perfctl kept to its schedule', () => {
