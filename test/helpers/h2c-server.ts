@@ -27,6 +27,8 @@ export async function startH2cServer(options: { maxConcurrentStreams?: number; s
     active++;
     seen.maxConcurrent = Math.max(seen.maxConcurrent, active);
     stream.on('close', () => active--);
+    // a stream this server refuses or resets errors on its own side too: that is the point here
+    stream.on('error', () => undefined);
     if (path === '/refuse') return stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
     if (path === '/reset') return stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
     const answer = (): void => {
