@@ -1,8 +1,7 @@
 // Messages between the coordinating thread and the load workers (plain, cloneable data).
 import type { EncodedCell } from '../metrics/cell-codec.js';
-import type { TimelinePoint } from '../metrics/recorder.js';
 import type { ScheduleHealth } from './executor.js';
-import type { LoadRunOptions, StopReason } from './run-load.js';
+import type { LoadRunOptions, SecondTick, StopReason } from './run-load.js';
 
 /** What a worker needs: the load options without callbacks, and the shared t = 0. */
 export interface WorkerInput {
@@ -11,18 +10,12 @@ export interface WorkerInput {
   liveCells: boolean;
 }
 
-export interface WorkerSecond {
+/** A worker's second: the tick's figures, with its cells and histogram encoded to cross the thread. */
+export type WorkerSecond = Omit<SecondTick, 'cells' | 'secondHistogram'> & {
   type: 'second';
-  elapsedMs: number;
-  point: TimelinePoint;
-  stageIndex: number;
-  level: number;
-  requests: number;
-  errors: number;
-  inFlight: number;
   secondHistogram: string;
   cells?: EncodedCell[];
-}
+};
 
 export interface WorkerDone {
   type: 'done';

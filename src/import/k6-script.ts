@@ -760,23 +760,28 @@ function propertyKey(key: JsNode): string | number | undefined {
   return undefined;
 }
 
+/** A check function `(r) => expr` or `function (r) { return expr }`: its parameter's name and expr. */
+function checkFunction(fn: JsNode): { name: string; body: JsNode } | null {
+  if (fn.type !== 'ArrowFunctionExpression' && fn.type !== 'FunctionExpression') return null;
+  const param = (fn['params'] as JsNode[])[0];
+  if (!param || param.type !== 'Identifier') return null;
+  const body = fn['body'] as JsNode;
+  if (body.type !== 'BlockStatement') return { name: param['name'] as string, body };
+  const statements = body['body'] as JsNode[];
+  const only = statements[0];
+  if (statements.length !== 1 || !only || only.type !== 'ReturnStatement' || !only['argument']) return null;
+  return { name: param['name'] as string, body: only['argument'] as JsNode };
+}
+
 /**
  * The statuses a check function accepts: `(r) => r.status === 200`, `r.status == 200 || r.status
  * === 201`, `[200, 201].includes(r.status)`; 'default' for `r.status >= 200 && r.status < 300`;
  * null for any other check.
  */
 export function statusCheck(fn: JsNode): number[] | 'default' | null {
-  if (fn.type !== 'ArrowFunctionExpression' && fn.type !== 'FunctionExpression') return null;
-  const param = (fn['params'] as JsNode[])[0];
-  if (!param || param.type !== 'Identifier') return null;
-  const name = param['name'] as string;
-  let body = fn['body'] as JsNode;
-  if (body.type === 'BlockStatement') {
-    const statements = body['body'] as JsNode[];
-    const only = statements[0];
-    if (statements.length !== 1 || !only || only.type !== 'ReturnStatement' || !only['argument']) return null;
-    body = only['argument'] as JsNode;
-  }
+  const check = checkFunction(fn);
+  if (!check) return null;
+  const { name, body } = check;
   const isStatus = (node: JsNode): boolean =>
     node.type === 'MemberExpression' && (node['object'] as JsNode).type === 'Identifier' && (node['object'] as JsNode)['name'] === name && propertyName(node) === 'status';
   const number = (node: JsNode): number | null => (node.type === 'Literal' && typeof node['value'] === 'number' ? node['value'] : null);
@@ -825,17 +830,9 @@ const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g
  * 'application/json'`, `.includes('json')`, joined with &&; null for any other check.
  */
 export function contentCheck(fn: JsNode): { body?: BodyExpectation; headers?: Record<string, string> } | null {
-  if (fn.type !== 'ArrowFunctionExpression' && fn.type !== 'FunctionExpression') return null;
-  const param = (fn['params'] as JsNode[])[0];
-  if (!param || param.type !== 'Identifier') return null;
-  const name = param['name'] as string;
-  let body = fn['body'] as JsNode;
-  if (body.type === 'BlockStatement') {
-    const statements = body['body'] as JsNode[];
-    const only = statements[0];
-    if (statements.length !== 1 || !only || only.type !== 'ReturnStatement' || !only['argument']) return null;
-    body = only['argument'] as JsNode;
-  }
+  const check = checkFunction(fn);
+  if (!check) return null;
+  const { name, body } = check;
   const isParam = (node: JsNode): boolean => node.type === 'Identifier' && node['name'] === name;
   const isBody = (node: JsNode): boolean => node.type === 'MemberExpression' && isParam(node['object'] as JsNode) && propertyName(node) === 'body';
   const literal = (node: JsNode): string | number | boolean | null | undefined => {

@@ -2,19 +2,8 @@
 import { addCellInto, createCell, type Cell } from './cell.js';
 import { decodeHistogram, encodeHistogram, type LatencyHistogram } from './histogram.js';
 
-export interface EncodedCell {
-  group: string;
-  phaseIndex: number;
-  requests: number;
-  errors: number;
-  statusCodes: Record<string, number>;
-  errorKinds: Record<string, number>;
-  latency: string;
-  service: string;
-  /** a flow's cell (whole iterations), left out of totals and phases */
-  flow?: true;
-  counters?: Record<string, number>;
-}
+/** A cell with its two histograms as HdrHistogram base64 (the same fields otherwise). */
+export type EncodedCell = Omit<Cell, 'latency' | 'service'> & { latency: string; service: string };
 
 export function encodeCell(cell: Cell): EncodedCell {
   return {
