@@ -34,6 +34,7 @@ import { ProgressLine } from '../observers/progress-line.js';
 import { describeCountdown, ENGINE_LEAD_MS, waitForStart, WORKERS_LEAD_MS, type StartAt } from './start-at.js';
 import { encodeResultForLog } from '../result/result-log.js';
 import { resolveRunInputs } from './run-inputs.js';
+import { describeAsRun } from './run-description.js';
 import { onceRecord, runSetup, runTeardown } from './run-setup.js';
 import { defaultOutDir, parseRunFlags, type RunFlags } from './run-options.js';
 import type { Profile } from '../config/types.js';
@@ -52,7 +53,14 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
   const plan = buildPlan(given.model, given.stages, { totalDurationMs: settings.totalDurationMs, scale: settings.scale });
   // -d stretches the time limits with the stages (the reports say so)
   const writtenMs = given.stages.reduce((sum, s) => sum + s.durationMs, 0);
-  const profile = { ...given, targets: scaleTimeLimits(given.targets, writtenMs > 0 ? plan.totalMs / writtenMs : 1) };
+  // an ad-hoc URL's -c/-R/-d are its shape, not an adjustment of one
+  const description = inputs.adhocYaml !== undefined ? given.description : describeAsRun(given.description, plan, {
+    ...(flags.duration !== undefined ? { duration: flags.duration } : {}),
+    ...(settings.vus !== undefined ? { vus: settings.vus } : {}),
+    ...(settings.rate !== undefined ? { rate: settings.rate } : {}),
+    scale: settings.scale,
+  });
+  const profile = { ...given, targets: scaleTimeLimits(given.targets, writtenMs > 0 ? plan.totalMs / writtenMs : 1), ...(description !== undefined ? { description } : {}) };
   assertWithinLimits(plan, settings.scale !== 1 || settings.totalDurationMs !== undefined ? 'with -d/--scale, ' : '');
   if (settings.printProfile) {
     io.out(profileToYaml(profile, plan.stages));
@@ -98,7 +106,8 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
     const environment = collectEnvironment(io.cwd);
     const measure = (outcome: LoadRunOutcome, ran: Plan = plan, generator: { generator?: GeneratorHealth } = {}): MeasuredResult =>
       buildMeasured({
-        profile,
+        // the resolved profile records the address tested (the demo's, not a placeholder)
+        profile: { ...profile, baseUrl },
         plan: ran,
         outcome,
         run: inputs.record,

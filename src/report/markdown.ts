@@ -23,6 +23,10 @@ import {
 } from './format.js';
 import { analysisFindings, breakingSteps } from './analysis-text.js';
 import { describeCounts, describeMethod, describeUnmatched, entryState, regressionsOf, sectionsByScope, STATE_WORDS } from '../compare/comparison-view.js';
+import { requestRows } from './request-rows.js';
+
+/** Failures first (then uncertain, warnings, passes), the table's order otherwise kept. */
+const OUTCOME_ORDER: Record<CheckOutcome, number> = { FAIL: 0, UNCERTAIN: 1, WARN: 2, PASS: 3 };
 
 /**
  * Makes any text safe inside Markdown and a table cell: HTML is escaped, Markdown punctuation
@@ -65,7 +69,8 @@ const numeric = (n: number, textColumns = 1): Align[] =>
 
 function checksSection(result: Result, h: string): string {
   if (result.targets.length === 0) return `${h} Target checks\n\nNo target checks were defined for this run.`;
-  const rows = result.targets.map((check) => [
+  const ordered = result.targets.map((check, i) => ({ check, i })).sort((a, b) => OUTCOME_ORDER[checkOutcome(a.check)] - OUTCOME_ORDER[checkOutcome(b.check)] || a.i - b.i);
+  const rows = ordered.map(({ check }) => [
     escapeMarkdown(check.phase ? `${check.row} (phase ${check.phase})` : check.row),
     escapeMarkdown(check.metric),
     escapeMarkdown(formatLimit(check)),
@@ -103,6 +108,7 @@ function statsCells(s: StatsBlock): string[] {
     formatRps(s.rps),
     String(s.errors),
     formatPercent(s.errorRate),
+    formatMs(s.latencyMs.mean),
     formatMs(s.latencyMs.p50),
     formatMs(s.latencyMs.p95),
     formatMs(s.latencyMs.p99),
@@ -111,9 +117,13 @@ function statsCells(s: StatsBlock): string[] {
 }
 
 function requestsSection(result: Result, h: string): string {
-  const rows = Object.entries(result.groups).map(([name, s]) => [escapeMarkdown(name), ...statsCells(s)]);
+  // a flow's own row (whole iterations) first, its steps under it
+  const rows = requestRows(result).map((row) => {
+    const name = row.kind === 'flow' ? `**${escapeMarkdown(row.name)}** (flow, iterations)` : row.kind === 'step' ? `↳ ${escapeMarkdown(row.name)}` : escapeMarkdown(row.name);
+    return [name, ...statsCells(row.stats)];
+  });
   rows.push(['**Total**', ...statsCells(result.totals).map((cell) => `**${cell}**`)]);
-  const head = ['Request', 'Requests', 'RPS', 'Errors', 'Error rate', 'p50 ms', 'p95 ms', 'p99 ms', 'Max ms'];
+  const head = ['Request', 'Requests', 'RPS', 'Errors', 'Error rate', 'Mean ms', 'p50 ms', 'p95 ms', 'p99 ms', 'Max ms'];
   let text = `${h} Requests\n\n${mdTable(head, rows, numeric(head.length))}`;
   const service = result.totals.serviceTimeMs;
   if (service) {
@@ -131,18 +141,18 @@ function phasesSection(result: Result, h: string): string | null {
     formatRps(p.rps),
     String(p.errors),
     formatPercent(p.errorRate),
+    formatMs(p.latencyMs.mean),
     formatMs(p.latencyMs.p95),
     formatMs(p.latencyMs.p99),
   ]);
-  const head = ['Phase', 'Window', 'Requests', 'RPS', 'Errors', 'Error rate', 'p95 ms', 'p99 ms'];
+  const head = ['Phase', 'Window', 'Requests', 'RPS', 'Errors', 'Error rate', 'Mean ms', 'p95 ms', 'p99 ms'];
   return `${h} Phases\n\n${mdTable(head, rows, numeric(head.length, 2))}`;
 }
 
 /** Regressions first, then every other entry by scope; each entry's state in the shared words. */
 function comparisonSection(comparison: Comparison | undefined, h: string): string | null {
   if (!comparison) return null;
-  const ordered = [...regressionsOf(comparison), ...sectionsByScope(comparison).flatMap((s) => s.entries.filter((e) => entryState(e) !== 'regression'))];
-  const rows = ordered.map((e) => {
+  const row = (e: Comparison['entries'][number]): string[] => {
     const unit = comparisonUnit(e.metric);
     const state = entryState(e);
     return [
@@ -154,7 +164,9 @@ function comparisonSection(comparison: Comparison | undefined, h: string): strin
       state === 'regression' ? '**✗ regression**' : STATE_WORDS[state],
       e.note ? escapeMarkdown(e.note) : '',
     ];
-  });
+  };
+  const regressions = regressionsOf(comparison).map(row);
+  const others = sectionsByScope(comparison).flatMap((s) => s.entries.filter((e) => entryState(e) !== 'regression')).map(row);
   const n = comparison.regressions;
   const method = describeMethod(comparison);
   const unmatched = describeUnmatched(comparison);
@@ -166,7 +178,10 @@ function comparisonSection(comparison: Comparison | undefined, h: string): strin
     (unmatched ? ` ${escapeMarkdown(unmatched)}` : '');
   const head = ['Scope', 'Metric', 'Baseline', 'Current', 'Change', 'Result', 'Note'];
   const align: Align[] = ['left', 'left', 'right', 'right', 'right', 'center', 'left'];
-  return `${h} Comparison with the baseline\n\n${intro}\n\n${mdTable(head, rows, align)}`;
+  const parts = [`${h} Comparison with the baseline`, intro];
+  if (regressions.length > 0) parts.push(mdTable(head, regressions, align));
+  if (others.length > 0) parts.push(`<details><summary>The other ${others.length} entries</summary>\n\n${mdTable(head, others, align)}\n\n</details>`);
+  return parts.join('\n\n');
 }
 
 function errorsSection(result: Result, h: string): string | null {
@@ -186,6 +201,25 @@ function headline(result: Result): string {
     `(${result.profile.model} model): p95 ${formatMs(t.latencyMs.p95)} ms, p99 ${formatMs(t.latencyMs.p99)} ms, ` +
     `${t.errors > 0 ? `**❌ ${formatPercent(t.errorRate)} errors**` : `${formatPercent(t.errorRate)} errors`}, ${formatRps(t.rps)} req/s. ${escapeMarkdown(summariseChecks(result))}.${status}`
   );
+}
+
+/** `spike · rc-1`: the label tells two runs of one profile apart */
+function runName(result: Result): string {
+  const label = result.run?.label;
+  return label ? `${result.profile.name} · ${label}` : result.profile.name;
+}
+
+/** Label, meta, profile, base URL, commit and start: what tells this run from the others. */
+function identityLine(result: Result): string {
+  const parts = [
+    result.run?.label ? `label **${escapeMarkdown(result.run.label)}**` : null,
+    ...Object.entries(result.run?.meta ?? {}).map(([k, v]) => `${escapeMarkdown(k)}: ${escapeMarkdown(v)}`),
+    `profile ${escapeMarkdown(result.profile.name)} (${escapeMarkdown(result.profile.source === 'builtin' ? 'built-in' : result.profile.source)})`,
+    escapeMarkdown(result.baseUrl),
+    `git ${escapeMarkdown(result.environment.git ?? 'none')}`,
+    `started ${escapeMarkdown(result.startedAt)}`,
+  ].filter((p): p is string => p !== null);
+  return parts.join(' · ');
 }
 
 function environmentLine(result: Result): string {
@@ -210,11 +244,12 @@ function resultSection(result: Result, level: number): string {
   const notice = forcedMergeNotice(result);
   const parts: Array<string | null> = [
     notice ? `> **${escapeMarkdown(notice)}**` : null,
-    `${h} ${VERDICT_BADGE[result.verdict]} ${escapeMarkdown(result.profile.name)}`,
-    headline(result),
+    `${h} ${VERDICT_BADGE[result.verdict]} ${escapeMarkdown(runName(result))}`,
     result.reason && result.verdict !== 'pass' ? `> **Why:** ${escapeMarkdown(result.reason)}` : null,
-    comparisonSection(result.comparison, sub),
+    identityLine(result),
+    headline(result),
     checksSection(result, sub),
+    comparisonSection(result.comparison, sub),
     analysisSection(result, sub),
     requestsSection(result, sub),
     phasesSection(result, sub),
@@ -226,15 +261,19 @@ function resultSection(result: Result, level: number): string {
 
 function summaryTable(results: Result[]): string {
   const rows = results.map((r) => [
-    escapeMarkdown(r.profile.name),
+    escapeMarkdown(runName(r)),
     VERDICT_BADGE[r.verdict],
+    escapeMarkdown(Object.entries(r.run?.meta ?? {}).map(([k, v]) => `${k}=${v}`).join(', ')),
+    escapeMarkdown(r.baseUrl),
+    escapeMarkdown(r.environment.git?.slice(0, 12) ?? ''),
+    escapeMarkdown(r.startedAt),
     String(r.totals.requests),
     formatMs(r.totals.latencyMs.p95),
     formatMs(r.totals.latencyMs.p99),
     formatPercent(r.totals.errorRate),
   ]);
-  const head = ['Profile', 'Verdict', 'Requests', 'p95 ms', 'p99 ms', 'Error rate'];
-  return mdTable(head, rows, ['left', 'left', 'right', 'right', 'right', 'right']);
+  const head = ['Run', 'Verdict', 'Meta', 'Base URL', 'Commit', 'Started', 'Requests', 'p95 ms', 'p99 ms', 'Error rate'];
+  return mdTable(head, rows, ['left', 'left', 'left', 'left', 'left', 'left', 'right', 'right', 'right', 'right']);
 }
 
 export function renderMarkdown(results: Result[]): string {

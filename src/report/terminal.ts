@@ -3,6 +3,7 @@
 import chalk, { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { LoadModel } from '../config/types.js';
+import type { ProgressSnapshot } from '../observers/progress-line.js';
 import type { Result, StatsBlock, TargetCheckResult, Verdict } from '../result/types.js';
 import {
   checkOutcome,
@@ -29,21 +30,8 @@ export interface TerminalOptions {
   color: boolean;
 }
 
-export interface ProgressSnapshot {
-  elapsedMs: number;
-  totalMs: number;
-  /** name of the current stage */
-  stage: string;
-  /** planned level now: requests/s (open) or users (closed) */
-  level: number;
-  model: LoadModel;
-  /** achieved requests per second over the last interval */
-  rps: number;
-  p95Ms: number;
-  /** errors and requests so far */
-  errors: number;
-  requests: number;
-}
+// the live line's snapshot is the observer's (the lower layer owns the type)
+export type { ProgressSnapshot } from '../observers/progress-line.js';
 
 function palette(opts: TerminalOptions): ChalkInstance {
   return new Chalk({ level: opts.color ? (chalk.level > 0 ? chalk.level : 1) : 0 });

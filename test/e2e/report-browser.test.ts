@@ -8,6 +8,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatMs } from '../../src/judge/numbers.js';
 import { renderHtml } from '../../src/report/html/render-html.js';
+import { checkOutcome } from '../../src/report/format.js';
 import type { Result } from '../../src/result/types.js';
 import { HOSTILE_REQUEST, hostileResult, spikeRun } from '../helpers/html-report-fixture.js';
 
@@ -109,10 +110,12 @@ describe.skipIf(!hasChromium)(title, () => {
     expect(await figure('error-rate')).toBe(Number((t.errorRate * 100).toFixed(2)));
     for (const p of ['p50', 'p95', 'p99', 'max'] as const) expect(await figure(p)).toBe(roundedMs(t.latencyMs[p]));
 
-    // each target check shows its measured value
+    // each target check shows its measured value, failures first
     const rows = page.locator('table.checks tbody tr');
     expect(await rows.count()).toBe(result.targets.length);
-    for (const [i, check] of result.targets.entries()) {
+    const order = { FAIL: 0, UNCERTAIN: 1, WARN: 2, PASS: 3 } as const;
+    const shown = result.targets.map((c, i) => ({ c, i })).sort((a, b) => order[checkOutcome(a.c)] - order[checkOutcome(b.c)] || a.i - b.i).map(({ c }) => c);
+    for (const [i, check] of shown.entries()) {
       const actual = await rows.nth(i).locator('td.actual').innerText();
       if (check.actual === null) expect(actual).toBe('n/a'); // the one number formatter's word for a value that could not be measured
       else if (check.unit === 'ms') expect(shownNumber(actual)).toBe(roundedMs(check.actual));

@@ -120,7 +120,47 @@ describe('renderHtml: one run', () => {
     expect(html).toContain('ci-runner-07');
     expect(html).toContain('3f9a2c1d7e');
     expect(html).toContain(result.profile.hash!);
-    expect(html).toMatch(/<pre class="profile">\{\n {2}&quot;name&quot;: &quot;spike&quot;,/);
+    // compact: one line per small object, not pages of JSON
+    const profile = html.match(/<pre class="profile">([\s\S]*?)<\/pre>/)![1]!;
+    expect(profile).toMatch(/^name: spike\n/);
+    expect(profile).toContain('\n  - {name: baseline, durationMs: 40000, fromLevel: 100, toLevel: 100}\n');
+    expect(profile.split('\n').length).toBeLessThan(20);
+    // collapsed on screen, an appendix after everything else
+    expect(html).toMatch(/<details class="appendix"[^>]*>\s*<summary>/);
+  });
+
+  it('reads in the order a release manager needs: verdict, checks (failures first), regressions, charts, tables, appendix', () => {
+    const at = (needle: string | RegExp): number => {
+      const i = typeof needle === 'string' ? html.indexOf(needle) : html.search(needle);
+      expect(i, String(needle)).toBeGreaterThan(-1);
+      return i;
+    };
+    const order = [
+      at('class="verdict fail"'),
+      at('<table class="checks">'),
+      at('<table class="comparison regressions">'),
+      at('<svg'),
+      at('<table class="stats requests">'),
+      at('<table class="stats phases">'),
+      at('<details class="appendix"'),
+    ];
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    const states = [...html.match(/<table class="checks">[\s\S]*?<\/table>/)![0].matchAll(/<tr class="(\w+)">/g)].map((m) => m[1]);
+    expect(states).toEqual(['fail', 'fail', 'uncertain', 'pass', 'pass', 'pass', 'pass']);
+  });
+
+  it('never shows an entry the comparison could not judge as ok', () => {
+    const r = structuredClone(result);
+    r.comparison!.entries = [
+      { scope: 'total', metric: 'p95', baseline: 10, current: 18.3, change: 0.83, regression: false, state: 'not-judged', note: 'not judged: too few samples per time block' },
+      { scope: 'total', metric: 'p99', baseline: 10, current: 10.2, change: 0.02, regression: false, state: 'ok' },
+    ];
+    r.comparison!.regressions = 0;
+    const out = renderHtml([r]);
+    const row = out.match(/<tr>\s*<td class="name">total<\/td><td>p95<\/td>[\s\S]*?<\/tr>/)![0];
+    expect(row).toContain('<span class="badge neutral">not judged</span>');
+    expect(row).not.toMatch(/badge pass|>ok</);
+    expect(out).toContain('<span class="badge pass">ok</span>');
   });
 
   it('leaves out what the result does not have', () => {
@@ -200,6 +240,37 @@ describe('renderHtml: several runs make one sign-off document', () => {
     expect(html).toContain('Run 2 of 2');
   });
 
+  it('tells two runs of one profile apart: label, meta, base URL, commit and start in the table of runs and in each header', () => {
+    const a = spikeRun({ withComparison: false });
+    const b = spikeRun({ withComparison: false, seed: 9 });
+    a.run = { options: { label: 'rc-1' }, label: 'rc-1', meta: { build: '101' } };
+    b.run = { options: { label: 'rc-2' }, label: 'rc-2', meta: { build: '102', branch: 'release/2.4' } };
+    b.baseUrl = 'http://127.0.0.1:9090';
+    b.environment.git = '0123456789abcdef0123';
+    b.startedAt = '2026-03-02T10:45:00.000Z';
+    const html = renderHtml([a, b]);
+    const overall = html.match(/<section class="overall"[\s\S]*?<\/section>/)![0];
+    const [rowA, rowB] = overall.match(/<tbody>[\s\S]*?<\/tbody>/)![0].match(/<tr[\s\S]*?<\/tr>/g)!;
+    expect(rowA).toContain('<a href="#run-1">spike <span class="run-label">rc-1</span></a>');
+    expect(rowA).toContain('build&#x3D;101');
+    expect(rowA).toContain('http://127.0.0.1:8080');
+    expect(rowA).toContain('3f9a2c1d7e');
+    expect(rowB).toContain('<a href="#run-2">spike <span class="run-label">rc-2</span></a>');
+    expect(rowB).toContain('build&#x3D;102, branch&#x3D;release/2.4');
+    expect(rowB).toContain('http://127.0.0.1:9090');
+    expect(rowB).toContain('0123456789ab');
+    expect(rowB).toContain('10:45:00 UTC');
+    // both runs failed: named apart in the overall verdict
+    expect(overall).toContain('2 of 2 runs failed: spike (rc-1), spike (rc-2).');
+    // who and when, on the first page
+    for (const field of ['Signed off by', 'Role', 'Date']) expect(overall).toContain(`<span>${field}</span>`);
+    const sections = html.match(/<section class="run"[\s\S]*?<\/section>/g)!;
+    expect(sections[1]).toContain('<h1 class="run-title">spike <span class="run-label">rc-2</span></h1>');
+    for (const [label, value] of [['Label', 'rc-2'], ['build', '102'], ['Base URL', 'http://127.0.0.1:9090'], ['Git commit', '0123456789ab'], ['Started', '2026-03-02 10:45:00 UTC']]) {
+      expect(sections[1]).toContain(`<div><dt>${label}</dt><dd>${value}</dd></div>`);
+    }
+  });
+
   it('passes only if every run passes', () => {
     expect(renderHtml([pass, pass])).toMatch(/<section class="overall"[\s\S]*?<div class="verdict pass"[\s\S]*?All 2 runs passed\./);
     const inconclusive = structuredClone(pass);
@@ -240,6 +311,17 @@ describe('renderHtml: escaping', () => {
     expect(svgs).toContain('class="stage-label">&lt;img src=x onerror=alert(1)&gt;</text>');
     expect(svgs).toContain('<title>stage &lt;img src=x onerror=alert(1)&gt;: 0:03 – 0:07</title>');
     expect(svgs).not.toContain('<img');
+  });
+
+  it('escapes a hostile label and meta in the header and the table of runs', () => {
+    const a = hostileResult();
+    a.run = { options: {}, label: HOSTILE_REQUEST, meta: { [HOSTILE_REQUEST]: HOSTILE_DESCRIPTION } };
+    const out = renderHtml([a, spikeRun()]);
+    expect(out).not.toContain('<img');
+    expect(out).not.toMatch(/<script/i);
+    expect(out).toContain(`<span class="run-label">${HB_ESCAPED_REQUEST}</span>`);
+    expect(out).toContain(`<dt>${HB_ESCAPED_REQUEST}</dt><dd>Checkout &lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt; &amp; more</dd>`);
+    expect(out).toContain(`perfctl release sign-off`);
   });
 
   it('escapes every character that matters', () => {

@@ -87,10 +87,14 @@ describe('renderMarkdown, one result', () => {
     expect(md).toContain('**1 regression**');
     const rows = table(md, '### Comparison with the baseline');
     expect(rows[0]!.slice(0, 6)).toEqual(['Scope', 'Metric', 'Baseline', 'Current', 'Change', 'Result']);
-    // regressions first, then the rest by scope
+    // regressions first, open; then the rest by scope, collapsed
+    expect(rows).toHaveLength(3);
     expect(rows[2]!.slice(0, 6)).toEqual(['total', 'p95', '200.0 ms', '250.0 ms', '+25.0%', '**✗ regression**']);
-    expect(rows[3]!.slice(0, 6)).toEqual(['total', 'errorRate', '0.10%', '0.60%', '+0.50 pp', 'ok']);
-    expect(rows[4]!.slice(0, 6)).toEqual(['login', 'rps', '50.0/s', '49.0/s', '-2.0%', 'ok']);
+    const rest = table(md, '<summary>The other 2 entries</summary>');
+    expect(rest[2]!.slice(0, 6)).toEqual(['total', 'errorRate', '0.10%', '0.60%', '+0.50 pp', 'ok']);
+    expect(rest[3]!.slice(0, 6)).toEqual(['login', 'rps', '50.0/s', '49.0/s', '-2.0%', 'ok']);
+    // below the checks
+    expect(md.indexOf('### Target checks')).toBeLessThan(md.indexOf('### Comparison with the baseline'));
   });
 
   it('says "not judged" for an entry the data could not judge, never "ok"', () => {
@@ -140,7 +144,7 @@ describe('renderMarkdown, several results', () => {
     expect(md.split('\n')[0]).toBe('# ❌ FAIL perfctl sign-off');
     expect(md).toContain('3 profiles: 1 passed, 1 failed, 1 inconclusive.');
     const summary = table(md, '# ❌ FAIL perfctl sign-off');
-    expect(summary[0]).toEqual(['Profile', 'Verdict', 'Requests', 'p95 ms', 'p99 ms', 'Error rate']);
+    expect(summary[0]).toEqual(['Run', 'Verdict', 'Meta', 'Base URL', 'Commit', 'Started', 'Requests', 'p95 ms', 'p99 ms', 'Error rate']);
     expect(summary.slice(2).map((r) => [r[0], r[1]])).toEqual([
       ['normal', '✅ PASS'],
       ['spike', '❌ FAIL'],
@@ -148,7 +152,23 @@ describe('renderMarkdown, several results', () => {
     ]);
     const sections = md.split('\n').filter((l) => /^## /.test(l));
     expect(sections).toEqual(['## ✅ PASS normal', '## ❌ FAIL spike', '## ⚠️ INCONCLUSIVE stress']);
-    expect(md.indexOf('| Profile |')).toBeLessThan(md.indexOf('## ✅ PASS normal'));
+    expect(md.indexOf('| Run |')).toBeLessThan(md.indexOf('## ✅ PASS normal'));
+  });
+
+  it('tells two runs of one profile apart by label and meta, escaped', () => {
+    const a = checked('spike');
+    const b = checked('spike');
+    a.run = { options: {}, label: 'rc-1', meta: { build: '101' } };
+    b.run = { options: {}, label: 'rc_2 <b>', meta: { build: '102' } };
+    const md = renderMarkdown([a, b]);
+    const summary = table(md, '# ❌ FAIL perfctl sign-off');
+    expect(summary.slice(2).map((r) => [r[0], r[2]])).toEqual([
+      ['spike · rc-1', 'build=101'],
+      ['spike · rc\\_2 &lt;b&gt;', 'build=102'],
+    ]);
+    expect(md).toContain('## ❌ FAIL spike · rc-1');
+    expect(md).toContain('label **rc\\_2 &lt;b&gt;** · build: 102 · profile spike');
+    expect(md).not.toContain('<b>');
   });
 
   it('all pass → overall pass', () => {

@@ -5,7 +5,7 @@ import type { ComparisonEntry, ComparisonState, PhaseStats, Result, StatsBlock, 
 import { distributionChart, latencyChart, throughputChart } from './charts.js';
 import { serviceChart } from './service-chart.js';
 import { analysisFindings, breakingSteps, type Finding, type StepRow } from '../analysis-text.js';
-import { checkOutcome, countChecks, formatActual, formatBound, formatLimit, type CheckOutcome } from '../format.js';
+import { checkOutcome, countChecks, formatActual, formatBound, formatLimit, summariseChecks, type CheckOutcome } from '../format.js';
 import { overallVerdict as signOffVerdict } from '../../judge/verdict.js';
 import {
   formatChangePercent,
@@ -23,6 +23,8 @@ import {
 } from './format.js';
 import type { TrustedSvg } from './svg.js';
 import { forcedMergeNotice } from '../merge-notice.js';
+import { requestRows } from '../request-rows.js';
+import { compactProfile } from './compact-profile.js';
 
 export interface VerdictView {
   cls: Verdict;
@@ -64,12 +66,17 @@ export interface StatsRow {
   name: string;
   /** the "all requests" row */
   total: boolean;
+  /** row class: flow (a flow's own row), step (one of its steps, indented), request, total */
+  cls: string;
+  /** what the row counts: a flow counts iterations, everything else requests */
+  unitNote: string;
   window: string;
   planned: string;
   requests: string;
   rps: string;
   errors: string;
   errorRate: string;
+  mean: string;
   p50: string;
   p95: string;
   p99: string;
@@ -113,13 +120,15 @@ export interface RunView {
   of: number;
   multi: boolean;
   name: string;
+  /** the run's --label, '' without one: with the profile it tells the runs of a sign-off apart */
+  label: string;
   description: string;
   verdict: VerdictView;
   /** said before anything else: a merge forced past its refusals */
   notice: string | null;
   meta: Field[];
   figures: Figure[];
-  checks: { rows: CheckRow[]; summary: string };
+  checks: { rows: CheckRow[]; summary: string; failing: number };
   /** profile verdicts (result.analysis): one finding each, and the staircase's steps */
   analysis: { findings: Finding[]; steps: StepView[] } | null;
   charts: {
@@ -134,7 +143,8 @@ export interface RunView {
   phases: { rows: StatsRow[]; plannedUnit: string };
   comparison: ComparisonView | null;
   environment: Field[];
-  profileJson: string | null;
+  /** the resolved profile in compact lines (the appendix) */
+  profileText: string | null;
 }
 
 /** A staircase step in the analysis table; the breaking step and the last good one carry a badge. */
@@ -152,8 +162,17 @@ export interface SummaryRow {
   id: string;
   number: number;
   name: string;
+  label: string;
+  /** --meta as `key=value` pairs, one text */
+  meta: string;
+  source: string;
+  baseUrl: string;
+  git: string;
   verdict: VerdictView;
-  started: string;
+  /** the checks in one short clause (the run's own section has the full reason) */
+  why: string;
+  startedDay: string;
+  startedTime: string;
   requests: string;
   p95: string;
   p99: string;
@@ -165,7 +184,7 @@ export interface SummaryRow {
 export interface ReportView {
   title: string;
   generator: string;
-  overall: { verdict: VerdictView; runs: string; period: string; summary: SummaryRow[] } | null;
+  overall: { verdict: VerdictView; runs: string; period: string; summary: SummaryRow[]; signature: string[] } | null;
   runs: RunView[];
 }
 
@@ -238,6 +257,16 @@ function checkRow(t: TargetCheckResult): CheckRow {
   };
 }
 
+/** Failures first, then uncertain, warnings, passes; the table's order otherwise kept. */
+const CHECK_ORDER: Record<CheckRow['cls'], number> = { fail: 0, uncertain: 1, warn: 2, pass: 3 };
+
+function checkRows(checks: TargetCheckResult[]): CheckRow[] {
+  return checks
+    .map((t, i) => ({ row: checkRow(t), i }))
+    .sort((a, b) => CHECK_ORDER[a.row.cls] - CHECK_ORDER[b.row.cls] || a.i - b.i)
+    .map(({ row }) => row);
+}
+
 function checksSummary(checks: TargetCheckResult[]): string {
   if (checks.length === 0) return 'No targets were set for this run: it was not judged.';
   const counts = countChecks(checks);
@@ -250,16 +279,19 @@ function checksSummary(checks: TargetCheckResult[]): string {
 
 // ---------------------------------------------------------------- stats tables
 
-function statsRow(name: string, s: StatsBlock, extra: { total?: boolean; window?: string; planned?: string } = {}): StatsRow {
+function statsRow(name: string, s: StatsBlock, extra: { total?: boolean; window?: string; planned?: string; cls?: string; unitNote?: string } = {}): StatsRow {
   return {
     name,
     total: extra.total ?? false,
+    cls: extra.cls ?? (extra.total === true ? 'total' : 'request'),
+    unitNote: extra.unitNote ?? '',
     window: extra.window ?? '',
     planned: extra.planned ?? '',
     requests: formatCount(s.requests),
     rps: formatRps(s.rps),
     errors: formatCount(s.errors),
     errorRate: formatPercent(s.errorRate),
+    mean: formatMs(s.latencyMs.mean),
     p50: formatMs(s.latencyMs.p50),
     p95: formatMs(s.latencyMs.p95),
     p99: formatMs(s.latencyMs.p99),
@@ -350,13 +382,25 @@ function baselineHistogramOf(result: Result): string | undefined {
 
 // ---------------------------------------------------------------- one run
 
-function profileJson(resolved: unknown): string | null {
-  if (resolved === undefined || resolved === null) return null;
-  try {
-    return JSON.stringify(resolved, null, 2) ?? null;
-  } catch {
-    return null;
-  }
+const sourceText = (source: string): string => (source === 'builtin' ? 'built-in' : source);
+const gitText = (git: string | null): string => (git === null || git === '' ? 'not a git checkout' : git.length > 12 ? git.slice(0, 12) : git);
+const metaText = (result: Result): string =>
+  Object.entries(result.run?.meta ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+
+/** What tells one run from another: label, meta, profile, base URL, commit, start. */
+function identityFields(result: Result): Field[] {
+  const fields: Field[] = [];
+  if (result.run?.label !== undefined && result.run.label !== '') fields.push({ label: 'Label', value: result.run.label });
+  for (const [key, value] of Object.entries(result.run?.meta ?? {})) fields.push({ label: key, value });
+  fields.push(
+    { label: 'Profile', value: `${result.profile.name} (${sourceText(result.profile.source)})` },
+    { label: 'Base URL', value: result.baseUrl },
+    { label: 'Git commit', value: gitText(result.environment.git) },
+    { label: 'Started', value: formatDate(result.startedAt) },
+  );
+  return fields;
 }
 
 function runView(result: Result, index: number, count: number): RunView {
@@ -366,9 +410,8 @@ function runView(result: Result, index: number, count: number): RunView {
   const levels = result.profile.stages.flatMap((s) => [s.fromLevel, s.toLevel]);
   const peak = levels.length > 0 ? Math.max(...levels) : null;
   const meta: Field[] = [
-    { label: 'Started', value: formatDate(result.startedAt) },
+    ...identityFields(result),
     { label: 'Duration', value: formatDuration(result.durationMs) },
-    { label: 'Base URL', value: result.baseUrl },
     {
       label: 'Load model',
       value: `${result.profile.model === 'open' ? 'open (arrival rate)' : 'closed (virtual users)'}${peak === null ? '' : `, peak ${formatNumber(peak, 0)} ${unit}`}`,
@@ -388,7 +431,9 @@ function runView(result: Result, index: number, count: number): RunView {
     distributionNote += baselineHistogram === undefined ? ' The baseline carries no histogram, so its curve is not drawn.' : ' The dashed curve is the baseline.';
   }
 
-  const groupRows = Object.entries(result.groups).map(([name, s]) => statsRow(name, s));
+  const groupRows = requestRows(result).map((row) =>
+    statsRow(row.name, row.stats, row.kind === 'flow' ? { cls: 'flow', unitNote: 'whole iterations' } : { cls: row.kind }),
+  );
   groupRows.push(statsRow('all requests', t, { total: true }));
 
   return {
@@ -397,6 +442,7 @@ function runView(result: Result, index: number, count: number): RunView {
     of: count,
     multi: count > 1,
     name: result.profile.name,
+    label: result.run?.label ?? '',
     description: result.profile.description ?? '',
     verdict: runVerdict(result),
     notice: forcedMergeNotice(result),
@@ -411,7 +457,7 @@ function runView(result: Result, index: number, count: number): RunView {
       { field: 'p99', label: 'p99', value: formatMs(t.latencyMs.p99), unit: 'ms' },
       { field: 'max', label: 'max', value: formatMs(t.latencyMs.max), unit: 'ms' },
     ],
-    checks: { rows: result.targets.map(checkRow), summary: checksSummary(result.targets) },
+    checks: { rows: checkRows(result.targets), summary: checksSummary(result.targets), failing: countChecks(result.targets).failed },
     analysis: result.analysis === undefined ? null : { findings: analysisFindings(result), steps: breakingSteps(result).map(stepView) },
     charts: {
       throughput: throughputChart(result, `${id}-chart-throughput`),
@@ -438,11 +484,11 @@ function runView(result: Result, index: number, count: number): RunView {
       { label: 'CPUs', value: String(result.environment.cpus) },
       { label: 'Host', value: result.environment.host },
       { label: 'Git commit', value: result.environment.git ?? 'not a git checkout' },
-      { label: 'Profile source', value: result.profile.source },
+      { label: 'Profile source', value: sourceText(result.profile.source) },
       { label: 'Profile hash', value: result.profile.hash ?? MISSING },
       { label: 'Ended', value: formatDate(result.endedAt) },
     ],
-    profileJson: profileJson(result.profile.resolved),
+    profileText: compactProfile(result.profile.resolved),
   };
 }
 
@@ -450,7 +496,8 @@ function runView(result: Result, index: number, count: number): RunView {
 
 function overallVerdict(results: Result[]): VerdictView {
   const n = results.length;
-  const names = (v: Verdict): string[] => results.filter((r) => r.verdict === v).map((r) => r.profile.name);
+  // `spike (rc-1)`: two runs of one profile are told apart by their labels
+  const names = (v: Verdict): string[] => results.filter((r) => r.verdict === v).map((r) => (r.run?.label ? `${r.profile.name} (${r.run.label})` : r.profile.name));
   const verdict = signOffVerdict(results);
   const these = names(verdict);
   switch (verdict) {
@@ -476,8 +523,15 @@ function summaryRow(result: Result, run: RunView): SummaryRow {
     id: run.id,
     number: run.number,
     name: result.profile.name,
+    label: run.label,
+    meta: metaText(result),
+    source: sourceText(result.profile.source),
+    baseUrl: result.baseUrl,
+    git: gitText(result.environment.git),
     verdict: run.verdict,
-    started: formatDate(result.startedAt),
+    why: `${summariseChecks(result)}${result.status === 'completed' ? '' : ` (run ${result.status})`}`,
+    startedDay: formatDate(result.startedAt).slice(0, 10),
+    startedTime: formatDate(result.startedAt).slice(11),
     requests: formatCount(result.totals.requests),
     p95: formatMs(result.totals.latencyMs.p95),
     p99: formatMs(result.totals.latencyMs.p99),
@@ -493,7 +547,7 @@ export function buildReportView(results: Result[]): ReportView {
   const generator = `perfctl ${results[0]!.tool.version}`;
   if (results.length === 1) {
     const run = runs[0]!;
-    return { title: `perfctl report: ${run.name} — ${run.verdict.label}`, generator, overall: null, runs };
+    return { title: `perfctl report: ${run.name}${run.label === '' ? '' : ` (${run.label})`} — ${run.verdict.label}`, generator, overall: null, runs };
   }
   const verdict = overallVerdict(results);
   const starts = results.map((r) => r.startedAt).sort();
@@ -503,9 +557,10 @@ export function buildReportView(results: Result[]): ReportView {
     generator,
     overall: {
       verdict,
-      runs: results.map((r) => r.profile.name).join(', '),
+      runs: runs.map((r) => (r.label === '' ? r.name : `${r.name} (${r.label})`)).join(', '),
       period: `${formatDate(starts[0]!)} – ${formatDate(ends[ends.length - 1]!)}`,
       summary: results.map((r, i) => summaryRow(r, runs[i]!)),
+      signature: ['Signed off by', 'Role', 'Date', 'Decision (release / hold)'],
     },
     runs,
   };
