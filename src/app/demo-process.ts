@@ -4,7 +4,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { PerfctlError, ExitCode } from '../errors.js';
-import { parseDemoReadyLine } from '../demo/demo-main.js';
 import { packageRoot } from '../version.js';
 
 export interface DemoProcess {
@@ -16,6 +15,8 @@ export interface DemoProcess {
 
 export async function startDemoProcess(timeoutMs = 10_000): Promise<DemoProcess> {
   const script = join(packageRoot, 'dist', 'demo', 'demo-main.js');
+  // imported here: the demo's modules (and ws) are not loaded by runs without --demo
+  const { parseDemoReadyLine } = await import('../demo/demo-main.js');
   const child = spawn(process.execPath, [script, '--port', '0', '--host', '127.0.0.1'], {
     // stdin stays open while perfctl lives: the demo service exits when it closes (kill -9 too)
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -52,7 +52,7 @@ export function createLiveOutputs({ profile, plan, settings, io, outDir, measure
     ...(service ? { service } : {}),
   });
   const checkpoint =
-    settings.checkpointMs === null ? undefined : new CheckpointWriter({ intervalMs: settings.checkpointMs, sink: new WorkerSink(join(outDir, REPORT_FILES.json)), measure, warn });
+    settings.checkpointMs === null ? undefined : new CheckpointWriter({ intervalMs: settings.checkpointMs, sink: new WorkerSink(join(outDir, REPORT_FILES.json)), measure, warn, plannedMs: plan.totalMs });
   const observers: LoadObserver[] = [...(exports.active ? [exports] : []), ...(checkpoint ? [checkpoint] : [])];
   return {
     observers,

@@ -2,9 +2,9 @@
 // schemas/targets.schema.json and turns ajv's errors into friendly problems with a field path.
 
 import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
 import { loadPrecompiled } from '../precompiled-validators.js';
-import type { AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type { Ajv2020, AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { didYouMeanHint, suggest } from './did-you-mean.js';
 import type { PathSegment } from './yaml-source.js';
 
@@ -45,7 +45,9 @@ function readSchema(file: string): AnySchemaObject {
 function compileValidators(): Record<SchemaKind, ValidateFunction> {
   const precompiled = loadPrecompiled('config');
   if (precompiled?.['profile'] && precompiled['targets']) return { profile: precompiled['profile'], targets: precompiled['targets'] };
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true });
+  // ajv itself only where the build's precompiled validators are absent (tests run from src/)
+  const { Ajv2020: Compiler } = createRequire(import.meta.url)('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 };
+  const ajv = new Compiler({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true });
   const targets = readSchema(schemaFiles.targets);
   ajv.addSchema(targets);
   return { profile: ajv.compile(readSchema(schemaFiles.profile)), targets: ajv.compile(targets) };

@@ -1,14 +1,18 @@
 // The only module that touches undici. One connection pool per run; requests go out through
 // the raw dispatch API (no stream objects on the hot path), and the handler's onConnect
 // callback tells when the request actually went on the wire, for the service time.
-import { Pool, ProxyAgent } from 'undici';
-import type { Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type { Dispatcher, Pool, ProxyAgent } from 'undici';
 import type { Clock } from './clock.js';
 import type { CollectedResponse, PreparedRequest, SendResult, Transport, TransportOptions } from './transport.js';
 import { MAX_COLLECTED_BYTES } from './transport.js';
 import type { ErrorKind } from '../metrics/outcome.js';
 import type { TlsSettings } from './transport.js';
 import { isSafeInHead, MAX_REQUEST_HEAD_BYTES } from './raw-http.js';
+
+/** undici loaded at the first pool: most runs use the raw client and need not pay its ~60 ms import */
+let undici: typeof import('undici') | undefined;
+const loadUndici = (): typeof import('undici') => (undici ??= createRequire(import.meta.url)('undici') as typeof import('undici'));
 
 export class HttpTransport implements Transport {
   private readonly pool: Pool | ProxyAgent;
@@ -32,10 +36,10 @@ export class HttpTransport implements Transport {
       keepAliveTimeout: 30_000,
     };
     if (options.proxy !== undefined) {
-      this.pool = new ProxyAgent({ ...settings, uri: options.proxy, ...(options.tls !== undefined ? { requestTls: tlsConnectOptions(options.tls) } : {}) });
+      this.pool = new (loadUndici().ProxyAgent)({ ...settings, uri: options.proxy, ...(options.tls !== undefined ? { requestTls: tlsConnectOptions(options.tls) } : {}) });
       this.origin = origin;
     } else {
-      this.pool = new Pool(origin, { ...settings, ...(options.tls !== undefined ? { connect: tlsConnectOptions(options.tls) } : {}) });
+      this.pool = new (loadUndici().Pool)(origin, { ...settings, ...(options.tls !== undefined ? { connect: tlsConnectOptions(options.tls) } : {}) });
       this.origin = undefined;
     }
     this.timeoutMs = options.timeoutMs;

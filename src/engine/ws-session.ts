@@ -7,12 +7,17 @@
 // connect error its code, a handshake or reply past its timeout `timeout`, and a close the client
 // did not ask for `ws-closed` for each message still waiting (or once, when none was), with the
 // close code counted as `ws.close.CODE`.
-import WebSocket from 'ws';
+import { createRequire } from 'node:module';
+import type WebSocket from 'ws';
 import type { WsSpec } from '../config/types.js';
 import type { ErrorKind } from '../metrics/outcome.js';
 import { createMatcher, PendingReplies, renderMessage } from './message-match.js';
 import { stageIndexAt } from './plan.js';
 import { streamUrl, type LiveStream, type StreamRun } from './stream-runner.js';
+
+/** ws loaded at the first WebSocket session: an HTTP-only run need not pay its ~40 ms import */
+let wsClass: typeof WebSocket | undefined;
+const loadWs = (): typeof WebSocket => (wsClass ??= createRequire(import.meta.url)('ws') as typeof WebSocket);
 
 interface Pending {
   seq: number;
@@ -54,7 +59,7 @@ export function runWsSession(spec: WsSpec, run: StreamRun): LiveStream {
   let drainTimer: NodeJS.Timeout | undefined;
   const connectStartMs = clock.nowMs();
 
-  const socket = new WebSocket(url, { headers, handshakeTimeout: ctx.timeoutMs, perMessageDeflate: false, followRedirects: false });
+  const socket = new (loadWs())(url, { headers, handshakeTimeout: ctx.timeoutMs, perMessageDeflate: false, followRedirects: false });
 
   const end = (failed: boolean, unanswered: boolean): void => {
     if (over) return;

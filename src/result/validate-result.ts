@@ -1,6 +1,7 @@
 // The only module that runs ajv on results: schemas/result.schema.json, compiled once.
 import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { loadPrecompiled } from '../precompiled-validators.js';
 
 /** Same relative path from src/result/ (vitest) and dist/result/ (the built package). */
@@ -12,7 +13,9 @@ function validator(): ValidateFunction {
   compiled ??= loadPrecompiled('result')?.['result'];
   if (!compiled) {
     const schema = JSON.parse(readFileSync(schemaUrl, 'utf8')) as object;
-    const ajv = new Ajv2020({ allErrors: true, strict: true, strictNumbers: true });
+    // ajv itself only where the build's precompiled validator is absent (tests run from src/)
+    const { Ajv2020: Compiler } = createRequire(import.meta.url)('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 };
+    const ajv = new Compiler({ allErrors: true, strict: true, strictNumbers: true });
     compiled = ajv.compile(schema);
   }
   return compiled;

@@ -56,6 +56,20 @@ describe('CheckpointWriter', () => {
     expect(writer.stats.lastBytes).toBe(Buffer.byteLength(readFileSync(path, 'utf8')));
   });
 
+  it('no checkpoint in the plan\'s last second (the final result.json follows at once)', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'perfctl-cp-'));
+    const path = join(dir, 'result.json');
+    const writer = new CheckpointWriter({ intervalMs: 3000, sink: new InlineSink(path), measure, warn: () => undefined, plannedMs: 6000 });
+    for (let t = 1; t <= 6; t++) {
+      writer.onSecond(tick(t));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await writer.onFinish();
+    // at 3 s, not at 6 s
+    expect(writer.stats.written).toBe(1);
+    expect(JSON.parse(readFileSync(path, 'utf8')).timeline.map((p: { t: number }) => p.t)).toEqual([1, 2, 3]);
+  });
+
   it('a checkpoint that cannot be written is warned about once, and the run goes on', async () => {
     dir = mkdtempSync(join(tmpdir(), 'perfctl-cp-'));
     writeFileSync(join(dir, 'file'), 'not a directory');
