@@ -4,14 +4,17 @@ import { performance } from 'node:perf_hooks';
 import { formatDuration } from '../config/duration.js';
 import { profileToYaml } from '../config/profile-yaml.js';
 import { parseTolerance } from '../compare/compare.js';
-import { ExitCode, PerfctlError } from '../errors.js';
+import { ExitCode, PerfctlError, usageError } from '../errors.js';
 import { judgeGeneratorHealth, judgeOwnFailures } from '../engine/generator-health.js';
 import { LATE_START_MS } from '../engine/open-executor.js';
 import { buildPlan, describePlan, trimPlan, type Plan } from '../engine/plan.js';
 import { assertWithinLimits } from '../engine/plan-limits.js';
 import { probeTcp, probeTls } from '../engine/probe.js';
 import { tlsSettings, type LoadRunOutcome } from '../engine/run-load.js';
-import { startObservedLoad } from '../engine/load-observer.js';
+import { observeLoad, startObservedLoad } from '../engine/load-observer.js';
+import { startScenarioLoads } from '../engine/run-scenarios.js';
+import { buildScenarioPlan, type ScenarioPlan } from '../engine/scenario-plan.js';
+import type { ScenarioShape } from '../result/scenario-views.js';
 import { renderHtml } from '../report/html/render-html.js';
 import { renderSummary, renderVerdictLine } from '../report/terminal.js';
 import { writeReports } from '../report/write-reports.js';
@@ -37,7 +40,7 @@ import { resolveRunInputs } from './run-inputs.js';
 import { describeAsRun } from './run-description.js';
 import { onceRecord, runSetup, runTeardown } from './run-setup.js';
 import { defaultOutDir, parseRunFlags, type RunFlags } from './run-options.js';
-import type { Profile } from '../config/types.js';
+import type { Profile, ScenarioSpec } from '../config/types.js';
 import type { Io } from '../io.js';
 import type { ScheduleHealth } from '../engine/executor.js';
 import type { GeneratorHealth, MeasuredResult, Result } from '../result/types.js';
@@ -50,9 +53,12 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
   // --baseline: a result, a directory of results or several joined with commas (each run one observation)
   const baseline = settings.baselineFile ? (await readSide(settings.baselineFile, io.cwd)).map((b) => b.result) : undefined;
   const tolerance = settings.tolerance ? parseTolerance(settings.tolerance) : undefined;
-  const plan = buildPlan(given.model, given.stages, { totalDurationMs: settings.totalDurationMs, scale: settings.scale });
+  const adjust = { totalDurationMs: settings.totalDurationMs, scale: settings.scale };
+  const scenarioPlan = given.scenarios ? buildScenarioPlan(given.scenarios, adjust) : undefined;
+  if (scenarioPlan && settings.requestLimit !== undefined) throw usageError(`-n stops a run after n requests, but profile "${given.name}" has scenarios, each with its own stages`, 'fit the run to a length with -d instead');
+  const plan = scenarioPlan?.plan ?? buildPlan(given.model, given.stages, adjust);
   // -d stretches the time limits with the stages (the reports say so)
-  const writtenMs = given.stages.reduce((sum, s) => sum + s.durationMs, 0);
+  const writtenMs = given.scenarios ? writtenScenariosMs(given.scenarios) : given.stages.reduce((sum, s) => sum + s.durationMs, 0);
   // an ad-hoc URL's -c/-R/-d are its shape, not an adjustment of one
   const description = inputs.adhocYaml !== undefined ? given.description : describeAsRun(given.description, plan, {
     ...(flags.duration !== undefined ? { duration: flags.duration } : {}),
@@ -61,7 +67,9 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
     scale: settings.scale,
   });
   const profile = { ...given, targets: scaleTimeLimits(given.targets, writtenMs > 0 ? plan.totalMs / writtenMs : 1), ...(description !== undefined ? { description } : {}) };
-  assertWithinLimits(plan, settings.scale !== 1 || settings.totalDurationMs !== undefined ? 'with -d/--scale, ' : '');
+  for (const each of scenarioPlan ? scenarioPlan.parts.map((part) => part.plan) : [plan]) {
+    assertWithinLimits(each, settings.scale !== 1 || settings.totalDurationMs !== undefined ? 'with -d/--scale, ' : '');
+  }
   if (settings.printProfile) {
     io.out(profileToYaml(profile, plan.stages));
     return ExitCode.ok;
@@ -91,7 +99,7 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
         'trust its certificate authority with http.tls.ca (a PEM file), or accept any certificate with http.tls.insecure: true or --insecure',
       );
     }
-    if (!settings.quiet) io.out(`${banner(profile, plan, baseUrl, settings.shard, demo)}${runNotes(settings)}`);
+    if (!settings.quiet) io.out(`${banner(profile, plan, baseUrl, settings.shard, demo, scenarioPlan)}${runNotes(settings)}`);
     const onceSettings = { baseUrl, transport: settings.transport, seed: inputs.seed, quiet: settings.quiet };
     const setup = await runSetup(profile, onceSettings, io);
     if (settings.startAt) {
@@ -116,12 +124,13 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
         environment,
         ...(settings.shard.given ? { shard: { index: settings.shard.index + 1, count: settings.shard.count } } : {}),
         start: runStart(settings.startAt, outcome),
+        ...(scenarioPlan ? { scenarios: scenarioShapes(scenarioPlan) } : {}),
         ...generator,
       });
     // checkpoints go where the final result.json will
     live = createLiveOutputs({ profile, plan, settings, io, outDir, measure, service: () => analysis.serviceReading() });
     await live.start();
-    const outcome = await runWithLiveFeedback(profile, plan, baseUrl, settings, io, analysis, live, inputs.seed, setup?.values);
+    const outcome = await runWithLiveFeedback(profile, plan, baseUrl, settings, io, analysis, live, inputs.seed, setup?.values, scenarioPlan);
     const teardown = await runTeardown(profile, onceSettings, setup, io);
     // -n ended the run early by design: the plan is what ran
     const ran = settings.requestLimit !== undefined && outcome.status === 'completed' ? trimPlan(plan, outcome.durationMs) : plan;
@@ -161,21 +170,16 @@ async function runWithLiveFeedback(
   live: LiveOutputs,
   seed: number,
   setupValues: Record<string, string> | undefined,
+  scenarioPlan: ScenarioPlan | undefined,
 ): Promise<LoadRunOutcome & { abortedBy: string | null }> {
   const progress = new LiveProgress(io, settings.progress && !settings.quiet);
   const abortOnFail = new AbortOnFail(profile.targets, phaseWindows(plan));
   // the live checks: each an observer of the load, each reusing the judge's pure functions
   const observers = [new ProgressLine(plan, (snapshot) => progress.update(snapshot)), analysis, abortOnFail, ...live.observers];
   await analysis.start((message) => io.err(`perfctl: ${message}\n`));
-  const run = startObservedLoad({
-    plan,
+  const shared = {
     slice: settings.shard,
     baseUrl,
-    requests: profile.requests,
-    flows: profile.flows,
-    data: profile.data,
-    timeoutMs: profile.timeoutMs,
-    maxInFlight: profile.maxInFlight,
     transport: settings.transport,
     ...(profile.httpVersion ? { httpVersion: profile.httpVersion } : {}),
     ...(settings.requestLimit !== undefined ? { requestLimit: settings.requestLimit } : {}),
@@ -183,11 +187,24 @@ async function runWithLiveFeedback(
     ...(setupValues ? { setupValues } : {}),
     ...(profile.http !== undefined ? { http: profile.http } : {}),
     ...(settings.insecure ? { insecure: true } : {}),
-    thinkTime: profile.thinkTime,
     // --start-at: t = 0 on this process's monotonic clock at that wall-clock instant
     // (never in the past: a late start is recorded as late, not caught up in one burst)
     ...(settings.startAt ? { startAtMs: Math.max(performance.now() + 50, performance.now() + (settings.startAt.epochMs - Date.now())) } : {}),
-  }, observers, settings.workers, abortOnFail.needsCells || analysis.needsCells || live.needsCells);
+  };
+  const liveCells = abortOnFail.needsCells || analysis.needsCells || live.needsCells;
+  // scenarios: one load run each on a shared t = 0; one scenario: the one load run, as always
+  const run = scenarioPlan
+    ? observeLoad(observers, (onSecond) => startScenarioLoads(scenarioPlan, { ...shared, onSecond }, settings.workers, liveCells))
+    : startObservedLoad({
+        ...shared,
+        plan,
+        requests: profile.requests,
+        flows: profile.flows,
+        data: profile.data,
+        timeoutMs: profile.timeoutMs,
+        maxInFlight: profile.maxInFlight,
+        thinkTime: profile.thinkTime,
+      }, observers, settings.workers, liveCells);
   const removeInterruptHandler = io.onInterrupt(() => {
     live.interrupt();
     run.stop('interrupted');
@@ -233,16 +250,34 @@ export function exitCodeOf(result: Result): number {
   }
 }
 
-function banner(profile: Profile, plan: Plan, baseUrl: string, shard: { index: number; count: number }, demo: DemoProcess | undefined): string {
+function banner(profile: Profile, plan: Plan, baseUrl: string, shard: { index: number; count: number }, demo: DemoProcess | undefined, scenarioPlan?: ScenarioPlan): string {
   const source = profile.source === 'builtin' ? 'built-in' : profile.source;
   const slice = shard.count > 1 ? ` · shard ${shard.index + 1}/${shard.count}` : '';
   const target = `${redactText(baseUrl, profile.secrets)}${demo ? ' (demo service)' : ''}`;
   const lines = [
     `perfctl ${version} · ${profile.name} (${source}) · ${plan.model} model · ${formatDuration(plan.totalMs)} · ${target}${slice}`,
-    ...describePlan(plan, formatDuration).map((line) => `  ${line}`),
+    ...(scenarioPlan ? describeScenarios(scenarioPlan) : describePlan(plan, formatDuration)).map((line) => `  ${line}`),
     ...describeEvidence(profile, plan, shard.count).map((line) => `  ${line}`),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** each scenario's model, start and stages, for the banner */
+function describeScenarios(scenarioPlan: ScenarioPlan): string[] {
+  return scenarioPlan.parts.flatMap((part) => [
+    `${part.spec.name} · ${part.spec.model} model${part.startAfterMs > 0 ? ` · starts after ${formatDuration(part.startAfterMs)}` : ''}`,
+    ...describePlan({ ...part.plan, stages: part.plan.stages.slice(part.waitStages) }, formatDuration).map((line) => `  ${line}`),
+  ]);
+}
+
+/** the scenarios as planned, for their blocks of the result */
+function scenarioShapes(scenarioPlan: ScenarioPlan): ScenarioShape[] {
+  return scenarioPlan.parts.map((part) => ({ name: part.spec.name, model: part.spec.model, startAfterMs: part.startAfterMs, stages: part.plan.stages.slice(part.waitStages) }));
+}
+
+/** how long the scenarios last as written: the latest end */
+function writtenScenariosMs(scenarios: readonly ScenarioSpec[]): number {
+  return Math.max(0, ...scenarios.map((s) => s.startAfterMs + s.stages.reduce((sum, stage) => sum + stage.durationMs, 0)));
 }
 
 /** -n, --label and --meta under the banner, so a terminal log says what was run */

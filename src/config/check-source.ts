@@ -10,6 +10,7 @@ import { mergeIssues } from './issues.js';
 import { loadDataSources, normaliseFlows } from './normalise-flows.js';
 import { normaliseSetupTeardown } from './normalise-setup.js';
 import { normaliseProfile } from './normalise-profile.js';
+import { commonModel, normaliseScenarios } from './normalise-scenarios.js';
 import { resolveTlsFiles } from './normalise-http.js';
 import { isRecord } from './read-values.js';
 import type { NormalisedProfile } from './normalise-profile.js';
@@ -154,10 +155,26 @@ export async function checkProfileText(text: string, abs: string, file: string, 
     requestNames,
     dataSources: data.sources,
     brokenSources: isRecord(read.data['data']) ? Object.keys(read.data['data']).filter((name) => !data.sources.some((source) => source.name === name)) : [],
-    hasRequests: read.data['requests'] !== undefined,
+    // with `scenarios`, the requests are each scenario's (a top-level `flows` is reported there)
+    hasRequests: read.data['requests'] !== undefined || read.data['scenarios'] !== undefined,
     templatedRequests: normalised.profile.templatedRequests,
   });
-  const known: KnownNames = {
+  const brokenData = isRecord(read.data['data']) ? Object.keys(read.data['data']).filter((name) => !data.sources.some((source) => source.name === name)) : [];
+  const scenarios = read.data['scenarios'] === undefined ? undefined : await normaliseScenarios(read.data, {
+    source: read.source,
+    env: options.env,
+    profilePath: abs,
+    cwd: options.cwd,
+    sharedData: data.sources,
+    brokenSharedData: brokenData,
+    setupCaptures: once.setupCaptures,
+    defaults: { timeoutMs: normalised.profile.timeoutMs, thinkTime: normalised.profile.thinkTime, maxInFlight: normalised.profile.maxInFlight },
+  });
+  const known: KnownNames = scenarios ? {
+    requestNames: [...new Set(scenarios.known.flatMap((scenario) => scenario.requestNames))],
+    stageNames: [],
+    scenarios: scenarios.known,
+  } : {
     // flows and their request steps are result groups too
     requestNames: [...requestNames, ...streamGroups, ...flows.flows.flatMap((flow) => [flow.name, ...flow.steps.flatMap((step) => (step.kind === 'request' ? [step.name] : step.kind === 'stream' ? [step.name, `${step.name}.${step.spec.kind === 'ws' ? 'connect' : 'first'}`] : []))])],
     stageNames: normalised.profile.stages.map((stage) => stage.name),
@@ -165,14 +182,15 @@ export async function checkProfileText(text: string, abs: string, file: string, 
   const targets = await checkProfileTargets(read, abs, options, known);
 
   const issues = [
-    ...mergeIssues([envIssues, [...normalised.issues, ...flows.issues, ...once.issues, ...data.issues.filter((issue) => issue.file === file), ...targets.inlineIssues], schemaValue], schema.structure),
+    ...mergeIssues([envIssues, [...normalised.issues, ...flows.issues, ...(scenarios?.issues ?? []), ...once.issues, ...data.issues.filter((issue) => issue.file === file), ...targets.inlineIssues], schemaValue], schema.structure),
     ...data.issues.filter((issue) => issue.file !== file),
     ...targets.fileIssues,
   ];
   const { secrets: headerSecrets, templatedRequests: _templated, ...profile } = normalised.profile;
-  const secrets = [...new Set([...read.secrets, ...headerSecrets, ...flows.secrets, ...once.secrets, ...targets.secrets])].filter((secret) => secret !== '');
+  const secrets = [...new Set([...read.secrets, ...headerSecrets, ...flows.secrets, ...once.secrets, ...targets.secrets, ...(scenarios?.secrets ?? [])])].filter((secret) => secret !== '');
+  const withScenarios = scenarios ? { model: commonModel(scenarios.scenarios.map((s) => s.model)), scenarios: scenarios.scenarios } : {};
   return {
-    profile: { ...profile, ...(once.setup ? { setup: once.setup } : {}), ...(once.teardown ? { teardown: once.teardown } : {}), flows: flows.flows, data: data.sources, targets: targets.rows, targetsSource: targets.source, secrets },
+    profile: { ...profile, ...withScenarios, ...(once.setup ? { setup: once.setup } : {}), ...(once.teardown ? { teardown: once.teardown } : {}), flows: flows.flows, data: data.sources, targets: targets.rows, targetsSource: targets.source, secrets },
     issues: hideSecretsInIssues(issues, read.secretRefs),
   };
 }

@@ -143,7 +143,7 @@ export async function validateFile(file: string, opts: ValidateOptions): Promise
 function isTargetTable(text: string): boolean {
   try {
     const data = toData(parseYamlSource(text, '').source);
-    return isRecord(data) && 'targets' in data && !('stages' in data);
+    return isRecord(data) && 'targets' in data && !('stages' in data) && !('scenarios' in data);
   } catch {
     return false;
   }

@@ -60,6 +60,12 @@ export function normaliseProfile(data: Record<string, unknown>, context: Profile
   const report: Report = (path, message, hint) => issues.push(issueAt(context.source, path, message, hint));
 
   const { model, stages } = normaliseStages(data['stages'], report);
+  if (data['stages'] === undefined && data['scenarios'] === undefined) {
+    report([], '`stages` is missing', 'add `stages` (the load shape), or `scenarios` for several load shapes at once');
+  }
+  if (data['scenarios'] !== undefined && data['stopOnBreak'] === true) {
+    report(['stopOnBreak'], 'needs a staircase in the top-level `stages`', 'a profile with `scenarios` cannot stop at a breaking point yet; run the staircase as a profile of its own');
+  }
   const { requests, secrets, templated } = normaliseRequests(data['requests'], report);
 
   const timeoutMs = has(data, 'timeout') ? take(readDuration(data['timeout']), defaultTimeoutMs, ['timeout'], report) : defaultTimeoutMs;

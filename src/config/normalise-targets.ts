@@ -15,6 +15,8 @@ import type { FieldPath, YamlSource } from './yaml-source.js';
 export interface KnownNames {
   requestNames: readonly string[];
   stageNames: readonly string[];
+  /** a profile with `scenarios`: each one's names (a row's `scenario` and `phase` refer to them) */
+  scenarios?: ReadonlyArray<{ name: string; requestNames: readonly string[]; stageNames: readonly string[] }>;
 }
 
 export interface TargetsContext {
@@ -98,12 +100,15 @@ export function normaliseTargetRows(raw: unknown, context: TargetsContext): { ro
 
     const requests = readPatterns(item['requests']);
     const phase = typeof item['phase'] === 'string' && item['phase'] !== '' ? item['phase'] : null;
+    let scenario = typeof item['scenario'] === 'string' && item['scenario'] !== '' ? item['scenario'] : undefined;
     if (context.known) {
-      checkReferences(requests, phase, path, Array.isArray(item['requests']), context.known, report);
+      const scoped = scenarioScope(scenario, phase, path, context.known, report);
+      scenario = scoped.scenario;
+      if (scoped.known) checkReferences(requests, phase, path, Array.isArray(item['requests']), scoped.known, report);
     }
     const confidence = readConfidence(item['confidence'] ?? context.confidence);
     if (!confidence.ok) report(item['confidence'] !== undefined ? [...path, 'confidence'] : ['confidence'], confidence.message, confidence.hint);
-    rows.push({ name, requests, phase, checks, abortOnFail: item['abortOnFail'] === true, ...(confidence.ok && !confidence.value ? { confidence: false as const } : {}) });
+    rows.push({ name, requests, phase, ...(scenario !== undefined ? { scenario } : {}), checks, abortOnFail: item['abortOnFail'] === true, ...(confidence.ok && !confidence.value ? { confidence: false as const } : {}) });
   });
   return { rows, issues };
 }
@@ -115,6 +120,41 @@ function readPatterns(value: unknown): string[] | null {
     return patterns.length > 0 ? patterns : null;
   }
   return null;
+}
+
+/**
+ * The names a row is checked against: its scenario's (a `phase` alone names the one scenario
+ * that has that stage), the whole profile's, or none when the row's scenario does not exist.
+ */
+function scenarioScope(
+  scenario: string | undefined,
+  phase: string | null,
+  path: FieldPath,
+  known: KnownNames,
+  report: (path: FieldPath, message: string, hint?: string) => void,
+): { scenario: string | undefined; known: KnownNames | undefined } {
+  const scenarios = known.scenarios;
+  if (scenarios === undefined) {
+    if (scenario !== undefined) report([...path, 'scenario'], `the profile has no scenarios: there is no "${scenario}"`, 'drop `scenario`, or give the profile `scenarios:`');
+    return { scenario: undefined, known: scenario === undefined ? known : undefined };
+  }
+  if (scenario !== undefined) {
+    const found = scenarios.find((s) => s.name === scenario);
+    if (!found) {
+      report([...path, 'scenario'], `no scenario is named "${scenario}"`, didYouMeanHint(scenario, scenarios.map((s) => s.name), '"'));
+      return { scenario, known: undefined };
+    }
+    return { scenario, known: found };
+  }
+  if (phase === null) return { scenario: undefined, known };
+  const having = scenarios.filter((s) => s.stageNames.includes(phase));
+  if (having.length === 1) return { scenario: having[0]!.name, known: having[0]! };
+  if (having.length > 1) {
+    report([...path, 'phase'], `stage "${phase}" is in scenarios ${having.map((s) => s.name).join(', ')}`, 'say which with `scenario:`');
+    return { scenario: undefined, known: undefined };
+  }
+  report([...path, 'phase'], `no scenario has a stage named "${phase}"`, didYouMeanHint(phase, [...new Set(scenarios.flatMap((s) => s.stageNames))], '"'));
+  return { scenario: undefined, known: undefined };
 }
 
 function checkReferences(

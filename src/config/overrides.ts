@@ -21,6 +21,9 @@ export function applyLoadOverrides(profile: Profile, overrides: LoadOverrides): 
     throw usageError('-c/--vus and -R/--rate cannot be used together', '-c runs that many users (closed model), -R starts that many requests a second (open model): pick one');
   }
   if (vus === undefined && rate === undefined) return profile;
+  if (profile.scenarios !== undefined) {
+    throw usageError(`${rate !== undefined ? '-R/--rate' : '-c/--vus'} replaces a profile's stages, but profile "${profile.name}" has scenarios, each with its own`, 'use --scale to multiply every scenario\'s level, or -d to fit the run to a length');
+  }
   const model = rate !== undefined ? 'open' : 'closed';
   const level = (rate ?? vus)!;
   if (model === 'open' && profile.model === 'closed') refuseRateOnThinkingUsers(profile);

@@ -253,6 +253,8 @@ export interface TargetRow {
   requests: string[] | null;
   /** a stage name; null = the whole run */
   phase: string | null;
+  /** a profile with `scenarios`: only that scenario's requests (and `phase` is one of its stages) */
+  scenario?: string;
   checks: TargetCheckSpec[];
   abortOnFail: boolean;
   /** `confidence: off`: judged on the values alone, without the 95% bounds (as k6 does) */
@@ -261,6 +263,30 @@ export interface TargetRow {
 
 /** `http.version`: HTTP/1.1, HTTP/2 (h2 over TLS, h2c on http://), or h2 where TLS offers it by ALPN */
 export type HttpVersion = '1.1' | '2' | 'auto';
+
+/**
+ * One load shape of a profile with `scenarios:`: its own stages (one model), mix, think time and
+ * data, started `startAfterMs` after the run's start, all of them against the profile's service.
+ */
+export interface ScenarioSpec {
+  name: string;
+  description: string;
+  model: LoadModel;
+  stages: StageSpec[];
+  startAfterMs: number;
+  requests: RequestSpec[];
+  flows: FlowSpec[];
+  data: DataSourceSpec[];
+  thinkTime: ThinkTime;
+  timeoutMs: number;
+  maxInFlight: number;
+  /** --concurrent: each profile is a scenario against its own service */
+  baseUrl?: string;
+  /** --concurrent: each profile's own setup values and HTTP behaviour */
+  setupValues?: Record<string, string>;
+  http?: HttpSpec;
+  httpVersion?: HttpVersion;
+}
 
 export interface Profile {
   name: string;
@@ -296,6 +322,12 @@ export interface Profile {
   stopOnBreak?: boolean;
   /** `http.version` when given (the protocol is then recorded per group); unset = HTTP/1.1 */
   httpVersion?: HttpVersion;
+  /**
+   * `scenarios:` (or --concurrent): several load shapes at once. The top-level `stages`,
+   * `requests`, `flows` and `data` are then empty and `model` is the scenarios' common model
+   * (`closed` when they mix).
+   */
+  scenarios?: ScenarioSpec[];
 }
 
 /** Where the service's CPU and memory are read: a local process, or a Prometheus-format metrics URL. */

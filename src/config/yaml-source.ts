@@ -110,6 +110,16 @@ export function issueAt(
   return { file: source.file, line, col, path: dottedPath(path), message, ...(hint ? { hint } : {}) };
 }
 
+/**
+ * The same file seen from the node at `path` (a scenario of a profile): paths given to it are
+ * relative to that node, positions stay the file's. The caller prefixes the issues' paths.
+ */
+export function scopedSource(source: YamlSource, path: FieldPath): YamlSource {
+  const node = locate(source, path, false);
+  const doc = Object.create(source.doc, { contents: { value: node, enumerable: true } }) as Document.Parsed;
+  return { file: source.file, doc, lineCounter: source.lineCounter };
+}
+
 /** An issue about the file as a whole (empty, not a map). */
 export function fileIssue(file: string, message: string, hint?: string): InputIssue {
   return { file, line: 1, col: 1, path: '', message, ...(hint ? { hint } : {}) };

@@ -18,16 +18,22 @@ export interface LoadObserver {
 
 /** Starts the load (in `workerCount` threads when > 1) with every observer attached. */
 export function startObservedLoad(options: LoadRunOptions, observers: readonly LoadObserver[], workerCount = 1, liveCells = false): LoadRun {
+  return observeLoad(observers, (onSecond) =>
+    startLoadInWorkers({ ...options, onSecond: (tick) => { options.onSecond?.(tick); onSecond(tick); } }, workerCount, liveCells),
+  );
+}
+
+/** Any load (one run, or a run of scenarios) with every observer attached: `start` is handed the per-second callback. */
+export function observeLoad(observers: readonly LoadObserver[], start: (onSecond: (tick: SecondTick) => void) => LoadRun): LoadRun {
   let run: LoadRun | undefined;
   const control: LoadControl = { stop: (reason) => run?.stop(reason) };
   const onSecond = (raw: SecondTick): void => {
     // the cells are read once a tick whoever asks (with workers, reading them adds theirs up)
     let cells: ReturnType<SecondTick['cells']> | undefined;
     const tick: SecondTick = { ...raw, cells: () => (cells ??= raw.cells()) };
-    options.onSecond?.(tick);
     for (const observer of observers) observer.onSecond?.(tick, control);
   };
-  run = startLoadInWorkers({ ...options, onSecond }, workerCount, liveCells);
+  run = start(onSecond);
   const finished = run.finished.then(async (outcome) => {
     for (const observer of observers) await observer.onFinish?.(outcome);
     return outcome;

@@ -18,7 +18,7 @@ import { prepareStream, StreamRunner } from './stream-runner.js';
 import { H2Transport } from './h2-transport.js';
 import { NegotiatedTransport, type WireProtocol } from './negotiated-transport.js';
 import { Recorder } from '../metrics/recorder.js';
-import type { HttpVersion, DataSourceSpec, FlowSpec, HttpSpec, RequestSpec, ThinkTime } from '../config/types.js';
+import type { HttpVersion, DataSourceSpec, LoadModel, FlowSpec, HttpSpec, RequestSpec, ThinkTime } from '../config/types.js';
 import type { Cell } from '../metrics/cell.js';
 import type { LatencyHistogram } from '../metrics/histogram.js';
 import type { TimelinePoint } from '../metrics/recorder.js';
@@ -76,6 +76,16 @@ export interface SecondTick {
   cells: () => Cell[];
   /** this second's latencies (HdrHistogram base64), with exportSecondHistograms */
   secondHistogram?: string;
+  /** a run with scenarios: each one's planned level and stage at the end of the second */
+  scenarios?: ScenarioLevel[];
+}
+
+export interface ScenarioLevel {
+  name: string;
+  model: LoadModel;
+  /** its stage's name (`wait` before its startAfter) */
+  stage: string;
+  level: number;
 }
 
 /** `breakingPoint`: stopOnBreak ended a staircase at its broken step (the run counts as completed) */

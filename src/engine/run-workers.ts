@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { ExitCode, PerfctlError } from '../errors.js';
 import { decodeCell, combineCells, combineTimeBlocks, decodeTimeBlocks } from '../metrics/cell-codec.js';
-import { createHistogram, decodeHistogram, percentileMs } from '../metrics/histogram.js';
+import { createHistogram, decodeHistogram, encodeHistogram, percentileMs } from '../metrics/histogram.js';
 import { startLoad, type LoadRun, type LoadRunOptions, type LoadRunOutcome, type StopReason } from './run-load.js';
 import type { Cell } from '../metrics/cell.js';
 import type { TimelinePoint } from '../metrics/recorder.js';
@@ -32,7 +32,7 @@ export function startLoadInWorkers(options: LoadRunOptions, workerCount: number,
     return new Worker(new URL('./load-worker.js', import.meta.url), { workerData: input });
   });
 
-  const seconds = new SecondMerger(workerCount, onSecond);
+  const seconds = new SecondMerger(workerCount, onSecond, options.exportSecondHistograms === true);
   const done: WorkerDone[] = [];
   let ready = 0;
   let startAtEpochMs = 0;
@@ -81,6 +81,8 @@ class SecondMerger {
   constructor(
     private readonly workerCount: number,
     private readonly onSecond: LoadRunOptions['onSecond'],
+    /** hand each second's added histogram on (a run with scenarios adds the scenarios' seconds) */
+    private readonly exportHistograms = false,
   ) {
     this.running = Array.from({ length: workerCount }, () => true);
     this.latestCells = Array.from({ length: workerCount }, () => undefined);
@@ -144,6 +146,7 @@ class SecondMerger {
       errors: this.totals.reduce((s, w) => s + w.errors, 0),
       inFlight: reports.reduce((s, r) => s + r.inFlight, 0),
       cells: () => combineCells(cells.flatMap((c) => c ?? []).map((c) => c)),
+      ...(this.exportHistograms ? { secondHistogram: encodeHistogram(histogram) } : {}),
     });
   }
 }

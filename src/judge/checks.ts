@@ -18,6 +18,7 @@ import type { Analysis } from '../result/analysis-types.js';
 import { analysisUnit, evaluateAnalysisCheck, isAnalysisMetric, pendingAnalysisCheck } from './analysis-checks.js';
 import { minimumSamplesForPercentile, percentileUpperRank, rateUpperBound, samplesToShowPercentile, samplesToShowRate } from './binomial.js';
 import { formatAgainst, formatLimitValue, formatMeasured } from './numbers.js';
+import { phaseOfRow, stageOfScenarioPhase } from '../config/normalise-scenarios.js';
 
 export type { PhaseWindow };
 
@@ -59,18 +60,29 @@ function phaseWindowMs(phase: PhaseWindow, runDurationMs: number): number {
 }
 
 /** Sums the cells a row covers: groups matching any of its globs (null = all), in its phase (null = all). */
-export function scopeOf(row: Pick<TargetRow, 'requests' | 'phase'>, cells: Cell[], phases: PhaseWindow[], runDurationMs: number): RowScope {
+export function scopeOf(row: Pick<TargetRow, 'requests' | 'phase' | 'scenario'>, cells: Cell[], phases: PhaseWindow[], runDurationMs: number): RowScope {
   let phaseIndex = -1;
   let durationMs = runDurationMs;
-  if (row.phase !== null) {
-    phaseIndex = phases.findIndex((p) => p.name === row.phase);
+  // a row of one scenario (no phase): that scenario's phases, over its own window
+  let scenarioPhases: Set<number> | undefined;
+  const phase = phaseOfRow(row);
+  if (phase !== null) {
+    phaseIndex = phases.findIndex((p) => p.name === phase);
     if (phaseIndex < 0) return { sum: sumCells([]), durationMs: 0, phaseFound: false };
     durationMs = phaseWindowMs(phases[phaseIndex]!, runDurationMs);
+  } else if (row.scenario !== undefined) {
+    const own = phases.flatMap((p, index) => (stageOfScenarioPhase(row.scenario!, p.name) !== undefined ? [index] : []));
+    if (own.length === 0) return { sum: sumCells([]), durationMs: 0, phaseFound: false };
+    scenarioPhases = new Set(own);
+    const startMs = Math.min(...own.map((index) => phases[index]!.startMs));
+    const endMs = Math.max(...own.map((index) => phases[index]!.endMs));
+    durationMs = Math.max(0, Math.min(endMs, runDurationMs) - startMs);
   }
   const patterns = row.requests;
   const inScope = cells.filter(
     (cell) =>
       (phaseIndex < 0 || cell.phaseIndex === phaseIndex) &&
+      (scenarioPhases === undefined || scenarioPhases.has(cell.phaseIndex)) &&
       // a flow (whole iterations) is in scope only when a row names it exactly, never through a glob or "all"
       (cell.flow === true
         ? patterns !== null && patterns.includes(cell.group)
@@ -134,7 +146,7 @@ export function evaluateCheck(row: TargetRow, spec: TargetCheckSpec, scope: RowS
   if (isAnalysisMetric(spec.metric)) return pendingAnalysisCheck(row, spec);
   const metric = spec.metric;
   const severity: Severity = spec.severity ?? 'fail';
-  const base = { row: row.name, metric, limit: spec.limit, unit: unitOf(metric), severity, phase: row.phase };
+  const base = { row: row.name, metric, limit: spec.limit, unit: unitOf(metric), severity, phase: row.phase, ...(row.scenario !== undefined ? { scenario: row.scenario } : {}) };
   const confident = row.confidence !== false;
   const finish = (judged: Judged): TargetCheckResult => {
     const check: TargetCheckResult = { ...base, ...judged, pass: judged.state === 'pass' };

@@ -4,6 +4,7 @@ import type { TargetRow } from '../config/types.js';
 import type { Cell } from '../metrics/cell.js';
 import type { TargetCheckResult } from '../result/types.js';
 import { evaluateCheck, scopeOf, type PhaseWindow } from './checks.js';
+import { phaseOfRow } from '../config/normalise-scenarios.js';
 
 export interface AbortWatchOptions {
   /** nothing aborts before this much of the run has passed; default 5000 */
@@ -43,8 +44,9 @@ export class AbortWatch {
   check(cells: Cell[], phases: PhaseWindow[], elapsedMs: number): AbortDecision | null {
     if (elapsedMs < this.graceMs) return null;
     for (const row of this.rows) {
-      if (row.phase !== null) {
-        const phase = phases.find((p) => p.name === row.phase);
+      const rowPhase = phaseOfRow(row);
+      if (rowPhase !== null) {
+        const phase = phases.find((p) => p.name === rowPhase);
         if (phase === undefined || phase.startMs > elapsedMs) continue;
       }
       const scope = scopeOf(row, cells, phases, elapsedMs);

@@ -8,6 +8,7 @@ import type { Profile, TargetRow } from '../config/types.js';
 import { stageArea, type Plan } from '../engine/plan.js';
 import { isAnalysisMetric } from './analysis-checks.js';
 import { leastSamples } from './checks.js';
+import { phaseOfRow, stageOfScenarioPhase } from '../config/normalise-scenarios.js';
 
 export interface PredictedCheck {
   row: string;
@@ -46,7 +47,8 @@ export function predictChecks(profile: Pick<Profile, 'requests' | 'flows' | 'tar
   const flowNames = new Set(profile.flows.filter((f) => f.single !== true).map((f) => f.name));
   const out: PredictedCheck[] = [];
   for (const row of profile.targets) {
-    const stages = row.phase === null ? plan.stages : plan.stages.filter((s) => s.name === row.phase);
+    const phase = phaseOfRow(row);
+    const stages = phase !== null ? plan.stages.filter((s) => s.name === phase) : row.scenario !== undefined ? plan.stages.filter((s) => stageOfScenarioPhase(row.scenario!, s.name) !== undefined) : plan.stages;
     const arrivals = stages.reduce((n, s) => n + stageArea(s), 0) / sliceCount;
     const share = rowShare(row, shares, flowNames);
     for (const spec of row.checks) {

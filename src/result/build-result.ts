@@ -5,6 +5,7 @@ import { encodeBlockViews } from '../metrics/cell-codec.js';
 import { rateWindowMs } from '../metrics/stats.js';
 import { flowsForDisplay } from '../config/flows-display.js';
 import { redactDeep } from './redact.js';
+import { buildScenarioViews, type ScenarioShape } from './scenario-views.js';
 import type { Profile } from '../config/types.js';
 import type { Plan } from '../engine/plan.js';
 import type { LoadRunOutcome } from '../engine/run-load.js';
@@ -22,6 +23,8 @@ export interface MeasuredRun {
   /** what the run was given (result.json `run`) */
   run?: Result['run'];
   generator?: GeneratorHealth;
+  /** a run with scenarios: each one's shape as planned (its block is built from the cells) */
+  scenarios?: ScenarioShape[];
 }
 
 export function phaseWindows(plan: Plan): PhaseWindow[] {
@@ -37,7 +40,11 @@ export function buildMeasured(run: MeasuredRun): MeasuredResult {
   const views = buildViews(outcome.cells, phases, rateMs, withServiceTime);
   const resolved = redactDeep(
     // flows as written (templates, never values) and data files by name, not their rows
-    { ...profile, ...flowsForDisplay(profile.flows ?? [], profile.data ?? []), secrets: undefined, stages: plan.stages.map(({ name, durationMs, fromLevel, toLevel }) => ({ name, durationMs, fromLevel, toLevel })) },
+    {
+      ...profile,
+      ...flowsForDisplay(profile.flows ?? [], profile.data ?? []),
+      ...(profile.scenarios ? { scenarios: profile.scenarios.map(({ setupValues: _values, ...scenario }) => ({ ...scenario, ...flowsForDisplay(scenario.flows, scenario.data) })) } : {}),
+      secrets: undefined, stages: plan.stages.map(({ name, durationMs, fromLevel, toLevel }) => ({ name, durationMs, fromLevel, toLevel })) },
     profile.secrets,
   );
   // stopOnBreak ends a staircase once it has found what it was run for: a completed run
@@ -70,6 +77,7 @@ export function buildMeasured(run: MeasuredRun): MeasuredResult {
     histograms: views.histograms,
     cells: encodeCells(outcome.cells, phases),
     ...encodeBlockViews(outcome.timeBlocks, phases.map((p) => p.name)),
+    ...(run.scenarios ? { scenarios: buildScenarioViews(outcome.cells, phases, run.scenarios, outcome.durationMs, status === 'completed') } : {}),
     environment: run.environment,
   };
 }

@@ -3,6 +3,7 @@
 import { combineCells, combineTimeBlocks, decodeBlockViews, encodeBlockViews } from '../metrics/cell-codec.js';
 import { buildViews, decodeCells, encodeCells } from './cells.js';
 import type { Cell } from '../metrics/cell.js';
+import { buildScenarioViews, scenarioShapesOf } from './scenario-views.js';
 import { actualStartMs } from './shard-set.js';
 import type { GeneratorHealth, MeasuredResult, MergeRecord, Result, TimelinePoint } from './types.js';
 
@@ -58,9 +59,12 @@ export function mergeShardResults(results: Result[], files: string[], options: M
     // the whole run's blocks and each phase's, added block by block
     ...encodeBlockViews(combineTimeBlocks(results.map((r) => decodeBlockViews(r, first.phases.map((p) => p.name)))), first.phases.map((p) => p.name)),
     ...(generator ? { generator } : {}),
+    ...(first.scenarios ? { scenarios: buildScenarioViews(cells, phases, scenarioShapesOf(first.scenarios), durationMs, allCompleted(statuses)) } : {}),
   };
   return { merged, cells };
 }
+
+const allCompleted = (statuses: readonly string[]): boolean => statuses.every((s) => s === 'completed');
 
 /**
  * Counts add up exactly; a second's percentiles cannot be rebuilt without its histogram, so

@@ -16,6 +16,18 @@ export interface PhaseStats extends StatsBlock {
   endMs: number;
 }
 
+/** One scenario of a run with `scenarios` (result.json `scenarios.<name>`): its shape, totals, groups and phases. */
+export interface ScenarioStats extends StatsBlock {
+  model: LoadModel;
+  /** when it started after the run's start (after -d) */
+  startAfterMs: number;
+  /** its own stages as planned (after -d and --scale) */
+  stages: StageSpec[];
+  groups: Record<string, StatsBlock>;
+  /** its stages by their own names, windows in the run's time */
+  phases: PhaseStats[];
+}
+
 
 /** pass: shown within its limit (its 95% bound is); fail: its value is beyond it; uncertain: neither */
 export type CheckState = 'pass' | 'fail' | 'uncertain';
@@ -39,6 +51,8 @@ export interface TargetCheckResult {
   /** results written before check states: true for a check with too few samples */
   insufficient?: boolean;
   phase?: string | null;
+  /** a row of a run with scenarios that judged one scenario */
+  scenario?: string;
   message?: string;
 }
 
@@ -214,6 +228,8 @@ export interface Result {
    */
   phaseTimeBlocks?: Record<string, Record<string, string[]>>;
   targets: TargetCheckResult[];
+  /** a run with scenarios: each one measured on its own (totals, groups and phases above are over all) */
+  scenarios?: Record<string, ScenarioStats>;
   comparison?: Comparison;
   /** profile verdicts: spike recovery, soak drift, service resources, stress breaking point */
   analysis?: Analysis;
