@@ -38,6 +38,10 @@ export class HttpClient implements Transport {
     await Promise.all([...this.transports.values()].map((t) => t.destroy()));
   }
 
+  stopStarting(): void {
+    for (const transport of this.transports.values()) transport.stopStarting?.();
+  }
+
   /** One hop: `original` is what the profile asked for, `current` the request of this hop. */
   private exchange(
     original: PreparedRequest,

@@ -24,6 +24,9 @@ export function outcomeOfSend(
     status: sent.status,
     errorKind,
   };
+  // stopped before it was written (waiting for a connection, or its connect pending): the
+  // service never saw it, so it is no request of the run's (counted apart, interrupted.unsent)
+  if (sent.errorKind === 'interrupted' && Number.isNaN(sent.sentAtMs)) outcome.unsent = true;
   if (sent.wireBytes !== undefined) outcome.wireBytes = sent.wireBytes;
   if (sent.redirects !== undefined) outcome.redirects = sent.redirects;
   return outcome;

@@ -112,6 +112,19 @@ export class RawConnection {
     this.timer = null;
   }
 
+  /**
+   * A connect still pending is cut, with the request queued on it (if any) ending unsent as
+   * `interrupted`; true when that happened. An open connection is left as it is.
+   */
+  cancelConnect(): boolean {
+    if (this.connected || this.socket === null) return false;
+    this.fail('interrupted');
+    this.close();
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    return true;
+  }
+
   private close(): void {
     this.closed = true;
     this.connected = false;

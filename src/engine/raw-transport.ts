@@ -33,6 +33,8 @@ export class RawTransport implements Transport {
   private readonly all = new Set<RawConnection>();
   private connecting = 0;
   private destroyed = false;
+  /** stopStarting(): nothing new is sent or opened */
+  private stopping = false;
   private readonly connectionOptions: RawConnectionOptions;
   private readonly hostHeader: string;
   /** request bytes built once per prepared request (plain requests are prepared once per run); null = unsafe */
@@ -74,7 +76,7 @@ export class RawTransport implements Transport {
   }
 
   send(request: PreparedRequest, done: (result: SendResult) => void): void {
-    if (this.destroyed) return done(interrupted(this.clock.nowMs()));
+    if (this.destroyed || this.stopping) return done(interrupted(this.clock.nowMs()));
     const bytes = this.requestBytes(request);
     if (bytes === null) {
       // a CR or LF from a template: never sent
@@ -100,25 +102,43 @@ export class RawTransport implements Transport {
    * burst of connection set-ups that real, warmed-up clients would not.
    */
   async prewarm(count: number): Promise<void> {
-    const opened: RawConnection[] = [];
+    const opening: Promise<void>[] = [];
     for (let i = 0; i < count && this.all.size < this.options.connections; i++) {
       const connection = new RawConnection(this.connectionOptions);
       this.all.add(connection);
-      opened.push(connection);
+      // each is used as soon as it is open: one slow connect must not hold back the others
+      opening.push(connection.preconnect().then(() => this.adopt(connection)));
     }
-    await Promise.all(opened.map((c) => c.preconnect()));
-    // one that failed (a refused or rejected handshake) gives its place back, or the cap would
-    // count it forever and requests would wait for a connection that never comes
-    for (const connection of opened) {
-      if (this.destroyed) break;
-      if (connection.closed) this.all.delete(connection);
-      else this.idle.push(connection);
+    await Promise.all(opening);
+  }
+
+  /** A pre-opened connection joins the idle ones; one that failed gives its place back (or the cap would count it forever). */
+  private adopt(connection: RawConnection): void {
+    if (this.destroyed || this.stopping) return;
+    if (connection.closed) {
+      this.all.delete(connection);
+      return;
     }
+    this.idle.push(connection);
     this.serveWaiting();
   }
 
   async close(): Promise<void> {
     this.destroyAll();
+  }
+
+  stopStarting(): void {
+    if (this.stopping || this.destroyed) return;
+    this.stopping = true;
+    const waiting = this.waiting.splice(this.waitingHead);
+    this.waiting.length = 0;
+    this.waitingHead = 0;
+    const now = this.clock.nowMs();
+    for (const { done } of waiting) done(interrupted(now));
+    // connects still pending are cut (a request queued on one ends unsent); open ones stay
+    for (const connection of [...this.all]) {
+      if (connection.cancelConnect()) this.all.delete(connection);
+    }
   }
 
   /** Cuts every connection: requests in flight, and those waiting for a connection, end as `interrupted`. */
@@ -160,6 +180,7 @@ export class RawTransport implements Transport {
   }
 
   private serveWaiting(): void {
+    if (this.stopping) return;
     while (this.waitingHead < this.waiting.length) {
       const connection = this.take();
       if (connection === null) return;

@@ -222,6 +222,7 @@ export function startLoad(options: LoadRunOptions): LoadRun {
       }, context);
     },
     destroy: () => client.destroy(),
+    stopStarting: () => client.stopStarting?.(),
     ...(client.prewarm ? { prewarm: (count: number) => client.prewarm!(count) } : {}),
   };
 
@@ -345,6 +346,8 @@ export function startLoad(options: LoadRunOptions): LoadRun {
       if (status !== 'completed') return;
       status = reason;
       execution.stop();
+      // what was not yet on the wire is never sent; only what is in flight gets the drain time
+      transport.stopStarting?.();
       stopRequested?.();
     },
     finished,

@@ -69,6 +69,12 @@ export interface Transport {
   destroy(): Promise<void>;
   /** open this many connections ahead of the load, where the transport can */
   prewarm?(count: number): Promise<void>;
+  /**
+   * The run is stopping: start nothing more. Requests not yet written (waiting for a connection,
+   * or on one still connecting) end now as `interrupted` with no send time, and those connects
+   * are cancelled; requests already on the wire keep their drain time.
+   */
+  stopStarting?(): void;
 }
 
 /** `raw`: perfctl's lean HTTP/1.1 client (the default); `undici`: undici's dispatcher. */

@@ -48,4 +48,6 @@ export interface Outcome {
    * never in the totals, phases or timeline (its steps are recorded there)
    */
   flow?: boolean;
+  /** stopped before it went on the wire: not a request (the service never saw it), counted as interrupted.unsent */
+  unsent?: boolean;
 }

@@ -85,6 +85,7 @@ export class Recorder {
   record(outcome: Outcome): void {
     const cell = this.cellFor(outcome.group, outcome.phaseIndex, outcome.flow === true);
     if (outcome.flow === true) return recordFlow(cell, outcome);
+    if (outcome.unsent === true) return addCount((cell.counters ??= {}), 'interrupted.unsent', 1);
     cell.requests++;
     this.requests++;
     this.secondRequests++;

@@ -21,6 +21,8 @@ export interface CliRun {
   stderr: string;
   /** wall time from spawn to exit */
   elapsedMs: number;
+  /** with signalAfterMs: wall time from the signal to the exit */
+  exitAfterSignalMs?: number;
 }
 
 export interface CliOptions {
@@ -61,8 +63,14 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliRun> {
     let stdout = '';
     let stderr = '';
     let signaller: NodeJS.Timeout | undefined;
+    let signalledAt: number | undefined;
     const armSignal = (): void => {
-      if (opts.signalAfterMs && !signaller) signaller = setTimeout(() => child.kill(opts.signalAfterMs!.signal), opts.signalAfterMs.ms);
+      if (opts.signalAfterMs && !signaller) {
+        signaller = setTimeout(() => {
+          signalledAt = performance.now();
+          child.kill(opts.signalAfterMs!.signal);
+        }, opts.signalAfterMs.ms);
+      }
     };
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
@@ -89,7 +97,7 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliRun> {
         return;
       }
       const signalCode = signal ? 128 + (constants.signals[signal] ?? 0) : 1;
-      resolvePromise({ code: code ?? signalCode, signal, stdout, stderr, elapsedMs });
+      resolvePromise({ code: code ?? signalCode, signal, stdout, stderr, elapsedMs, ...(signalledAt !== undefined ? { exitAfterSignalMs: performance.now() - signalledAt } : {}) });
     });
   });
 }
