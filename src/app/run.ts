@@ -148,7 +148,7 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
 
     // the numbers are on the screen before the files are written, so a failed write never hides them
     if (settings.quiet) io.out(`${renderVerdictLine(result, { color: io.color })}\n`);
-    else io.out(`${renderSummary(result, { color: io.color })}\n`);
+    else io.out(`${renderSummary(result, { color: io.color, ...(io.isTTY && io.columns?.() !== undefined ? { width: io.columns()! } : {}) })}\n`);
     const written = await writeReports([result], outDir, settings.formats, { html: renderHtml });
     if (settings.logResult) io.out(encodeResultForLog(result));
     if (!settings.quiet) io.out(`Reports: ${written.map((p) => relativeTo(io.cwd, p)).join(', ')}\n`);

@@ -97,6 +97,9 @@ export interface StepRow {
   phase: string;
   level: string;
   rps: string;
+  /** the step's p95 (ms, no unit) and error rate, from its phase */
+  p95: string;
+  errorRate: string;
   requests: string;
   result: 'held' | 'broken' | 'partial';
   /** the broken checks, or a note on checks with too few samples */
@@ -110,11 +113,14 @@ export function breakingSteps(result: Result): StepRow[] {
   const bp = result.analysis?.breakingPoint;
   if (!bp) return [];
   return bp.steps.map((step: BreakingStep) => {
+    const phase = result.phases.find((p) => p.name === step.phase);
     const detail = step.failed.length > 0 ? step.failed.map((f) => `${f.row} ${f.message}`).join('; ') : step.insufficient > 0 ? `${step.insufficient} check(s) with too few samples` : '';
     return {
       phase: step.phase,
       level: levelText(step.level, result.profile.model),
       rps: formatRps(step.rps),
+      p95: phase === undefined ? 'n/a' : formatMs(phase.latencyMs.p95),
+      errorRate: phase === undefined ? 'n/a' : formatPercent(phase.errorRate),
       requests: String(step.requests),
       result: !step.pass ? 'broken' : step.complete ? 'held' : 'partial',
       detail,

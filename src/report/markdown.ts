@@ -94,10 +94,12 @@ function analysisSection(result: Result, h: string): string | null {
       step.mark === 'first-broken' ? `**${escapeMarkdown(step.phase)}**` : escapeMarkdown(step.phase),
       escapeMarkdown(step.level),
       step.rps,
+      step.p95,
+      step.errorRate,
       step.mark === 'first-broken' ? '❌ breaking point' : step.mark === 'last-good' ? '✅ last good' : step.result === 'broken' ? '❌ broken' : step.result === 'held' ? 'held' : 'partial',
       escapeMarkdown(step.detail),
     ]);
-    parts.push(mdTable(['Step', 'Level', 'RPS', 'Result', 'Broken by'], rows, ['left', 'right', 'right', 'left', 'left']));
+    parts.push(mdTable(['Step', 'Level', 'RPS', 'p95 ms', 'Error rate', 'Result', 'Broken by'], rows, ['left', 'right', 'right', 'right', 'right', 'left', 'left']));
   }
   return parts.join('\n\n');
 }

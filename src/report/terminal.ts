@@ -24,10 +24,18 @@ import {
 } from './format.js';
 import { analysisFindings, breakingSteps, type FindingTone } from './analysis-text.js';
 import { protocolRows } from './protocol-text.js';
+import { requestRows } from './request-rows.js';
 import { describeCounts, describeUnmatched, regressionsOf } from '../compare/comparison-view.js';
 
 export interface TerminalOptions {
   color: boolean;
+  /** the terminal's width, when known: a wider one than 80 columns gets wider tables */
+  width?: number;
+}
+
+/** The width the end-of-run tables fit: 80 columns, or the terminal's when it is wider. */
+function tableWidth(opts: TerminalOptions): number {
+  return Math.max(TABLE_WIDTH, opts.width ?? TABLE_WIDTH);
 }
 
 // the live line's snapshot is the observer's (the lower layer owns the type)
@@ -40,19 +48,105 @@ function palette(opts: TerminalOptions): ChalkInstance {
 /** Names come from profiles: never let them carry control characters to the terminal. */
 export const plain = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 
-/** A table whose columns from `numericFrom` on (up to `numericTo`, exclusive) are right-aligned. */
-function table(c: ChalkInstance, head: string[], numericFrom: number, numericTo = head.length): Table.Table {
-  return new Table({
-    head: head.map((h) => c.bold(h)),
-    colAligns: head.map((_, i) => (i >= numericFrom && i < numericTo ? 'right' : 'left')),
+/** The width the end-of-run tables fit in: a terminal's traditional 80 columns. */
+export const TABLE_WIDTH = 80;
+
+const visible = (text: string): number => text.replace(/\u001b\[[0-9;]*m/g, '').length;
+const stripAnsi = (text: string): string => text.replace(/\u001b\[[0-9;]*m/g, '');
+
+/** Cuts a word longer than `width` at a hyphen, slash or dot when it can, else where it must. */
+function breakWord(word: string, width: number): string[] {
+  const parts: string[] = [];
+  let rest = word;
+  while (rest.length > width) {
+    const window = rest.slice(0, width);
+    const at = Math.max(window.lastIndexOf('-'), window.lastIndexOf('/'), window.lastIndexOf('.'), window.lastIndexOf('_'));
+    const cut = at >= Math.floor(width / 2) ? at + 1 : width;
+    parts.push(rest.slice(0, cut));
+    rest = rest.slice(cut);
+  }
+  if (rest !== '') parts.push(rest);
+  return parts;
+}
+
+/** Text wrapped to `width` at spaces (long words cut by breakWord); a cell that fits keeps its colour. */
+export function wrapCell(text: string, width: number): string {
+  if (text.split('\n').every((line) => visible(line) <= width)) return text;
+  const lines: string[] = [];
+  for (const paragraph of stripAnsi(text).split('\n')) {
+    let line = '';
+    for (const word of paragraph.split(/\s+/).filter((w) => w !== '').flatMap((w) => breakWord(w, width))) {
+      if (line === '') line = word;
+      else if (line.length + 1 + word.length <= width) line += ` ${word}`;
+      else {
+        lines.push(line);
+        line = word;
+      }
+    }
+    lines.push(line);
+  }
+  return lines.join('\n');
+}
+
+const longestWord = (text: string): number => Math.max(0, ...stripAnsi(text).split(/\s+/).map((w) => w.length));
+
+/**
+ * Content widths that make the table fit `maxWidth` (borders and padding included), or null when it
+ * fits as it is. Every column gives way first down to its longest word (a header wraps at its
+ * space: "p95" over "ms"), the widest first; then, only if it must, a text column's words are cut.
+ */
+export function fitColumnWidths(rows: string[][], numeric: boolean[], maxWidth = TABLE_WIDTH): number[] | null {
+  const n = numeric.length;
+  const natural = Array.from({ length: n }, (_, i) => Math.max(1, ...rows.map((r) => Math.max(...(r[i] ?? '').split('\n').map(visible)))));
+  const frame = 3 * n + 1; // a border before each column and after the last, one space either side
+  if (natural.reduce((a, b) => a + b, 0) + frame <= maxWidth) return null;
+  const widths = [...natural];
+  const shrink = (floor: (i: number) => number): void => {
+    let excess = widths.reduce((a, b) => a + b, 0) + frame - maxWidth;
+    while (excess > 0) {
+      let widest = -1;
+      for (let i = 0; i < n; i++) if (widths[i]! > floor(i) && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
+      if (widest < 0) return;
+      widths[widest]!--;
+      excess--;
+    }
+  };
+  const words = natural.map((w, i) => Math.min(w, Math.max(1, ...rows.map((r) => longestWord(r[i] ?? '')))));
+  // text columns give way before numbers, then headers wrap ("p95" over "ms"), then numbers
+  // wrap at a space ("< 150" over "ms"), and words are cut last
+  const data = Array.from({ length: n }, (_, i) => Math.max(words[i]!, 1, ...rows.slice(1).map((r) => Math.max(...(r[i] ?? '').split('\n').map(visible)))));
+  shrink((i) => (numeric[i] ? natural[i]! : words[i]!));
+  shrink((i) => (numeric[i] ? Math.min(natural[i]!, data[i]!) : words[i]!));
+  shrink((i) => words[i]!);
+  shrink((i) => (numeric[i] ? words[i]! : Math.min(words[i]!, 8)));
+  return widths;
+}
+
+/**
+ * A table whose columns from `numericFrom` on (up to `numericTo`, exclusive) are right-aligned,
+ * wrapped by column (never by the terminal, character by character) to fit TABLE_WIDTH.
+ */
+function tableText(c: ChalkInstance, width: number, head: string[], rows: string[][], numericFrom: number, numericTo = head.length): string {
+  const numeric = head.map((_, i) => i >= numericFrom && i < numericTo);
+  const widths = fitColumnWidths([head, ...rows], numeric, width);
+  const fit = (cells: string[]): string[] => (widths === null ? cells : cells.map((cell, i) => wrapCell(cell, widths[i]!)));
+  const t = new Table({
+    head: fit(head).map((h) => c.bold(h)),
+    colAligns: numeric.map((right) => (right ? 'right' : 'left')),
     style: { head: [], border: [] },
+    ...(widths === null ? {} : { colWidths: widths.map((w) => w + 2) }),
   });
+  for (const row of rows) t.push(fit(row));
+  return t.toString();
 }
 
 /** A table without colour for the other text reports (comparison, history): cli-table3 stays here. */
 export function plainTable(head: string[], align: Array<'left' | 'right'>, rows: string[][]): string {
-  const t = new Table({ head, colAligns: align, style: { head: [], border: [] } });
-  for (const row of rows) t.push(row.map(plain));
+  const cells = rows.map((row) => row.map(plain));
+  const widths = fitColumnWidths([head, ...cells], align.map((a) => a === 'right'));
+  const fit = (row: string[]): string[] => (widths === null ? row : row.map((cell, i) => wrapCell(cell, widths[i]!)));
+  const t = new Table({ head: fit(head), colAligns: align, style: { head: [], border: [] }, ...(widths === null ? {} : { colWidths: widths.map((w) => w + 2) }) });
+  for (const row of cells) t.push(fit(row));
   return t.toString();
 }
 
@@ -108,15 +202,14 @@ export function renderVerdictLine(result: Result, opts: TerminalOptions): string
   return `${verdictMark(result.verdict, c)}  ${c.bold(name)}  ${numbers} — ${why}`;
 }
 
+/** A request row; errors as `4 (0.10%)`, one column, so that the table fits 80 columns. */
 function statsRow(name: string, s: StatsBlock, c: ChalkInstance): string[] {
-  const errors = String(s.errors);
-  const rate = formatPercent(s.errorRate);
+  const errors = s.errors === 0 ? '0' : `${s.errors} (${formatPercent(s.errorRate)})`;
   return [
     name,
     String(s.requests),
     formatRps(s.rps),
     s.errors > 0 ? c.red(errors) : errors,
-    s.errors > 0 ? c.red(rate) : rate,
     formatMs(s.latencyMs.p50),
     formatMs(s.latencyMs.p95),
     formatMs(s.latencyMs.p99),
@@ -124,11 +217,11 @@ function statsRow(name: string, s: StatsBlock, c: ChalkInstance): string[] {
   ];
 }
 
-function renderRequests(result: Result, c: ChalkInstance): string {
-  const t = table(c, ['request', 'requests', 'rps', 'errors', 'error %', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'], 1);
-  for (const [name, stats] of Object.entries(result.groups)) t.push(statsRow(plain(name), stats, c));
-  t.push(statsRow('TOTAL', result.totals, c).map((cell) => c.bold(cell)));
-  const lines = [c.bold('Requests'), t.toString()];
+function renderRequests(result: Result, c: ChalkInstance, width: number): string {
+  // a flow's own row (whole iterations) first, its steps indented under it
+  const rows = requestRows(result).map((row) => statsRow(row.kind === 'step' ? `  ${plain(row.name)}` : row.kind === 'flow' ? `${plain(row.name)} (flow)` : plain(row.name), row.stats, c));
+  rows.push(statsRow('TOTAL', result.totals, c).map((cell) => c.bold(cell)));
+  const lines = [c.bold('Requests'), tableText(c, width, ['request', 'requests', 'rps', 'errors', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'], rows, 1)];
   const service = result.totals.serviceTimeMs;
   if (service) {
     lines.push(
@@ -141,29 +234,28 @@ function renderRequests(result: Result, c: ChalkInstance): string {
 }
 
 /** WebSocket messages, SSE events and HTTP versions per group, when the run used any */
-function renderProtocols(result: Result, c: ChalkInstance): string | null {
+function renderProtocols(result: Result, c: ChalkInstance, width: number): string | null {
   const rows = protocolRows(result.groups);
   if (rows.length === 0) return null;
-  const t = table(c, ['request', 'protocol', 'sent', 'received', 'closed by server'], 2, 4);
-  for (const row of rows) t.push([plain(row.group), row.protocol, row.sent === null ? '' : String(row.sent), row.received === null ? '' : String(row.received), row.closes]);
-  return [c.bold('Protocols'), t.toString(), c.dim('sent/received: WebSocket messages (received counts every message, broadcasts too); SSE: events')].join('\n');
+  const cells = rows.map((row) => [plain(row.group), row.protocol, row.sent === null ? '' : String(row.sent), row.received === null ? '' : String(row.received), row.closes]);
+  return [c.bold('Protocols'), tableText(c, width, ['request', 'protocol', 'sent', 'received', 'closed by server'], cells, 2, 4), c.dim('sent/received: WebSocket messages (received counts every message, broadcasts too); SSE: events')].join('\n');
 }
 
-function renderPhases(result: Result, c: ChalkInstance): string {
-  const t = table(c, ['phase', 'window', 'requests', 'rps', 'errors', 'p95 ms', 'p99 ms'], 2);
-  for (const p of result.phases) {
+function renderPhases(result: Result, c: ChalkInstance, width: number): string {
+  const rows = result.phases.map((p) => {
     const errors = p.errors > 0 ? c.red(`${p.errors} (${formatPercent(p.errorRate)})`) : '0';
-    t.push([
+    return [
       plain(p.name),
       `${formatClock(p.startMs)}–${formatClock(p.endMs)}`,
       String(p.requests),
       formatRps(p.rps),
       errors,
+      formatMs(p.latencyMs.mean),
       formatMs(p.latencyMs.p95),
       formatMs(p.latencyMs.p99),
-    ]);
-  }
-  return [c.bold('Phases'), t.toString()].join('\n');
+    ];
+  });
+  return [c.bold('Phases'), tableText(c, width, ['phase', 'window', 'requests', 'rps', 'errors', 'mean ms', 'p95 ms', 'p99 ms'], rows, 2)].join('\n');
 }
 
 function colourOutcome(outcome: CheckOutcome, c: ChalkInstance): string {
@@ -179,12 +271,11 @@ function colourOutcome(outcome: CheckOutcome, c: ChalkInstance): string {
   }
 }
 
-function renderChecks(checks: TargetCheckResult[], c: ChalkInstance): string {
-  const t = table(c, ['target', 'metric', 'limit', 'actual', 'samples', '95% bound', 'result'], 2, 6);
-  for (const check of checks) {
+function renderChecks(checks: TargetCheckResult[], c: ChalkInstance, width: number): string {
+  const rows = checks.map((check) => {
     const row = check.phase ? `${plain(check.row)} (${plain(check.phase)})` : plain(check.row);
     const severity = check.severity === 'warn' ? ' (warn)' : '';
-    t.push([
+    return [
       row,
       plain(check.metric),
       `${formatLimit(check)}${severity}`,
@@ -192,23 +283,21 @@ function renderChecks(checks: TargetCheckResult[], c: ChalkInstance): string {
       check.samples === undefined ? '' : String(check.samples),
       formatBound(check),
       colourOutcome(checkOutcome(check), c),
-    ]);
-  }
-  return [c.bold('Target checks'), t.toString()].join('\n');
+    ];
+  });
+  return [c.bold('Target checks'), tableText(c, width, ['target', 'metric', 'limit', 'actual', 'samples', '95% bound', 'result'], rows, 2, 6)].join('\n');
 }
 
-function renderErrors(result: Result, c: ChalkInstance): string {
-  const kinds = table(c, ['error kind', 'count'], 1);
-  for (const [kind, n] of sortedCounts(result.totals.errorKinds)) kinds.push([plain(kind), String(n)]);
-  const codes = table(c, ['status', 'count'], 1);
-  for (const [code, n] of sortedCounts(result.totals.statusCodes)) codes.push([plain(code), String(n)]);
-  const parts = [c.bold('Errors'), kinds.toString()];
-  if (codes.length > 0) parts.push(codes.toString());
+function renderErrors(result: Result, c: ChalkInstance, width: number): string {
+  const kinds = sortedCounts(result.totals.errorKinds).map(([kind, n]) => [plain(kind), String(n)]);
+  const codes = sortedCounts(result.totals.statusCodes).map(([code, n]) => [plain(code), String(n)]);
+  const parts = [c.bold('Errors'), tableText(c, width, ['error kind', 'count'], kinds, 1)];
+  if (codes.length > 0) parts.push(tableText(c, width, ['status', 'count'], codes, 1));
   return parts.join('\n');
 }
 
 /** The regressions (each with why), then how many entries were within noise, ok or not judged. */
-function renderRegressions(result: Result, c: ChalkInstance): string | null {
+function renderRegressions(result: Result, c: ChalkInstance, width: number): string | null {
   const comparison = result.comparison;
   if (!comparison) return null;
   const regressions = regressionsOf(comparison);
@@ -217,13 +306,12 @@ function renderRegressions(result: Result, c: ChalkInstance): string | null {
   const unmatched = describeUnmatched(comparison);
   const tail = [counts, ...(unmatched ? [plain(unmatched)] : [])].map((line) => `  ${line}`);
   if (regressions.length === 0) return [`${title}: ${c.green('no regression')}`, ...tail].join('\n');
-  const t = table(c, ['scope', 'metric', 'baseline', 'current', 'change'], 2);
-  for (const e of regressions) {
+  const rows = regressions.map((e) => {
     const unit = comparisonUnit(e.metric);
-    t.push([plain(e.scope), e.metric, formatValue(unit, e.baseline), formatValue(unit, e.current), c.red(formatComparisonChange(e))]);
-  }
+    return [plain(e.scope), e.metric, formatValue(unit, e.baseline), formatValue(unit, e.current), c.red(formatComparisonChange(e))];
+  });
   const why = regressions.map((e) => `  ${plain(e.scope)} ${e.metric}: ${plain(e.note ?? '')}`);
-  return [title, t.toString(), ...why, ...tail].join('\n');
+  return [title, tableText(c, width, ['scope', 'metric', 'baseline', 'current', 'change'], rows, 2), ...why, ...tail].join('\n');
 }
 
 function toneOf(tone: FindingTone, c: ChalkInstance): (text: string) => string {
@@ -231,18 +319,17 @@ function toneOf(tone: FindingTone, c: ChalkInstance): (text: string) => string {
 }
 
 /** The profile verdicts: one line per analysis, and the staircase's steps. */
-function renderAnalysis(result: Result, c: ChalkInstance): string | null {
+function renderAnalysis(result: Result, c: ChalkInstance, width: number): string | null {
   const findings = analysisFindings(result);
   if (findings.length === 0) return null;
   const lines = [c.bold('Analysis'), ...findings.map((f) => `  ${toneOf(f.tone, c)(`${f.title}:`)} ${plain(f.text)}`)];
   const steps = breakingSteps(result);
   if (steps.length > 0) {
-    const t = table(c, ['step', 'level', 'rps', 'result', 'broken by'], 1, 3);
-    for (const step of steps) {
+    const rows = steps.map((step) => {
       const label = step.mark === 'first-broken' ? `${step.result} ← breaking point` : step.mark === 'last-good' ? `${step.result} ← last good` : step.result;
-      t.push([plain(step.phase), step.level, step.rps, step.result === 'broken' ? c.red(label) : label, plain(step.detail)]);
-    }
-    lines.push(t.toString());
+      return [plain(step.phase), step.level, step.rps, step.p95, step.errorRate, step.result === 'broken' ? c.red(label) : label, plain(step.detail)];
+    });
+    lines.push(tableText(c, width, ['step', 'level', 'rps', 'p95 ms', 'errors', 'result', 'broken by'], rows, 1, 5));
   }
   return lines.join('\n');
 }
@@ -250,17 +337,18 @@ function renderAnalysis(result: Result, c: ChalkInstance): string | null {
 /** Everything printed at the end of a run, the verdict line last. */
 export function renderSummary(result: Result, opts: TerminalOptions): string {
   const c = palette(opts);
+  const width = tableWidth(opts);
   const model = result.profile.model === 'open' ? 'open model' : 'closed model';
   const header = `${c.bold(plain(result.profile.name))} — ${model}, ${formatDuration(result.durationMs)} against ${plain(result.baseUrl)}`;
-  const sections: string[] = [header, renderRequests(result, c)];
-  const protocols = renderProtocols(result, c);
+  const sections: string[] = [header, renderRequests(result, c, width)];
+  const protocols = renderProtocols(result, c, width);
   if (protocols) sections.push(protocols);
-  if (result.phases.length > 0) sections.push(renderPhases(result, c));
-  if (result.targets.length > 0) sections.push(renderChecks(result.targets, c));
-  const analysis = renderAnalysis(result, c);
+  if (result.phases.length > 0) sections.push(renderPhases(result, c, width));
+  if (result.targets.length > 0) sections.push(renderChecks(result.targets, c, width));
+  const analysis = renderAnalysis(result, c, width);
   if (analysis) sections.push(analysis);
-  if (result.totals.errors > 0) sections.push(renderErrors(result, c));
-  const regressions = renderRegressions(result, c);
+  if (result.totals.errors > 0) sections.push(renderErrors(result, c, width));
+  const regressions = renderRegressions(result, c, width);
   if (regressions) sections.push(regressions);
   sections.push(renderVerdictLine(result, opts));
   return sections.join('\n\n') + '\n';

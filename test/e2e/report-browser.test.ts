@@ -1,5 +1,6 @@
 // Opens rendered reports from disk in Debian's Chromium: no console error, no request at all
 // beyond the file itself, the charts are there and the numbers shown are the result's.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,11 +14,40 @@ import type { Result } from '../../src/result/types.js';
 import { HOSTILE_REQUEST, hostileResult, spikeRun } from '../helpers/html-report-fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+const PDFINFO = '/usr/bin/pdfinfo';
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
-const hasChromium = existsSync(CHROMIUM);
+const hasChromium = existsSync(CHROMIUM) && existsSync(PDFINFO);
 const title = hasChromium
   ? 'HTML report in Chromium'
-  : `HTML report in Chromium — SKIPPED: ${CHROMIUM} is not installed (apt-get install -y chromium)`;
+  : `HTML report in Chromium — SKIPPED: ${CHROMIUM} or ${PDFINFO} is not installed (apt-get install -y chromium poppler-utils; .ci/run installs both)`;
+
+/** The file printed to A4 by headless Chromium itself, as a user's "print to PDF" would; its page count by pdfinfo. */
+function printToPdf(htmlFile: string, pdfFile: string): number {
+  execFileSync(CHROMIUM, ['--headless', '--no-sandbox', '--disable-gpu', '--no-pdf-header-footer', `--print-to-pdf=${pdfFile}`, pathToFileURL(htmlFile).href], { stdio: 'ignore', timeout: 60_000 });
+  const info = execFileSync(PDFINFO, [pdfFile], { encoding: 'utf8' });
+  return Number(/^Pages:\s+(\d+)/m.exec(info)![1]);
+}
+
+/** The text of one printed page. */
+function pdfPageText(pdfFile: string, page: number): string {
+  return execFileSync('pdftotext', ['-f', String(page), '-l', String(page), '-layout', pdfFile, '-'], { encoding: 'utf8' });
+}
+
+/** One regression only: the comparison of the fixture reduced to the total p95 and one of each other state. */
+function withOneRegression(result: Result): Result {
+  const c = result.comparison!;
+  const regression = c.entries.find((e) => e.scope === 'total' && e.metric === 'p95')!;
+  const rest = c.entries.filter((e) => e !== regression).map((e) => ({ ...e, regression: false, state: 'not-judged' as const, note: 'not judged: too few samples per time block' }));
+  c.entries = [{ ...regression, regression: true, state: 'regression' }, ...rest];
+  c.regressions = 1;
+  result.verdict = 'fail';
+  return result;
+}
+
+function labelled(result: Result, label: string, meta: Record<string, string> = {}): Result {
+  result.run = { options: { label }, label, meta };
+  return result;
+}
 
 /** The number in a shown text ("48,025", "196.9", "0.52 %"). */
 const shownNumber = (text: string): number => Number(text.replace(/[,\s%]/g, '').replace(/[^\d.-]/g, ''));
@@ -95,8 +125,8 @@ describe.skipIf(!hasChromium)(title, () => {
     expect(await charts.count()).toBeGreaterThanOrEqual(3);
     for (let i = 0; i < 3; i++) {
       const box = await charts.nth(i).boundingBox();
-      expect(box!.width).toBeGreaterThan(600);
-      expect(box!.height).toBeGreaterThan(200);
+      expect(box!.width).toBeGreaterThan(400); // two a row on a wide screen
+      expect(box!.height).toBeGreaterThan(150);
     }
     expect(await page.locator('svg.chart g.stage').count()).toBe(2 * result.phases.length);
     expect(await page.locator('svg.chart .series.baseline path').count()).toBe(1);
@@ -116,7 +146,8 @@ describe.skipIf(!hasChromium)(title, () => {
     const order = { FAIL: 0, UNCERTAIN: 1, WARN: 2, PASS: 3 } as const;
     const shown = result.targets.map((c, i) => ({ c, i })).sort((a, b) => order[checkOutcome(a.c)] - order[checkOutcome(b.c)] || a.i - b.i).map(({ c }) => c);
     for (const [i, check] of shown.entries()) {
-      const actual = await rows.nth(i).locator('td.actual').innerText();
+      // the passed ones are folded under the failures: read their text, shown or not
+      const actual = (await rows.nth(i).locator('td.actual').textContent())!.trim();
       if (check.actual === null) expect(actual).toBe('n/a'); // the one number formatter's word for a value that could not be measured
       else if (check.unit === 'ms') expect(shownNumber(actual)).toBe(roundedMs(check.actual));
       else if (check.unit === 'ratio') expect(shownNumber(actual)).toBe(Number((check.actual * 100).toFixed(2)));
@@ -140,16 +171,100 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.close();
   });
 
-  it('a sign-off of several runs has an overall verdict and one section per run', async () => {
-    const normal = spikeRun({ profileName: 'normal', spikeMedianMs: 14, seed: 3, withComparison: false });
-    const o = await open([normal, spikeRun()], 'signoff.html');
+  /** Elements wider than the page (a horizontal scrollbar), by tag and class. */
+  async function overflowing(page: Page): Promise<string[]> {
+    return page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      const wide = [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > width + 1 && !e.closest('.table-wrap, details:not([open])'));
+      const page = document.documentElement.scrollWidth > width ? ['document'] : [];
+      return [...page, ...wide.map((e) => `${e.tagName.toLowerCase()}.${e.className}`)];
+    });
+  }
+
+  /** The first screen (1280 x 900): the verdict and every failed check are on it, fully. */
+  async function onFirstScreen(page: Page, selector: string): Promise<boolean[]> {
+    const boxes = await page.locator(selector).evaluateAll((els) => els.map((e) => e.getBoundingClientRect().bottom));
+    return boxes.map((bottom) => bottom <= 900);
+  }
+
+  it('a single report: the verdict and the failed checks on the first screen, nothing wider than the page, printed in at most 2 pages', async () => {
+    const o = await open([spikeRun({ withComparison: false })], 'single.html');
     expectClean(o);
-    expect(await o.page.locator('.overall .verdict-word').innerText()).toContain('FAIL');
-    expect(await o.page.locator('.overall table.summary tbody tr').count()).toBe(2);
-    expect(await o.page.locator('section.run').count()).toBe(2);
-    expect(await o.page.locator('svg.chart').count()).toBe(6);
-    await o.page.screenshot({ path: join(ARTIFACTS, 'signoff.png'), fullPage: true });
+    expect(await onFirstScreen(o.page, '.run .verdict')).toEqual([true]);
+    const failed = await onFirstScreen(o.page, 'table.checks tr.fail');
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.every(Boolean)).toBe(true);
+    expect(await overflowing(o.page)).toEqual([]);
+    await o.page.setViewportSize({ width: 760, height: 900 });
+    expect(await overflowing(o.page)).toEqual([]);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await o.page.setViewportSize({ width: 1280, height: 900 });
+    await o.page.screenshot({ path: join(ARTIFACTS, 'single-first-screen.png') });
     await o.page.close();
+    expect(printToPdf(join(dir, 'single.html'), join(ARTIFACTS, 'single.pdf'))).toBeLessThanOrEqual(2);
+  });
+
+  it('a report with a baseline: the one regression on the first screen, above the charts; no unjudged entry says ok', async () => {
+    const result = withOneRegression(spikeRun());
+    const o = await open([result], 'baseline.html');
+    expectClean(o);
+    const { page } = o;
+    const regression = page.locator('table.comparison.regressions tr.regression');
+    expect(await regression.count()).toBe(1);
+    expect(await onFirstScreen(page, 'table.comparison.regressions tr.regression')).toEqual([true]);
+    const chartTop = (await page.locator('svg.chart').first().boundingBox())!.y;
+    expect((await regression.boundingBox())!.y).toBeLessThan(chartTop);
+    // every row of the comparison: a not-judged entry is never badged ok
+    const states = await page.locator('table.comparison tbody tr').evaluateAll((rows) => rows.map((r) => r.querySelector('.badge')?.textContent ?? ''));
+    expect(states.filter((s) => s === 'ok')).toEqual([]);
+    expect(states).toContain('not judged');
+    expect(await overflowing(page)).toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS, 'baseline-first-screen.png') });
+    await page.close();
+  });
+
+  it('a sign-off of 5 runs: page 1 the overall verdict and the table of runs, the two spike runs told apart, at most 10 printed pages', async () => {
+    const runs = [
+      labelled(spikeRun({ withComparison: false }), 'rc-1', { build: '101' }),
+      labelled(spikeRun({ withComparison: false, seed: 5, spikeMedianMs: 30 }), 'rc-2', { build: '102' }),
+      labelled(spikeRun({ profileName: 'normal', spikeMedianMs: 14, seed: 3, withComparison: false }), 'rc-2'),
+      labelled(spikeRun({ profileName: 'peak', spikeMedianMs: 20, seed: 4, withComparison: false }), 'rc-2'),
+      labelled(spikeRun({ profileName: 'stress', spikeMedianMs: 60, seed: 6, withComparison: false }), 'rc-2'),
+    ];
+    const o = await open(runs, 'signoff.html');
+    expectClean(o);
+    const { page } = o;
+    expect(await page.locator('.overall .verdict-word').innerText()).toContain('FAIL');
+    const rows = page.locator('.overall table.summary tbody tr');
+    expect(await rows.count()).toBe(5);
+    expect(await rows.nth(0).locator('.run-cell').innerText()).toMatch(/spike\s*rc-1/);
+    expect(await rows.nth(1).locator('.run-cell').innerText()).toMatch(/spike\s*rc-2/);
+    expect(await page.locator('section.run').count()).toBe(5);
+    expect(await page.locator('section.run .run-title').allInnerTexts()).toEqual(['spike rc-1', 'spike rc-2', 'normal rc-2', 'peak rc-2', 'stress rc-2']);
+    // each row links to its run's section
+    await rows.nth(1).locator('a').click();
+    expect(await page.evaluate(() => location.hash)).toBe('#run-2');
+    expect(await overflowing(page)).toEqual([]);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(ARTIFACTS, 'signoff-first-screen.png') });
+    await page.screenshot({ path: join(ARTIFACTS, 'signoff.png'), fullPage: true });
+    await page.close();
+
+    const pdf = join(ARTIFACTS, 'signoff.pdf');
+    const pages = printToPdf(join(dir, 'signoff.html'), pdf);
+    expect(pages).toBeLessThanOrEqual(10);
+    const first = pdfPageText(pdf, 1);
+    expect(first).toContain('RELEASE SIGN-OFF');
+    expect(first).toContain('FAIL');
+    expect(first).toMatch(/spike\s+rc-1/);
+    expect(first).toMatch(/spike\s+rc-2/);
+    expect(first).toContain('Signed off by');
+    expect(first).not.toContain('RUN 1 OF 5');
+    expect(pdfPageText(pdf, 2)).toContain('RUN 1 OF 5');
+    // the resolved profile printed once per run, not pages of JSON
+    const all = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+    expect(all.split('Environment and resolved profile').length - 1).toBe(5);
+    expect(all.split('timeoutMs: 10000').length - 1).toBe(5);
   });
 
   it('shows a hostile request name as text: no element, no script, no dialog', async () => {

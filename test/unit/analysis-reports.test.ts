@@ -97,21 +97,22 @@ describe('reports', () => {
   const result = analysed();
 
   it('terminal: an Analysis section, one line per analysis, and the steps with the breaking point marked', () => {
-    const text = renderSummary(result, { color: false });
+    const text = renderSummary(result, { color: false, width: 200 });
     const section = text.slice(text.indexOf('Analysis'));
     expect(section).toContain('Spike recovery: recovered 5 s after spike ended, at 00:25');
     expect(section).toContain('Soak drift: recovery, early 00:21–00:23 vs late 00:28–00:30: p50 10.0 → 10.5 ms (+5.0%)');
     expect(section).toContain('p95 12.0 → 13.0 ms (+8.3% [-2.0%..+20%]), p99 15.0 → 15.0 ms (+0.0%); errors +0.10 pp, throughput +0.0% (from the per-second points)');
     expect(section).toContain('Service resources: pid 4242, 15 samples every 2 s: memory 100 → 112 MB (+12%), peak 115.2 MB; CPU mean 35.5%, peak 80%');
     expect(section).toContain('Breaking point: last good baseline (100 req/s, 100.0 req/s achieved); first broken spike (200 req/s, 180.0 req/s achieved): API p95 250.0 ms > 100 ms');
-    expect(section).toMatch(/spike\s+│\s+200 req\/s │\s+180.0 │ broken ← breaking point │ API p95 250.0 ms > 100 ms/);
+    // each step with its level, achieved rate, p95 and error rate, and the checks that broke
+    expect(section).toMatch(/spike\s+│\s+200 req\/s │\s+180.0 │\s+[\d.]+ │\s+[\d.]+% │ broken ← breaking point │ API p95 250.0 ms > 100 ms/);
   });
 
   it('summary.md: an Analysis section with the steps table', () => {
     const md = renderMarkdown([result]);
     expect(md).toContain('### Analysis');
     expect(md).toContain('- ✅ **Spike recovery:** recovered 5 s after spike ended');
-    expect(md).toContain('| **spike** | 200 req/s | 180.0 | ❌ breaking point | API p95 250.0 ms &gt; 100 ms |');
+    expect(md).toMatch(/\| \*\*spike\*\* \| 200 req\/s \| 180\.0 \| [\d.]+ \| [\d.]+% \| ❌ breaking point \| API p95 250\.0 ms &gt; 100 ms \|/);
   });
 
   it('HTML: the findings, the steps with the breaking one highlighted, and marks on every time chart', () => {

@@ -52,8 +52,10 @@ describe('renderHtml: one run', () => {
   });
 
   it('lists every target check with its limit, actual value and result', () => {
-    const table = html.match(/<table class="checks">[\s\S]*?<\/table>/)![0];
+    // the passed checks fold away under the failures (a second table in a <details>)
+    const table = html.match(/<table class="checks[^"]*">[\s\S]*?<\/table>/g)!.join('');
     expect(count(table, '<tr class=')).toBe(result.targets.length);
+    expect(html).toContain('<summary>The 4 passed checks</summary>');
     expect(count(table, '<span class="badge fail">fail</span>')).toBe(2);
     expect(count(table, '<span class="badge uncertain">uncertain</span>')).toBe(1);
     expect(table).toContain(`${formatMs(result.totals.latencyMs.p99)} ms`);
@@ -66,7 +68,7 @@ describe('renderHtml: one run', () => {
     const svgs = svgBlocks(html);
     expect(svgs.length).toBeGreaterThanOrEqual(3);
     const [throughput, latency, distribution] = svgs as [string, string, string];
-    expect(throughput).toContain('throughput (requests/s)');
+    expect(throughput).toContain('>requests/s</text>');
     expect(throughput).toContain('errors/s');
     expect(throughput).toContain('elapsed time (s)');
     expect(throughput).toContain('planned rate (req/s)');
@@ -145,7 +147,7 @@ describe('renderHtml: one run', () => {
       at('<details class="appendix"'),
     ];
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    const states = [...html.match(/<table class="checks">[\s\S]*?<\/table>/)![0].matchAll(/<tr class="(\w+)">/g)].map((m) => m[1]);
+    const states = [...html.match(/<table class="checks[^"]*">[\s\S]*?<\/table>/g)!.join('').matchAll(/<tr class="(\w+)"/g)].map((m) => m[1]);
     expect(states).toEqual(['fail', 'fail', 'uncertain', 'pass', 'pass', 'pass', 'pass']);
   });
 
@@ -170,7 +172,7 @@ describe('renderHtml: one run', () => {
     expect(out).not.toContain('service p99');
     expect(out).not.toContain('<pre class="profile">');
     expect(out).toContain('No targets were set for this run: it was not judged.');
-    expect(out).toContain('planned virtual users');
+    expect(out).toContain('planned users (VUs)');
     bare.verdict = 'none';
     const none = renderHtml([bare]);
     expect(none).toContain('<div class="verdict none"');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderProgressLine, renderSummary, renderVerdictLine } from '../../src/report/terminal.js';
+import { fitColumnWidths, renderProgressLine, renderSummary, renderVerdictLine, wrapCell } from '../../src/report/terminal.js';
 import type { Result } from '../../src/result/types.js';
 import { makeResult, spread } from '../helpers/result-fixture.js';
 
@@ -32,7 +32,7 @@ function checkedResult(): Result {
 describe('renderSummary', () => {
   it('without colour has no ANSI codes and contains the numbers', () => {
     const r = checkedResult();
-    const text = renderSummary(r, { color: false });
+    const text = renderSummary(r, { color: false, width: 200 });
     expect(text).not.toMatch(ANSI);
     for (const s of ['login', 'list-challenges', 'TOTAL', 'baseline', 'spike', String(r.totals.requests), '3007', '2007']) expect(text).toContain(s);
     const total = text.split('\n').find((l) => l.includes('TOTAL'))!;
@@ -43,13 +43,36 @@ describe('renderSummary', () => {
   });
 
   it('lists every target check with its limit, actual, evidence and PASS/FAIL/UNCERTAIN/WARN', () => {
-    const text = renderSummary(checkedResult(), { color: false });
+    const text = renderSummary(checkedResult(), { color: false, width: 200 });
     const row = (needle: string): string => text.split('\n').find((l) => l.includes(needle))!;
     expect(row('User Authentication')).toMatch(/p95.*< 200 ms.*234\.1 ms.*FAIL/);
     expect(row('errorRate')).toMatch(/< 1%.*0\.40%.*PASS/);
     expect(row('rps  ')).toMatch(/≥ 40\/s.*50\.1\/s.*PASS/);
     expect(row('Tail')).toMatch(/p99\.9.*299\.0 ms.*200.*none yet.*UNCERTAIN/);
     expect(row('Soft')).toMatch(/p50.*< 20 ms \(warn\).*30\.0 ms.*3000.*31\.2 ms.*WARN/);
+  });
+
+  it.each([undefined, 60, 80, 100])('fits the tables in 80 columns (or a wider terminal’s width: %s), wrapping by column', (width) => {
+    const r = checkedResult();
+    r.targets[0]!.row = 'User Authentication with a very long target name, as target tables have';
+    r.groups['checkout-and-pay-with-a-saved-card-then-confirm'] = r.groups['login']!;
+    const text = renderSummary(r, { color: true, ...(width === undefined ? {} : { width }) });
+    const lines = text.split('\n').map((l) => l.replace(/\u001b\[[0-9;]*m/g, ''));
+    const tableLines = lines.filter((l) => /^[┌│├└]/.test(l));
+    expect(Math.max(...tableLines.map((l) => l.length))).toBeLessThanOrEqual(Math.max(80, width ?? 80));
+    // a cell wraps inside its own column: the long name's words stay whole and in order
+    const firstColumn = tableLines.filter((l) => l.startsWith('│')).map((l) => l.split('│')[1]!.trim()).filter((cell) => cell !== '');
+    expect(firstColumn.join(' ')).toContain('User Authentication with a very long target name, as target tables have');
+    // numbers never broken
+    expect(text).toContain(String(r.totals.requests));
+  });
+
+  it('a table that fits keeps every row on one line', () => {
+    expect(fitColumnWidths([['a', 'bb'], ['ccc', '1']], [false, true], 80)).toBeNull();
+    expect(fitColumnWidths([['request', 'p95 ms'], ['list-challenges', '12.3']], [false, true], 20)).toEqual([9, 4]);
+    expect(wrapCell('list-challenges', 8)).toBe('list-\nchalleng\nes');
+    expect(wrapCell('User Authentication', 14)).toBe('User\nAuthentication');
+    expect(wrapCell('12.3', 8)).toBe('12.3');
   });
 
   it('shows error kinds and status codes only when there were errors', () => {

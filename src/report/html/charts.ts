@@ -3,12 +3,17 @@
 // and the latency distribution as a percentile curve on a log percentile axis.
 import { decodeHistogram, percentileCurve, type PercentilePoint } from '../../metrics/histogram.js';
 import type { Result, TimelinePoint } from '../../result/types.js';
-import { formatClock, formatMsWithUnit } from './format.js';
+import { formatClock, formatMsWithUnit, formatRps } from './format.js';
 import { analysisMarks } from './analysis-marks.js';
 import {
   bands,
   bottomAxis,
+  CHART_WIDTH,
+  clipMarker,
+  el,
   emptyNote,
+  hoverColumns,
+  hoverDots,
   innerTicks,
   legend,
   linearScale,
@@ -25,7 +30,7 @@ import {
   valueAxis,
 } from './svg.js';
 
-const WIDTH = 900;
+const WIDTH = CHART_WIDTH;
 /** More points than this are binned: a 4-hour soak would otherwise draw 14,400 per line. */
 const MAX_POINTS = 900;
 /** Room above the highest value, so that no line runs along the top edge of a plot. */
@@ -120,23 +125,44 @@ function binNote(secondsPerBin: number): string {
 
 // ---------------------------------------------------------------- chart 1: throughput and errors
 
+/** The stage a second of the run fell in (for a point's tooltip). */
+function stageAt(result: Result, seconds: number): string {
+  const ms = seconds * 1000;
+  return result.phases.find((p) => ms > p.startMs && ms <= p.endMs)?.name ?? '';
+}
+
+/** `0:12 (spike)`: the end of a plotted interval, and its stage. */
+function pointLabel(result: Result, b: Bin): string {
+  const stage = stageAt(result, b.t1);
+  const when = b.t1 - b.t0 > 1 ? `${formatClock(b.t0 * 1000)}–${formatClock(b.t1 * 1000)}` : formatClock(b.t1 * 1000);
+  return stage === '' ? when : `${when} (${stage})`;
+}
+
+/** A flow run plans journeys (iterations) per second, not requests: never on the requests/s axis. */
+function plansJourneys(result: Result): boolean {
+  return result.cells.some((c) => c.flow === true);
+}
+
 export function throughputChart(result: Result, id: string): TrustedSvg {
   const closed = result.profile.model === 'closed';
+  const journeys = !closed && plansJourneys(result);
+  // the planned level has its own axis unless it is in requests/s too
+  const levelAxis = closed ? 'planned users (VUs)' : journeys ? 'planned journeys/s' : null;
   const durationS = runSeconds(result);
   const unit = timeUnit(durationS);
   const { bins, secondsPerBin } = binTimeline(result.timeline);
-  const margin = { left: 72, right: closed ? 72 : 24 };
+  const margin = { left: 66, right: levelAxis !== null ? 66 : 20 };
   const legendY = 18;
-  const top = 52;
-  const mainH = 210;
-  const gap = 14;
-  const errH = 72;
-  const bottom = 50;
+  const top = 46;
+  const mainH = 150;
+  const gap = 12;
+  const errH = 66;
+  const bottom = 48;
   const height = top + mainH + gap + errH + bottom;
   const main: PlotArea = { x: margin.left, y: top, w: WIDTH - margin.left - margin.right, h: mainH };
   const err: PlotArea = { x: margin.left, y: top + mainH + gap, w: main.w, h: errH };
   const x = linearScale(0, durationS, main.x, main.x + main.w);
-  const ticks = timeTicks(durationS, unit, 9);
+  const ticks = timeTicks(durationS, unit, 6);
 
   const startLevel = result.profile.stages[0]?.fromLevel;
   const levelPoints: Array<[number, number]> = [];
@@ -145,7 +171,7 @@ export function throughputChart(result: Result, id: string): TrustedSvg {
 
   const maxRps = Math.max(0, ...bins.map((b) => b.rps));
   const maxLevel = Math.max(0, ...levelPoints.map(([, l]) => l));
-  const yMax = closed ? maxRps : Math.max(maxRps, maxLevel);
+  const yMax = levelAxis !== null ? maxRps : Math.max(maxRps, maxLevel);
   const yTicks = niceTicks(0, Math.max(yMax * HEADROOM, 1), 5, yMax === 0);
   const y = linearScale(0, yTicks.max, main.y + main.h, main.y);
   const maxErr = Math.max(0, ...bins.map((b) => b.errorsPerS));
@@ -154,21 +180,22 @@ export function throughputChart(result: Result, id: string): TrustedSvg {
 
   const parts: string[] = [];
   parts.push(bands(x, main.y, err.y + err.h, stageBands(result)));
-  parts.push(valueAxisFor(main, y, yTicks, 'throughput (requests/s)'));
+  parts.push(valueAxisFor(main, y, yTicks, 'requests/s'));
   parts.push(valueAxisFor(err, ey, eTicks, 'errors/s'));
   parts.push(bottomAxis(main, x, ticks, null, false));
   parts.push(bottomAxis(err, x, ticks, `elapsed time (${unit.name})${binNote(secondsPerBin)}`));
 
-  const items: LegendItem[] = [{ label: 'achieved throughput (req/s)', color: SERIES.rps, kind: 'line' }];
+  const items: LegendItem[] = [{ label: 'achieved req/s', color: SERIES.rps, kind: 'line' }];
+  const levelUnit = closed ? ' users' : journeys ? ' journeys/s' : '/s';
   if (bins.length === 0) {
     parts.push(emptyNote(main, 'no timeline recorded'));
   } else {
-    if (closed) {
-      const lTicks = niceTicks(0, Math.max(maxLevel * HEADROOM, 1), 5, true);
+    if (levelAxis !== null) {
+      const lTicks = niceTicks(0, Math.max(maxLevel * HEADROOM, 1), 5, closed);
       const ly = linearScale(0, lTicks.max, main.y + main.h, main.y);
-      parts.push(valueAxisRight(main, ly, lTicks, 'planned virtual users'));
+      parts.push(valueAxisRight(main, ly, lTicks, levelAxis));
       parts.push(seriesPath(levelPoints.map(([t, l]) => [x(t), ly(l)]), SERIES.level, { dashed: true, cls: 'series level' }));
-      items.push({ label: 'planned users (right axis)', color: SERIES.level, kind: 'dashed' });
+      items.push({ label: `${closed ? 'planned users' : 'planned journeys/s'} (right axis)`, color: SERIES.level, kind: 'dashed' });
     } else {
       parts.push(seriesPath(levelPoints.map(([t, l]) => [x(t), y(l)]), SERIES.level, { dashed: true, cls: 'series level' }));
       items.push({ label: 'planned rate (req/s)', color: SERIES.level, kind: 'dashed' });
@@ -183,6 +210,17 @@ export function throughputChart(result: Result, id: string): TrustedSvg {
   items.push({ label: 'errors/s', color: SERIES.errors, kind: 'area' });
   parts.push(analysisMarks(result, x, main.y, err.y + err.h));
   parts.push(legend(main.x, legendY, main.w, items));
+  parts.push(
+    hoverColumns(
+      bins.map((b) => ({
+        x0: x(b.t0),
+        x1: x(b.t1),
+        text: `${pointLabel(result, b)}: ${formatRps(b.rps)} req/s achieved, planned ${formatRps(b.level)}${levelUnit}, ${formatRps(b.errorsPerS)} errors/s`,
+      })),
+      main.y,
+      err.y + err.h,
+    ),
+  );
   return svgRoot(id, WIDTH, height, 'Throughput, planned level and errors over time', parts);
 }
 
@@ -195,50 +233,85 @@ function valueAxisRight(area: PlotArea, scale: ReturnType<typeof linearScale>, t
 
 // ---------------------------------------------------------------- chart 2: latency over time
 
+/**
+ * The top of the latency axis: the highest point, unless a few points (a start-up burst) stand
+ * far above the rest; then the 95th percentile of the per-point peaks with room, and the points
+ * above it are drawn on the top edge and marked.
+ */
+export function latencyAxisTop(peaks: number[]): { top: number; clipped: boolean } {
+  const sorted = peaks.filter((v) => Number.isFinite(v) && v > 0).sort((a, b) => a - b);
+  const max = sorted.length > 0 ? sorted[sorted.length - 1]! : 0;
+  if (sorted.length < 10) return { top: max, clipped: false };
+  const q95 = sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)]!;
+  const cut = q95 * 1.5;
+  return max > cut * 1.5 ? { top: cut, clipped: true } : { top: max, clipped: false };
+}
+
 export function latencyChart(result: Result, id: string): TrustedSvg {
   const durationS = runSeconds(result);
   const unit = timeUnit(durationS);
   const { bins, secondsPerBin } = binTimeline(result.timeline);
-  const top = 52;
-  const plotH = 230;
-  const bottom = 50;
+  const top = 46;
+  const plotH = 180;
+  const bottom = 48;
   const height = top + plotH + bottom;
-  const area: PlotArea = { x: 72, y: top, w: WIDTH - 72 - 24, h: plotH };
+  const area: PlotArea = { x: 66, y: top, w: WIDTH - 66 - 20, h: plotH };
   const x = linearScale(0, durationS, area.x, area.x + area.w);
-  const maxMs = Math.max(0, ...bins.map((b) => b.p99 ?? 0), ...bins.map((b) => b.p95 ?? 0));
+  const peaks = bins.map((b) => Math.max(b.p99 ?? 0, b.p95 ?? 0));
+  const axis = latencyAxisTop(peaks);
+  const maxMs = axis.top;
   const yTicks = niceTicks(0, maxMs > 0 ? maxMs * HEADROOM : 1, 5, maxMs === 0);
   const y = linearScale(0, yTicks.max, area.y + area.h, area.y);
+  // a clipped value is drawn on the top edge
+  const yc = (v: number): number => (v > yTicks.max ? area.y : y(v));
 
   const parts: string[] = [];
   parts.push(bands(x, area.y, area.y + area.h, stageBands(result)));
   parts.push(valueAxisFor(area, y, yTicks, 'latency (ms)'));
-  parts.push(bottomAxis(area, x, timeTicks(durationS, unit, 9), `elapsed time (${unit.name})${binNote(secondsPerBin)}`));
-  if (bins.every((b) => b.p50 === null)) {
-    parts.push(emptyNote(area, bins.length === 0 ? 'no timeline recorded' : 'no request was answered'));
-  } else {
-    const mid = (b: Bin): number => x((b.t0 + b.t1) / 2);
-    const line = (f: (b: Bin) => number | null): Array<[number, number] | null> =>
-      bins.map((b) => {
-        const v = f(b);
-        return v === null ? null : [mid(b), y(v)];
-      });
-    parts.push(seriesPath(line((b) => b.p50), SERIES.p50, { cls: 'series p50' }));
-    parts.push(seriesPath(line((b) => b.p95), SERIES.p95, { cls: 'series p95' }));
-    parts.push(seriesPath(line((b) => b.p99), SERIES.p99, { cls: 'series p99' }));
-  }
+  parts.push(bottomAxis(area, x, timeTicks(durationS, unit, 6), `elapsed time (${unit.name})${binNote(secondsPerBin)}`));
   const items: LegendItem[] = [
     { label: 'p50', color: SERIES.p50, kind: 'line' },
     { label: 'p95', color: SERIES.p95, kind: 'line' },
     { label: 'p99', color: SERIES.p99, kind: 'line' },
   ];
+  const mid = (b: Bin): number => x((b.t0 + b.t1) / 2);
+  if (bins.every((b) => b.p50 === null)) {
+    parts.push(emptyNote(area, bins.length === 0 ? 'no timeline recorded' : 'no request was answered'));
+  } else {
+    const line = (f: (b: Bin) => number | null): Array<[number, number] | null> =>
+      bins.map((b) => {
+        const v = f(b);
+        return v === null ? null : [mid(b), yc(v)];
+      });
+    parts.push(seriesPath(line((b) => b.p50), SERIES.p50, { cls: 'series p50' }));
+    parts.push(seriesPath(line((b) => b.p95), SERIES.p95, { cls: 'series p95' }));
+    parts.push(seriesPath(line((b) => b.p99), SERIES.p99, { cls: 'series p99' }));
+    if (axis.clipped) {
+      const above = bins.filter((b) => Math.max(b.p99 ?? 0, b.p95 ?? 0) > yTicks.max);
+      const worst = above.reduce((w, b) => ((b.p99 ?? 0) > (w.p99 ?? 0) ? b : w), above[0]!);
+      parts.push(el('g', { class: 'clipped' }, above.map((b) => clipMarker(mid(b), area.y, SERIES.p99, `${pointLabel(result, b)}: p99 ${formatMsWithUnit(b.p99)} (above the axis)`))));
+      items.push({ label: `above the axis: ${above.length} (p99 up to ${formatMsWithUnit(worst.p99)} at ${formatClock(worst.t1 * 1000)})`, color: SERIES.p99, kind: 'marker' });
+    }
+  }
   parts.push(analysisMarks(result, x, area.y, area.y + area.h));
   parts.push(legend(area.x, 18, area.w, items));
-  return svgRoot(id, WIDTH, height, 'Latency percentiles over time', parts);
+  parts.push(
+    hoverColumns(
+      bins
+        .filter((b) => b.p50 !== null)
+        .map((b) => ({ x0: x(b.t0), x1: x(b.t1), text: `${pointLabel(result, b)}: p50 ${formatMsWithUnit(b.p50)}, p95 ${formatMsWithUnit(b.p95)}, p99 ${formatMsWithUnit(b.p99)}` })),
+      area.y,
+      area.y + area.h,
+    ),
+  );
+  return svgRoot(id, WIDTH, height, axis.clipped ? 'Latency percentiles over time (axis cut above a start-up burst; marked)' : 'Latency percentiles over time', parts);
 }
 
 // ---------------------------------------------------------------- chart 3: percentile curve
 
 const DECADE_LABELS = ['0%', '90%', '99%', '99.9%', '99.99%', '99.999%'];
+
+const trimPercentile = (p: number): string => String(Number(p.toFixed(3)));
 
 /** x of a percentile on the log axis: log10(1 / (1 - q)). */
 export function percentileX(percentile: number): number {
@@ -270,10 +343,10 @@ export function distributionChart(result: Result, id: string, opts: Distribution
   const current = readCurve(result.histograms.total);
   const baseline = readCurve(opts.baselineHistogram);
   const top = 36;
-  const plotH = 250;
-  const bottom = 50;
+  const plotH = 190;
+  const bottom = 48;
   const height = top + plotH + bottom;
-  const area: PlotArea = { x: 72, y: top, w: WIDTH - 72 - 24, h: plotH };
+  const area: PlotArea = { x: 66, y: top, w: WIDTH - 66 - 20, h: plotH };
   const parts: string[] = [];
 
   const maxCount = Math.max(current?.count ?? 0, baseline?.count ?? 0);
@@ -290,7 +363,7 @@ export function distributionChart(result: Result, id: string, opts: Distribution
 
   const ticks: XTick[] = DECADE_LABELS.slice(0, decades + 1).map((label, i) => ({ value: i, label }));
   const decadePx = area.w / decades;
-  const minor = [50, 75].filter(() => decadePx >= 140).map((p) => ({ value: percentileX(p), label: `${p}%` }));
+  const minor = [50, 75].filter(() => decadePx >= 120).map((p) => ({ value: percentileX(p), label: `${p}%` }));
   parts.push(valueAxisFor(area, y, yTicks, 'latency (ms)'));
   parts.push(bottomAxis(area, x, [...ticks, ...minor].sort((a, b) => a.value - b.value), 'percentile (log scale)', true, true));
 
@@ -304,10 +377,13 @@ export function distributionChart(result: Result, id: string, opts: Distribution
     }
     parts.push(seriesPath(toPoints(cur), SERIES.current, { width: 2.5, cls: 'series current' }));
     const at = (ps: PercentilePoint[], q: number): string => formatMsWithUnit(ps.find((p) => p.percentile === q)?.valueMs ?? null);
-    items.push({ label: `this run (p50 ${at(cur, 50)}, p99 ${at(cur, 99)})`, color: SERIES.current, kind: 'line' });
+    items.push({ label: `this run: p50 ${at(cur, 50)}, p99 ${at(cur, 99)}`, color: SERIES.current, kind: 'line' });
     if (base.length > 0) {
-      items.push({ label: `${opts.baselineLabel ?? 'baseline'} (p50 ${at(base, 50)}, p99 ${at(base, 99)})`, color: SERIES.baseline, kind: 'dashed' });
+      items.push({ label: `${opts.baselineLabel ?? 'baseline'}: p50 ${at(base, 50)}, p99 ${at(base, 99)}`, color: SERIES.baseline, kind: 'dashed' });
     }
+    const dots = (ps: PercentilePoint[], who: string): Array<{ x: number; y: number; text: string }> =>
+      ps.map((p) => ({ x: x(percentileX(p.percentile)), y: y(p.valueMs), text: `${who}: p${trimPercentile(p.percentile)} ${formatMsWithUnit(p.valueMs)}` }));
+    parts.push(hoverDots([...dots(base, opts.baselineLabel ?? 'baseline'), ...dots(cur, 'this run')]));
   }
   parts.push(legend(area.x, 18, area.w, items));
   return svgRoot(id, WIDTH, height, 'Latency distribution: percentile curve', parts);

@@ -1,8 +1,15 @@
 // The resolved profile as a compact appendix: YAML-like lines where every small object or list
-// sits on one line ({name: spike, durationMs: 6667}), so a profile takes a few lines, not pages.
-// Pure; the text is escaped by the template that prints it.
+// sits on one line ({name: spike, durationMs: 6667}), and nothing unset (null, {} or []) is
+// written, so a profile takes a few lines, not pages. Pure; the template escapes the text.
 
-const INLINE_MAX = 110;
+const INLINE_MAX = 100;
+
+/** null, undefined, {} and []: nothing to repeat the run with. */
+function unset(value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === 'object' && Object.keys(value as object).length === 0;
+}
 
 function scalar(value: unknown): string {
   if (value === null || value === undefined) return 'null';
@@ -16,7 +23,7 @@ function scalar(value: unknown): string {
 function inline(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(inline).join(', ')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => !unset(v));
     return `{${entries.map(([k, v]) => `${scalar(k)}: ${inline(v)}`).join(', ')}}`;
   }
   return scalar(value);
@@ -39,7 +46,7 @@ function lines(value: unknown, indent: string, out: string[]): void {
     return;
   }
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    if (v === undefined) continue;
+    if (unset(v)) continue;
     const one = inline(v);
     if (!isComposite(v) || one.length + key.length + indent.length <= INLINE_MAX || (Array.isArray(v) && v.length === 0)) out.push(`${indent}${scalar(key)}: ${one}`);
     else {

@@ -9,6 +9,7 @@ import { analysisMarks } from './analysis-marks.js';
 import {
   bands,
   bottomAxis,
+  CHART_WIDTH,
   innerTicks,
   legend,
   linearScale,
@@ -22,7 +23,7 @@ import {
   type TrustedSvg,
 } from './svg.js';
 
-const WIDTH = 900;
+const WIDTH = CHART_WIDTH;
 const HEADROOM = 1.06;
 export const SERVICE_SERIES = { cpu: '#8250df', memory: '#0969da' } as const;
 
@@ -45,10 +46,10 @@ export function serviceChart(result: Result, id: string): TrustedSvg | null {
   const lastT = result.timeline.length > 0 ? result.timeline[result.timeline.length - 1]!.t : 0;
   const durationS = Math.max(1, result.durationMs / 1000, lastT);
   const unit = durationS <= 300 ? { seconds: 1, name: 's' } : durationS <= 3 * 3600 ? { seconds: 60, name: 'min' } : { seconds: 3600, name: 'h' };
-  const top = 52;
-  const plotH = 200;
-  const height = top + plotH + 50;
-  const area: PlotArea = { x: 72, y: top, w: WIDTH - 72 - 72, h: plotH };
+  const top = 46;
+  const plotH = 170;
+  const height = top + plotH + 48;
+  const area: PlotArea = { x: 66, y: top, w: WIDTH - 66 - 66, h: plotH };
   const x = linearScale(0, durationS, area.x, area.x + area.w);
   const cpu = result.timeline.filter((p) => p.cpuPercent !== undefined).map((p) => [p.t - 0.5, p.cpuPercent!] as const);
   const memory = result.timeline.filter((p) => p.memoryMB !== undefined).map((p) => [p.t - 0.5, p.memoryMB!] as const);
@@ -58,7 +59,7 @@ export function serviceChart(result: Result, id: string): TrustedSvg | null {
   const memTicks = niceTicks(0, memMax > 0 ? memMax * HEADROOM : 1, 5);
   const yCpu = linearScale(0, cpuTicks.max, area.y + area.h, area.y);
   const yMem = linearScale(0, memTicks.max, area.y + area.h, area.y);
-  const xTicks = innerTicks(durationS / unit.seconds, 9);
+  const xTicks = innerTicks(durationS / unit.seconds, 6);
 
   const parts: string[] = [];
   parts.push(bands(x, area.y, area.y + area.h, driftBands(result)));

@@ -162,8 +162,14 @@ export function fitText(s: string, maxPx: number, fontSize = 12): string {
 
 // ---------------------------------------------------------------- chart parts
 
-/** Font sizes in SVG units (the charts are 900 wide and scale to the page). */
-export const FONT = { tick: 12, title: 13, legend: 13, stage: 12, note: 15 } as const;
+/**
+ * The charts' width in SVG units. Two sit side by side on a wide screen and on an A4 page
+ * (about 92 mm each), so 640 units keep a 13-unit label at about 5 pt on paper.
+ */
+export const CHART_WIDTH = 640;
+
+/** Font sizes in SVG units (the charts are CHART_WIDTH wide and scale to the page). */
+export const FONT = { tick: 13, title: 13, legend: 13, stage: 12, note: 14 } as const;
 
 export interface PlotArea {
   x: number;
@@ -245,7 +251,33 @@ export function bottomAxis(area: PlotArea, scale: Scale, ticks: XTick[], axisTit
 export interface LegendItem {
   label: string;
   color: string;
-  kind: 'line' | 'dashed' | 'area' | 'band';
+  kind: 'line' | 'dashed' | 'area' | 'band' | 'marker';
+}
+
+/** A small upward triangle at (x, y): a value drawn at the top edge because the axis was cut below it. */
+export function clipMarker(x: number, y: number, color: string, tooltip?: string): string {
+  const d = `M${num(x - 4)} ${num(y + 6)}L${num(x + 4)} ${num(y + 6)}L${num(x)} ${num(y - 1)}Z`;
+  return el('path', { d, fill: color, class: 'clip-mark' }, tooltip === undefined ? '' : title(tooltip));
+}
+
+/**
+ * Invisible columns over a time chart, one per plotted point, each with a <title>: the browser
+ * shows the point's values on hover, with no script (the report's CSP allows none).
+ */
+export function hoverColumns(columns: Array<{ x0: number; x1: number; text: string }>, top: number, bottom: number): string {
+  const parts = columns.map((c) =>
+    el('rect', { x: c.x0, y: top, width: Math.max(0.5, c.x1 - c.x0), height: bottom - top, fill: '#000', 'fill-opacity': 0 }, title(c.text)),
+  );
+  return el('g', { class: 'hover' }, parts);
+}
+
+/** Invisible dots with a <title> over the points of a curve (hover shows the values). */
+export function hoverDots(points: Array<{ x: number; y: number; text: string }>): string {
+  return el(
+    'g',
+    { class: 'hover' },
+    points.map((p) => el('circle', { cx: p.x, cy: p.y, r: 5, fill: '#000', 'fill-opacity': 0 }, title(p.text))),
+  );
 }
 
 /** A one-row legend starting at (x, y); returns the markup. Items that do not fit are cut. */
@@ -257,7 +289,9 @@ export function legend(x: number, y: number, maxWidth: number, items: LegendItem
     const label = fitText(item.label, room, FONT.legend);
     if (label === '') break;
     const sy = y - 4;
-    if (item.kind === 'area' || item.kind === 'band') {
+    if (item.kind === 'marker') {
+      parts.push(clipMarker(cx + 9, sy - 3, item.color));
+    } else if (item.kind === 'area' || item.kind === 'band') {
       parts.push(
         el('rect', {
           x: cx,

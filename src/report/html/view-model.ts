@@ -60,6 +60,8 @@ export interface CheckRow {
   samples: string;
   bound: string;
   note: string;
+  /** the check's message, on hover */
+  detail: string;
 }
 
 export interface StatsRow {
@@ -128,7 +130,12 @@ export interface RunView {
   notice: string | null;
   meta: Field[];
   figures: Figure[];
-  checks: { rows: CheckRow[]; summary: string; failing: number };
+  /**
+   * rows: what the reader needs first (every check, or the ones not passed); passed: the passed
+   * checks collapsed under them when there is something else to see first (a failure, an
+   * uncertain check, a regression), so that it is on the first screen
+   */
+  checks: { rows: CheckRow[]; passed: CheckRow[]; summary: string; failing: number };
   /** profile verdicts (result.analysis): one finding each, and the staircase's steps */
   analysis: { findings: Finding[]; steps: StepView[] } | null;
   charts: {
@@ -253,7 +260,9 @@ function checkRow(t: TargetCheckResult): CheckRow {
     result: cls,
     samples: t.samples === undefined ? '' : formatCount(t.samples),
     bound: formatBound(t),
-    note: t.message ?? '',
+    // a passed check's message repeats its row; the others say why (evidence, what would judge it)
+    note: cls === 'pass' ? '' : (t.message ?? ''),
+    detail: t.message ?? '',
   };
 }
 
@@ -265,6 +274,22 @@ function checkRows(checks: TargetCheckResult[]): CheckRow[] {
     .map((t, i) => ({ row: checkRow(t), i }))
     .sort((a, b) => CHECK_ORDER[a.row.cls] - CHECK_ORDER[b.row.cls] || a.i - b.i)
     .map(({ row }) => row);
+}
+
+/** Passed checks fold away below this many when something else needs reading first. */
+const OPEN_PASSED_MAX = 3;
+
+function checksView(result: Result): RunView['checks'] {
+  const rows = checkRows(result.targets);
+  const passed = rows.filter((r) => r.cls === 'pass');
+  const attention = rows.length > passed.length || (result.comparison?.regressions ?? 0) > 0;
+  const fold = attention && passed.length > OPEN_PASSED_MAX;
+  return {
+    rows: fold ? rows.filter((r) => r.cls !== 'pass') : rows,
+    passed: fold ? passed : [],
+    summary: checksSummary(result.targets),
+    failing: countChecks(result.targets).failed,
+  };
 }
 
 function checksSummary(checks: TargetCheckResult[]): string {
@@ -426,7 +451,7 @@ function runView(result: Result, index: number, count: number): RunView {
 
   const baselineHistogram = baselineHistogramOf(result);
   const baselineLabel = result.comparison === undefined ? undefined : `baseline ${formatDate(result.comparison.baselineStartedAt).slice(0, 10)}`;
-  let distributionNote = `Latency at each percentile of the whole run; each step to the right is ten times rarer. The slowest request took ${formatMsWithUnit(t.latencyMs.max)}.`;
+  let distributionNote = `Each step to the right is ten times rarer. The slowest request took ${formatMsWithUnit(t.latencyMs.max)}.`;
   if (result.comparison !== undefined) {
     distributionNote += baselineHistogram === undefined ? ' The baseline carries no histogram, so its curve is not drawn.' : ' The dashed curve is the baseline.';
   }
@@ -457,7 +482,7 @@ function runView(result: Result, index: number, count: number): RunView {
       { field: 'p99', label: 'p99', value: formatMs(t.latencyMs.p99), unit: 'ms' },
       { field: 'max', label: 'max', value: formatMs(t.latencyMs.max), unit: 'ms' },
     ],
-    checks: { rows: checkRows(result.targets), summary: checksSummary(result.targets), failing: countChecks(result.targets).failed },
+    checks: checksView(result),
     analysis: result.analysis === undefined ? null : { findings: analysisFindings(result), steps: breakingSteps(result).map(stepView) },
     charts: {
       throughput: throughputChart(result, `${id}-chart-throughput`),
