@@ -10,9 +10,16 @@ import type { Execution, ExecutionContext } from './executor.js';
 import { outcomeOfSend } from './outcome-of-send.js';
 import type { SendContext, SendResult } from './transport.js';
 import { CookieJar } from './cookie-jar.js';
+import type { PreparedMixRequest } from './prepare-requests.js';
 
 /** How often the number of users is brought to the planned level. */
 const CONTROL_INTERVAL_MS = 50;
+/**
+ * A user without think time starts its next request right in the answer's callback, as a real
+ * client would (no extra turn of the event loop per request); at most this many in a row
+ * before a turn of the loop, so a transport that answers in a microtask cannot starve timers.
+ */
+const DIRECT_STARTS_PER_TURN = 2000;
 
 export function startClosedExecution(ctx: ExecutionContext): Execution {
   const { plan, clock, recorder, transport, startMs } = ctx;
@@ -40,13 +47,36 @@ export function startClosedExecution(ctx: ExecutionContext): Execution {
     }
   };
 
-  /** the user's pause between iterations */
-  const rest = (user: User, unanswered: boolean): void => {
+  let directStarts = 0;
+  let turnPending = false;
+  const newTurn = (): void => {
+    directStarts = 0;
+    turnPending = false;
+  };
+
+  /** the user's pause between iterations; `inSend`: the answer came before send() returned */
+  const rest = (user: User, unanswered: boolean, inSend = false): void => {
     const pauseMs = drawPause(ctx.thinkTime.minMs, ctx.thinkTime.maxMs, user.think);
     // a failed connection answers at once: pause briefly so a dead service is not spun on
     const floorMs = unanswered ? 10 : 0;
     if (pauseMs + floorMs > 0) setTimeout(() => iterate(user), pauseMs + floorMs);
-    else setImmediate(() => iterate(user));
+    else if (inSend || directStarts >= DIRECT_STARTS_PER_TURN) setImmediate(() => iterate(user));
+    else {
+      directStarts++;
+      if (!turnPending) {
+        turnPending = true;
+        setImmediate(newTurn);
+      }
+      iterate(user);
+    }
+  };
+
+  /** a user's answer (one callback per user, made once: no closure per request) */
+  const answered = (user: User, sent: SendResult): void => {
+    inFlight--;
+    recorder.record(outcomeOfSend(user.request!.name, user.phaseIndex, sent, user.sentAt, false));
+    if (stopped || exhausted()) return finishIfIdle();
+    rest(user, sent.status === null, user.inSend);
   };
 
   const iterate = (user: User): void => {
@@ -80,14 +110,13 @@ export function startClosedExecution(ctx: ExecutionContext): Execution {
       return;
     }
     const sentAt = clock.nowMs();
-    const phaseIndex = stageIndexAt(plan, sentAt - startMs);
+    user.request = request;
+    user.sentAt = sentAt;
+    user.phaseIndex = stageIndexAt(plan, sentAt - startMs);
+    user.inSend = true;
     inFlight++;
-    transport.send(request, (sent: SendResult) => {
-      inFlight--;
-      recorder.record(outcomeOfSend(request.name, phaseIndex, sent, sentAt, false));
-      if (stopped || exhausted()) return finishIfIdle();
-      rest(user, sent.status === null);
-    }, user.context);
+    transport.send(request, user.onAnswer, user.context);
+    user.inSend = false;
   };
 
   const control = (): void => {
@@ -99,7 +128,18 @@ export function startClosedExecution(ctx: ExecutionContext): Execution {
     for (let n = active.length; n < wanted; n++) {
       // user numbers are unique over all slices: 1, 2, ... interleaved by slice
       const id = created++ * ctx.slice.count + ctx.slice.index + 1;
-      const user: User = { id, retired: false, iterations: 0, think: ctx.thinkTime.maxMs > ctx.thinkTime.minMs ? createRng(seed, id, -2) : undefined, context: { jar: new CookieJar() } };
+      const user: User = {
+        id,
+        retired: false,
+        iterations: 0,
+        think: ctx.thinkTime.maxMs > ctx.thinkTime.minMs ? createRng(seed, id, -2) : undefined,
+        context: { jar: new CookieJar() },
+        request: undefined,
+        sentAt: 0,
+        phaseIndex: 0,
+        inSend: false,
+        onAnswer: (sent) => answered(user, sent),
+      };
       users.push(user);
       iterate(user);
     }
@@ -137,4 +177,10 @@ interface User {
   think: Rng | undefined;
   /** the user's cookie jar, handed to each send */
   context: SendContext & { jar: CookieJar };
+  /** the request in flight: what, when, in which stage; inSend while send() has not returned */
+  request: PreparedMixRequest | undefined;
+  sentAt: number;
+  phaseIndex: number;
+  inSend: boolean;
+  onAnswer: (sent: SendResult) => void;
 }

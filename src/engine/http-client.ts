@@ -27,7 +27,23 @@ export class HttpClient implements Transport {
 
   send(request: PreparedRequest, done: (result: SendResult) => void, context?: SendContext): void {
     const jar = request.cookies === true ? context?.jar : undefined;
+    if (jar === undefined && request.origin === undefined) {
+      // the usual first hop (base origin, no cookies): a callback that holds only what it needs
+      this.base.send(request, (result) => this.afterFirstHop(request, result, done));
+      return;
+    }
     this.exchange(request, request, jar, 0, Number.NaN, 0, done);
+  }
+
+  /** `exchange`'s callback for hop 0 without a cookie jar, on the base origin */
+  private afterFirstHop(request: PreparedRequest, result: SendResult, done: (result: SendResult) => void): void {
+    if (result.status === null) return done(result);
+    const bytes = result.wireBytes ?? 0;
+    if ((request.redirects ?? 0) > 0 && REDIRECTS.has(result.status) && result.location !== undefined) {
+      const next = redirected(request, this.baseOrigin, result.status, result.location);
+      if (next !== null) return this.exchange(request, next, undefined, 1, result.sentAtMs, bytes, done);
+    }
+    done(this.finish(request, result, 0, result.sentAtMs, bytes));
   }
 
   prewarm(count: number): Promise<void> {

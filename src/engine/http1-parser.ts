@@ -109,7 +109,7 @@ export class ResponseParser {
   location = '';
   /** the `set-cookie` values, or null when none */
   setCookies: string[] | null = null;
-  /** with `bodyBytes`: the body's pieces (views of the chunks fed, or copies of nothing) */
+  /** with `bodyBytes`: the body's pieces (copies: the chunks fed are not kept) */
   body: Buffer[] = [];
   bodyLength = 0;
 
@@ -144,14 +144,16 @@ export class ResponseParser {
     this.headLength = 0;
   }
 
-  /** Feeds the next bytes of the connection. */
-  feed(data: Buffer): Parse {
+  /**
+   * Feeds the next bytes of the connection: `data[0, end)`. The parser keeps no view of `data`
+   * (the caller may reuse it at once): what it keeps of a head or body, it copies.
+   */
+  feed(data: Buffer, end: number = data.length): Parse {
     let offset = 0;
-    const end = data.length;
     while (offset < end) {
       switch (this.state) {
         case State.Head:
-          offset = this.feedHead(data, offset);
+          offset = this.feedHead(data, offset, end);
           break;
         case State.Length: {
           const take = Math.min(this.remaining, end - offset);
@@ -162,7 +164,7 @@ export class ResponseParser {
           break;
         }
         case State.Chunked:
-          offset = this.feedChunked(data, offset);
+          offset = this.feedChunked(data, offset, end);
           break;
         case State.UntilClose:
           this.keepBody(data, offset, end);
@@ -210,10 +212,10 @@ export class ResponseParser {
   }
 
   /** Returns the offset after what it used of `data`. */
-  private feedHead(data: Buffer, offset: number): number {
+  private feedHead(data: Buffer, offset: number, dataEnd: number): number {
     if (this.headLength === 0) {
       // the usual case: the whole head is in this chunk
-      const end = findHeadEnd(data, offset, data.length);
+      const end = findHeadEnd(data, offset, dataEnd);
       if (end >= 0) {
         if (end - offset > MAX_HEAD_BYTES) {
           this.fail('header-size');
@@ -222,16 +224,16 @@ export class ResponseParser {
         this.parseHead(data, offset, end);
         return end;
       }
-      if (data.length - offset >= MAX_HEAD_BYTES + 4) {
+      if (dataEnd - offset >= MAX_HEAD_BYTES + 4) {
         this.fail('header-size');
-        return data.length;
+        return dataEnd;
       }
-      this.gather(data, offset, data.length);
-      return data.length;
+      this.gather(data, offset, dataEnd);
+      return dataEnd;
     }
     // the head spans chunks: gather what may belong to it, then search from just before the new bytes
     const before = this.headLength;
-    const taken = this.gather(data, offset, data.length);
+    const taken = this.gather(data, offset, dataEnd);
     const end = findHeadEnd(this.headBuffer!, Math.max(0, before - 3), this.headLength);
     if (end < 0) {
       if (this.headLength >= MAX_HEAD_BYTES + 4) this.fail('header-size');
@@ -359,14 +361,16 @@ export class ResponseParser {
     const room = this.request.bodyBytes - this.bodyLength;
     if (room <= 0 || to <= from) return;
     const take = Math.min(room, to - from);
-    this.body.push(data.subarray(from, from + take));
+    // a copy: the caller's buffer is reused for the next read
+    const piece = Buffer.allocUnsafe(take);
+    data.copy(piece, 0, from, from + take);
+    this.body.push(piece);
     this.bodyLength += take;
   }
 
   /** The chunked body's state machine, a byte at a time except for chunk data. */
-  private feedChunked(data: Buffer, start: number): number {
+  private feedChunked(data: Buffer, start: number, end: number): number {
     let offset = start;
-    const end = data.length;
     while (offset < end) {
       const c = data[offset]!;
       switch (this.chunk) {
@@ -523,8 +527,25 @@ function hasToken(data: Buffer, from: number, to: number, token: string): boolea
   return false;
 }
 
-/** `timeout=5, max=100` → 5000 ms, or -1 */
+/** `timeout=5, max=100` → 5000 ms, or -1 (read from the bytes: Node's servers send it on every response) */
 function keepAliveTimeout(data: Buffer, from: number, to: number): number {
-  const match = /(?:^|[,\s])timeout\s*=\s*(\d+)/i.exec(data.toString('latin1', from, to));
-  return match === null ? -1 : Number(match[1]) * 1000;
+  // each comma-separated parameter: OWS name OWS "=" OWS digits
+  let at = from;
+  while (at < to) {
+    while (at < to && (data[at] === SP || data[at] === HTAB || data[at] === 44)) at++;
+    if (to - at >= 7 && nameIs(data, at, 'timeout')) {
+      let i = at + 7;
+      while (i < to && (data[i] === SP || data[i] === HTAB)) i++;
+      if (data[i] === 61) {
+        i++;
+        while (i < to && (data[i] === SP || data[i] === HTAB)) i++;
+        let value = 0;
+        let digits = 0;
+        for (; i < to && data[i]! >= 48 && data[i]! <= 57 && digits < 15; i++, digits++) value = value * 10 + (data[i]! - 48);
+        if (digits > 0) return value * 1000;
+      }
+    }
+    while (at < to && data[at] !== 44) at++;
+  }
+  return -1;
 }

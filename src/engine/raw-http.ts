@@ -159,7 +159,20 @@ export class RawConnection {
       return;
     }
     const { host, port } = this.options;
-    const socket = this.options.tls ? this.startTls(null) : net.connect({ host, port });
+    if (this.options.tls) return this.attach(this.startTls(null), settle, false);
+    // plain TCP reads straight into one shared buffer (net's `onread`): no Buffer and no stream
+    // machinery per read; the parser copies whatever it keeps before the callback returns
+    const socket: net.Socket = net.connect({
+      host,
+      port,
+      onread: {
+        buffer: sharedReadBuffer(),
+        callback: (bytes: number, buffer: Uint8Array): boolean => {
+          if (socket === this.socket) this.onData(buffer as Buffer, bytes);
+          return true;
+        },
+      },
+    });
     this.attach(socket, settle, false);
   }
 
@@ -197,7 +210,7 @@ export class RawConnection {
     if (alreadyConnected) onConnected();
     else socket.once(this.options.tls ? 'secureConnect' : 'connect', onConnected);
     socket.on('data', (chunk: Buffer) => {
-      if (socket === this.socket) this.onData(chunk);
+      if (socket === this.socket) this.onData(chunk, chunk.length);
     });
     socket.on('error', (error: Error & { code?: string }) => {
       if (socket === this.socket) this.fail(errorCode(error));
@@ -223,17 +236,18 @@ export class RawConnection {
     if (this.onDone !== null) this.fail('timeout');
   }
 
-  private onData(chunk: Buffer): void {
+  /** `length` bytes of `chunk` arrived (a shared buffer: nothing may keep a view of it) */
+  private onData(chunk: Buffer, length: number): void {
     if (this.onDone === null) {
       // nothing asked: a stray answer on an idle connection is never read as the next one
       this.close();
       this.options.onStray?.();
       return;
     }
-    const result = this.parser.feed(chunk);
+    const result = this.parser.feed(chunk, length);
     if (result === Parse.More) return;
     if (result === Parse.Error) return this.fail(this.parser.errorKind ?? 'parse');
-    this.complete(this.parser.consumed < chunk.length);
+    this.complete(this.parser.consumed < length);
   }
 
   private complete(extraBytes: boolean): void {
@@ -272,6 +286,12 @@ export class RawConnection {
     this.close();
     onDone({ status: null, errorCode: code, sentAtMs: this.sentAtMs, wireBytes: this.parser.wireBytes, contentEncoding: '', location: '', setCookies: null });
   }
+}
+
+let readBuffer: Buffer | undefined;
+/** one read buffer for every plain connection of the thread: reads are handled one at a time */
+function sharedReadBuffer(): Buffer {
+  return (readBuffer ??= Buffer.allocUnsafe(64 * 1024));
 }
 
 /** what a socket error counts as: its code, with certificate and handshake failures as `tls` */

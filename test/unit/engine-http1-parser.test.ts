@@ -127,6 +127,23 @@ describe('HTTP/1.1 response parser', () => {
     expect([parser.location, parser.setCookies, parser.keepAliveTimeoutMs]).toEqual(['', null, -1]);
   });
 
+  const keepAliveCases: Array<[string, number]> = [
+    ['timeout=5', 5000],
+    ['timeout=5, max=100', 5000],
+    ['max=100, timeout=7', 7000],
+    ['Timeout = 12', 12000],
+    ['max=100,timeout=3', 3000],
+    ['timeout=', -1],
+    ['timeout=x', -1],
+    ['xtimeout=5', -1],
+    ['max=100', -1],
+    ['', -1],
+  ];
+  it.each(keepAliveCases)('keep-alive: %j → timeout %d ms', (value, ms) => {
+    run(parser, [Buffer.from(`HTTP/1.1 200 OK\r\nkeep-alive: ${value}\r\ncontent-length: 0\r\n\r\n`)], false);
+    expect(parser.keepAliveTimeoutMs).toBe(ms);
+  });
+
   it('keeps at most bodyBytes of the body and still reads the rest', () => {
     const parsed = run(parser, [Buffer.from('HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\n0123456789')], false, { ...plain, bodyBytes: 4 });
     expect(parsed).toMatchObject({ outcome: 'done', body: '0123' });
