@@ -25,6 +25,13 @@ function span(ms: number): string {
 export function describeShape(plan: Plan): string {
   const unit = plan.model === 'open' ? '/s' : ' users';
   const level = (n: number): string => trim(n, 1);
+  const s = plan.stages;
+  // a staircase in one phrase: `10 steps of 2s, 50 → 500 users`
+  const holds = s.every((st) => st.fromLevel === st.toLevel && st.durationMs > 0);
+  const sameLength = s.every((st) => Math.abs(st.durationMs - s[0]!.durationMs) <= 1);
+  if (s.length >= 4 && holds && sameLength && s.every((st, i) => i === 0 || st.toLevel > s[i - 1]!.toLevel)) {
+    return `${s.length} steps of ${span(s[0]!.durationMs)}, ${level(s[0]!.toLevel)} → ${level(s[s.length - 1]!.toLevel)}${unit}`;
+  }
   return plan.stages
     .map((s) =>
       s.durationMs === 0

@@ -102,7 +102,7 @@ export function summariseChecks(result: Result): string {
   else if (counts.passed === counts.total) parts.push(counts.total === 1 ? 'the 1 check passed' : `all ${counts.total} checks passed`);
   else {
     if (counts.failed > 0) parts.push(`${counts.failed} of ${counts.total} checks failed`);
-    if (counts.uncertain > 0) parts.push(`${counts.uncertain} of ${counts.total} ${counts.uncertain === 1 ? 'check is' : 'checks are'} uncertain`);
+    if (counts.uncertain > 0) parts.push(`${counts.uncertain} of ${counts.total} checks ${counts.uncertain === 1 ? 'is' : 'are'} uncertain`);
     if (counts.warned > 0) parts.push(`${counts.warned} of ${counts.total} missed a warning limit`);
   }
   if (result.comparison) {

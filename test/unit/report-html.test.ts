@@ -6,6 +6,7 @@ import { formatChangePercent, formatCount, formatDuration, formatMs, formatPerce
 import { TEMPLATES_DIR } from '../../src/report/html/handlebars-templates.js';
 import { renderHtml } from '../../src/report/html/render-html.js';
 import { niceTicks, tickLabel } from '../../src/report/html/svg.js';
+import { latencyAxisTop } from '../../src/report/html/charts.js';
 import type { Result } from '../../src/result/types.js';
 import { HOSTILE_DESCRIPTION, HOSTILE_REQUEST, hostileResult, spikeRun } from '../helpers/html-report-fixture.js';
 import { makeResult, spread } from '../helpers/result-fixture.js';
@@ -351,6 +352,48 @@ describe('renderHtml: nothing from the network', () => {
 
   it('may show the service URL as text', () => {
     expect(html).toContain('<dd>https://shop.example.com</dd>');
+  });
+});
+
+describe('charts tell the truth', () => {
+  it.each([
+    { what: 'a steady run: the highest point', peaks: [10, 12, 11, 13, 12, 11, 10, 12, 13, 12, 11], top: 13, clipped: false },
+    { what: 'a first-second burst 30x the rest: cut at 1.5x the 95th percentile', peaks: [400, 12, 11, 13, 12, 11, 10, 12, 13, 12, 11, 12, 13, 12, 11, 12, 11, 12, 13, 12, 12], top: 19.5, clipped: true },
+    { what: 'too few points to call anything a burst', peaks: [400, 12, 11], top: 400, clipped: false },
+    { what: 'a rise that holds is not clipped', peaks: [10, 10, 10, 10, 10, 40, 40, 40, 40, 40, 40], top: 40, clipped: false },
+  ])('latency axis: $what', ({ peaks, top, clipped }) => {
+    expect(latencyAxisTop(peaks)).toEqual({ top, clipped });
+  });
+
+  it('marks the points above a cut axis, and every point has its values on hover', () => {
+    const r = spikeRun({ withComparison: false });
+    r.timeline[0] = { ...r.timeline[0]!, p50: 300, p95: 900, p99: 2400 };
+    const [throughput, , distribution] = svgBlocks(renderHtml([r]));
+    const latency = svgBlocks(renderHtml([r]))[1]!;
+    expect(count(latency.match(/<g class="clipped">[\s\S]*?<\/g>/)![0], 'class="clip-mark"')).toBe(1);
+    expect(latency).toContain('<title>0:01 (baseline): p99 2400 ms (above the axis)</title>');
+    expect(latency).toContain('class="legend">above the axis: p99 up to 2400 ms</text>');
+    // one hover column per plotted second, with every series' value
+    const hover = (svg: string): string[] => [...(svg.match(/<g class="hover">[\s\S]*?<\/g>/)?.[0] ?? '').matchAll(/<title>([^<]*)<\/title>/g)].map((m) => m[1]!);
+    expect(hover(latency)).toHaveLength(r.timeline.length);
+    expect(hover(latency)[45]).toMatch(/^0:46 \(spike\): p50 [\d.]+ ms, p95 [\d.]+ ms, p99 [\d.]+ ms$/);
+    expect(hover(throughput!)).toHaveLength(r.timeline.length);
+    expect(hover(throughput!)[45]).toMatch(/^0:46 \(spike\): [\d.]+ req\/s achieved, planned 1000\/s, [\d.]+ errors\/s$/);
+    expect(hover(distribution!).length).toBeGreaterThan(20);
+    expect(hover(distribution!)).toEqual(expect.arrayContaining([expect.stringMatching(/^this run: p99 [\d.]+ ms$/)]));
+  });
+
+  it('never draws planned journeys/s on the requests/s axis', () => {
+    const r = spikeRun({ withComparison: false });
+    r.cells.push({ ...r.cells[0]!, group: 'checkout', flow: true });
+    const throughput = svgBlocks(renderHtml([r]))[0]!;
+    expect(throughput).toContain('>planned journeys/s</text>');
+    expect(throughput).toContain('planned journeys/s (right axis)');
+    expect(throughput).toContain('>requests/s</text>');
+    // requests/s axis reaches the achieved rate (about 1,000/s) only
+    const plain = svgBlocks(renderHtml([spikeRun({ withComparison: false })]))[0]!;
+    expect(plain).toContain('planned rate (req/s)');
+    expect(plain).not.toContain('planned journeys/s');
   });
 });
 

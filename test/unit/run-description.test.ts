@@ -28,6 +28,12 @@ describe('describeAsRun: the shape the run had, then the one written', () => {
     expect(describeAsRun(SPIKE, buildPlan('open', stages, plan), adjust)).toBe(text);
   });
 
+  it('a staircase in one phrase', () => {
+    const steps = Array.from({ length: 10 }, (_, i) => ({ name: `step-${i + 1}`, durationMs: 120_000, fromLevel: 50 * (i + 1), toLevel: 50 * (i + 1) }));
+    const plan = buildPlan('closed', steps, { totalDurationMs: 20_000 });
+    expect(describeAsRun('Staircase', plan, { duration: '20s', scale: 1 })).toBe('Run with -d 20s: 20s in all, 10 steps of 2s, 50 → 500 users. As written: Staircase');
+  });
+
   it('a ramp and the closed model', () => {
     const plan = buildPlan('closed', [{ name: 'ramp', durationMs: 120_000, fromLevel: 0, toLevel: 50 }], { totalDurationMs: 30_000 });
     expect(describeAsRun(undefined, plan, { duration: '30s', scale: 1 })).toBe('Run with -d 30s: 30s in all, 30s ramp 0 → 50 users.');

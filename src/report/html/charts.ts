@@ -290,7 +290,7 @@ export function latencyChart(result: Result, id: string): TrustedSvg {
       const above = bins.filter((b) => Math.max(b.p99 ?? 0, b.p95 ?? 0) > yTicks.max);
       const worst = above.reduce((w, b) => ((b.p99 ?? 0) > (w.p99 ?? 0) ? b : w), above[0]!);
       parts.push(el('g', { class: 'clipped' }, above.map((b) => clipMarker(mid(b), area.y, SERIES.p99, `${pointLabel(result, b)}: p99 ${formatMsWithUnit(b.p99)} (above the axis)`))));
-      items.push({ label: `above the axis: ${above.length} (p99 up to ${formatMsWithUnit(worst.p99)} at ${formatClock(worst.t1 * 1000)})`, color: SERIES.p99, kind: 'marker' });
+      items.push({ label: `above the axis: p99 up to ${formatMsWithUnit(worst.p99)}`, color: SERIES.p99, kind: 'marker' });
     }
   }
   parts.push(analysisMarks(result, x, area.y, area.y + area.h));

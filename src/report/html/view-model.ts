@@ -31,6 +31,8 @@ export interface VerdictView {
   label: string;
   icon: string;
   reason: string;
+  /** a reason of more than a line or two, set smaller */
+  long: boolean;
   /** set when the run did not complete normally */
   status: string | null;
 }
@@ -234,7 +236,7 @@ function defaultReason(result: Result): string {
 }
 
 function verdictView(verdict: Verdict, reason: string, status: string | null): VerdictView {
-  return { cls: verdict, ...VERDICT_LABELS[verdict], reason, status };
+  return { cls: verdict, ...VERDICT_LABELS[verdict], reason, long: reason.length > 140, status };
 }
 
 function runVerdict(result: Result): VerdictView {
