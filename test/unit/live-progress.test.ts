@@ -12,6 +12,34 @@ function terminal(columns: number | undefined, color = true): { io: Io; written:
   return { io, written };
 }
 
+/** The rows a terminal of `width` columns shows after these bytes: \r, erase-line (ESC[2K), wrapping at the edge. */
+function screen(bytes: string, width: number): string[] {
+  const rows: string[][] = [[]];
+  let row = 0;
+  let col = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const ch = bytes[i]!;
+    if (ch === '\x1b') {
+      const m = /^\x1b\[([0-9;]*)([A-Za-z])/.exec(bytes.slice(i))!;
+      if (m[2] === 'K') rows[row] = m[1] === '2' ? [] : rows[row]!.slice(0, col);
+      i += m[0].length - 1;
+    } else if (ch === '\r') col = 0;
+    else if (ch === '\n') {
+      row++;
+      col = 0;
+      rows[row] ??= [];
+    } else {
+      if (col === width) {
+        row++;
+        col = 0;
+        rows[row] ??= [];
+      }
+      rows[row]![col++] = ch;
+    }
+  }
+  return rows.map((r) => Array.from(r, (c) => c ?? ' ').join('').trimEnd()).filter((r) => r !== '');
+}
+
 describe('live progress line', () => {
   it.each([40, 60, 80, 120])('in a %i-column terminal: one row, never wider than the terminal', (columns) => {
     const { io, written } = terminal(columns);
@@ -19,6 +47,17 @@ describe('live progress line', () => {
     const shown = strip(written[0]!.replace(/^\r/, ''));
     expect(shown).not.toContain('\n');
     expect(shown.length).toBeLessThan(columns);
+  });
+
+  it('in a 60-column terminal, redraws leave one line and nothing stale (a tiny terminal replays the bytes)', () => {
+    const { io, written } = terminal(60);
+    const live = new LiveProgress(io, true);
+    live.update(snapshot);
+    live.update({ ...snapshot, stage: 'x', errors: 0, elapsedMs: 13_000 }); // a shorter line after a longer one
+    live.update({ ...snapshot, elapsedMs: 14_000 });
+    expect(screen(written.join(''), 60)).toEqual([strip(written[2]!).replace(/^\r/, '')]);
+    live.end();
+    expect(screen(written.join(''), 60)).toEqual([]);
   });
 
   it('a wide terminal gets the whole line, in colour', () => {

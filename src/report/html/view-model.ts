@@ -7,6 +7,7 @@ import { serviceChart } from './service-chart.js';
 import { analysisFindings, breakingSteps, type Finding, type StepRow } from '../analysis-text.js';
 import { checkOutcome, countChecks, formatActual, formatBound, formatLimit, summariseChecks, type CheckOutcome } from '../format.js';
 import { overallVerdict as signOffVerdict } from '../../judge/verdict.js';
+import { formatCheck } from '../../judge/checks.js';
 import {
   formatChangePercent,
   formatChangePoints,
@@ -151,6 +152,8 @@ export interface RunView {
   requests: { rows: StatsRow[]; showService: boolean; statusCodes: string; errorKinds: string };
   phases: { rows: StatsRow[]; plannedUnit: string };
   comparison: ComparisonView | null;
+  /** said under the verdict when there are regressions (a link to them), '' otherwise */
+  regressionLine: string;
   environment: Field[];
   /** the resolved profile in compact lines (the appendix) */
   profileText: string | null;
@@ -262,8 +265,9 @@ function checkRow(t: TargetCheckResult): CheckRow {
     result: cls,
     samples: t.samples === undefined ? '' : formatCount(t.samples),
     bound: formatBound(t),
-    // a passed check's message repeats its row; the others say why (evidence, what would judge it)
-    note: cls === 'pass' ? '' : (t.message ?? ''),
+    // a message that only restates the row's value and limit is left to the hover; the others
+    // say why (evidence, what would judge it, a limit scaled by -d)
+    note: cls === 'pass' || t.message === undefined || t.message === formatCheck(t) ? '' : t.message,
     detail: t.message ?? '',
   };
 }
@@ -504,6 +508,8 @@ function runView(result: Result, index: number, count: number): RunView {
     },
     phases: { rows: phaseRows(result), plannedUnit: unit },
     comparison: comparisonView(result),
+    regressionLine:
+      result.comparison !== undefined && result.comparison.regressions > 0 ? `${plural(result.comparison.regressions, 'regression')} against the baseline ${result.comparison.baselineFile}` : '',
     environment: [
       { label: 'perfctl', value: result.tool.version },
       { label: 'Node.js', value: result.environment.node },
