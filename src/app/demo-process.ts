@@ -13,11 +13,12 @@ export interface DemoProcess {
   stop(): Promise<void>;
 }
 
-export async function startDemoProcess(timeoutMs = 10_000): Promise<DemoProcess> {
+/** `tls`: HTTPS (h2 or HTTP/1.1 by ALPN) with a certificate the demo makes at start-up */
+export async function startDemoProcess(timeoutMs = 10_000, options: { tls?: boolean } = {}): Promise<DemoProcess> {
   const script = join(packageRoot, 'dist', 'demo', 'demo-main.js');
   // imported here: the demo's modules (and ws) are not loaded by runs without --demo
   const { parseDemoReadyLine } = await import('../demo/demo-main.js');
-  const child = spawn(process.execPath, [script, '--port', '0', '--host', '127.0.0.1'], {
+  const child = spawn(process.execPath, [script, '--port', '0', '--host', '127.0.0.1', ...(options.tls ? ['--tls'] : [])], {
     // stdin stays open while perfctl lives: the demo service exits when it closes (kill -9 too)
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, PERFCTL_DEMO_EXIT_WITH_PARENT: '1' },

@@ -10,6 +10,8 @@ import { parseCheckpoint, parseExportSpecs, parseLinger, type ExportSpec } from 
 export interface RunFlags {
   baseUrl?: string;
   demo?: boolean;
+  /** with --demo: the demo over HTTPS */
+  tls?: boolean;
   targets?: string;
   duration?: string;
   scale?: string;
@@ -50,6 +52,8 @@ export interface RunFlags {
 export interface RunSettings {
   baseUrl?: string;
   demo: boolean;
+  /** --demo --tls: the demo over HTTPS (its certificate is accepted, as --insecure) */
+  demoTls: boolean;
   targetsFile?: string;
   totalDurationMs?: number;
   scale: number;
@@ -107,9 +111,11 @@ export function parseRunFlags(flags: RunFlags, env: Record<string, string | unde
   if (flags.baseUrl !== undefined) checkUrl(flags.baseUrl);
   if (flags.shardCount !== undefined && flags.shard === undefined) throw usageError('--shard-count goes with --shard k8s');
   if (flags.baseUrl !== undefined && flags.demo) throw usageError('--base-url and --demo cannot be used together', '--demo starts its own service');
+  if (flags.tls && !flags.demo) throw usageError('--tls goes with --demo (it starts the demo service over HTTPS)', 'for your own service, put https:// in --base-url');
   return {
     baseUrl: flags.baseUrl,
     demo: Boolean(flags.demo),
+    demoTls: Boolean(flags.demo && flags.tls),
     targetsFile: flags.targets,
     totalDurationMs,
     scale,
@@ -128,7 +134,8 @@ export function parseRunFlags(flags: RunFlags, env: Record<string, string | unde
     exportLingerMs: parseLinger(flags.exportLinger),
     checkpointMs: parseCheckpoint(flags.checkpoint),
     ...parseOverrides(flags),
-    insecure: Boolean(flags.insecure),
+    // the demo's certificate is self-signed, made at its start-up: accepted as --insecure accepts any
+    insecure: Boolean(flags.insecure || (flags.demo && flags.tls)),
   };
 }
 

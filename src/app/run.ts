@@ -81,7 +81,7 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
   let demo: DemoProcess | undefined;
   let live: LiveOutputs | undefined;
   try {
-    demo = settings.demo ? await startDemoProcess() : undefined;
+    demo = settings.demo ? await startDemoProcess(undefined, { tls: settings.demoTls }) : undefined;
     const baseUrl = demo?.url ?? settings.baseUrl ?? profile.baseUrl;
     const unreachable = await probeTcp(baseUrl);
     if (unreachable) {

@@ -13,6 +13,7 @@ export function registerCommands(program: Command, io: Io, setExit: SetExit): vo
     .argument('<profile...>', 'a profile name (./scenarios/<name>.yaml, then the built-ins), a path, or an http(s) URL for an ad-hoc test; several run one after another')
     .option('-u, --base-url <url>', "base URL of the service under test (overrides the profile's baseUrl)")
     .option('--demo', 'start the bundled demo service on a free loopback port and test it')
+    .option('--tls', 'with --demo: the demo over HTTPS (h2 or HTTP/1.1 by ALPN) with a certificate it makes at start-up, which this run accepts')
     .option('--targets <file>', "a target table file, used instead of the profile's own")
     .option('--target <expr>', "an extra target row in k6 threshold syntax (repeatable): 'p95<200ms', 'errorRate<1%', 'rps>=500', 'login:p99<500ms'", collect, [])
     .option('-d, --duration <dur>', 'stretch or compress every stage in proportion so the run lasts <dur> (e.g. 60s)')
@@ -175,7 +176,8 @@ export function registerCommands(program: Command, io: Io, setExit: SetExit): vo
     .description('run the bundled demo service (to try perfctl, and for tests)')
     .addOption(new Option('--port <n>', 'port to listen on (0 = a free one)').default('8080'))
     .option('--host <host>', 'loopback address to listen on', '127.0.0.1')
-    .action(async (flags: { port: string; host: string }) => {
+    .option('--tls', 'HTTPS with a self-signed certificate made at start-up: h2 or HTTP/1.1 by ALPN (without it: HTTP/1.1 and h2c)')
+    .action(async (flags: { port: string; host: string; tls?: boolean }) => {
       const { demoCommand } = await import('../app/demo.js');
       setExit(await demoCommand(flags, io));
     });

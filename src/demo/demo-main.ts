@@ -1,4 +1,4 @@
-// Script entry of the demo service: `node dist/demo/demo-main.js [--port N] [--host H] [--seed S]`.
+// Script entry of the demo service: `node dist/demo/demo-main.js [--port N] [--host H] [--seed S] [--tls]`.
 // Prints exactly one line, `perfctl demo listening on <url>`, to stdout once it accepts connections
 // (`run --demo` reads that line to learn the URL), and exits cleanly on SIGINT or SIGTERM.
 
@@ -16,15 +16,15 @@ export function parseDemoReadyLine(line: string): string | null {
 }
 
 export type DemoArgs =
-  | { ok: true; options: Required<Pick<DemoServerOptions, 'port' | 'host'>> & Pick<DemoServerOptions, 'seed'> }
+  | { ok: true; options: Required<Pick<DemoServerOptions, 'port' | 'host'>> & Pick<DemoServerOptions, 'seed' | 'tls'> }
   | { ok: false; message: string };
 
 export function parseDemoArgs(argv: string[]): DemoArgs {
-  let values: { port?: string; host?: string; seed?: string };
+  let values: { port?: string; host?: string; seed?: string; tls?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { port: { type: 'string' }, host: { type: 'string' }, seed: { type: 'string' } },
+      options: { port: { type: 'string' }, host: { type: 'string' }, seed: { type: 'string' }, tls: { type: 'boolean' } },
       strict: true,
       allowPositionals: false,
     }));
@@ -39,7 +39,7 @@ export function parseDemoArgs(argv: string[]): DemoArgs {
   if (seed !== undefined && !Number.isInteger(seed)) {
     return { ok: false, message: `--seed must be an integer, got "${values.seed}"` };
   }
-  return { ok: true, options: { port, host: values.host ?? '127.0.0.1', seed } };
+  return { ok: true, options: { port, host: values.host ?? '127.0.0.1', seed, ...(values.tls ? { tls: true } : {}) } };
 }
 
 export interface DemoMainIo {
@@ -53,7 +53,7 @@ export interface DemoMainIo {
 export async function runDemoMain(argv: string[], io: DemoMainIo): Promise<number> {
   const args = parseDemoArgs(argv);
   if (!args.ok) {
-    io.stderr.write(`perfctl demo: ${args.message}\nusage: perfctl demo [--port N] [--host H] [--seed S]\n`);
+    io.stderr.write(`perfctl demo: ${args.message}\nusage: perfctl demo [--port N] [--host H] [--seed S] [--tls]\n`);
     return 2;
   }
   let server;

@@ -7,7 +7,10 @@
 
 import { createHash } from 'node:crypto';
 import http from 'node:http';
+import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
+import { createDualListener } from './demo-listener.js';
+import { makeSelfSignedCertificate } from './self-signed-cert.js';
 import {
   createDemoModel,
   DEMO_ROUTES,
@@ -33,6 +36,11 @@ export interface DemoServerOptions {
   routes?: Partial<Record<DemoRoute, Partial<RouteBehaviour>>>;
   /** overrides of the capacity model (see demo-model.ts) */
   capacity?: Partial<CapacityModel>;
+  /**
+   * HTTPS with a self-signed certificate made at start-up: h2 or HTTP/1.1 by ALPN. Without it the
+   * port speaks HTTP/1.1 and h2c (prior knowledge) alike.
+   */
+  tls?: boolean;
 }
 
 /** A route of the service, or `notFound` for anything else (404 and 405 answers). */
@@ -57,6 +65,8 @@ export interface DemoStats {
 export interface DemoServer {
   url: string;
   port: number;
+  /** with `tls`: the certificate it serves (PEM), for clients that want to trust it */
+  certificate?: string;
   close(): Promise<void>;
   stats(): DemoStats;
 }
@@ -361,6 +371,12 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 
   const server = http.createServer(handle);
   server.keepAliveTimeout = 10_000;
+  // HTTP/2 streams take the same handler through node:http2's compatibility API (the realtime
+  // stream writes events with res.write either way; WebSocket stays on HTTP/1.1 upgrades)
+  const h2 = http2.createServer({ settings: { maxConcurrentStreams: 256 } }, handle as unknown as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void);
+  h2.on('sessionError', () => undefined);
+  const certificate = options.tls ? makeSelfSignedCertificate() : undefined;
+  const listener = createDualListener(server, h2, certificate);
   server.on('upgrade', (req, socket, head) => {
     requests += 1;
     byRoute.collabSocket += 1;
@@ -373,27 +389,29 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error): void => reject(error);
-    server.once('error', onError);
-    server.listen({ port: options.port ?? 0, host, backlog: 4096 }, () => {
-      server.off('error', onError);
+    listener.server.once('error', onError);
+    listener.server.listen({ port: options.port ?? 0, host, backlog: 4096 }, () => {
+      listener.server.off('error', onError);
       resolve();
     });
   });
 
-  const address = server.address() as AddressInfo;
+  const address = listener.server.address() as AddressInfo;
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closing: Promise<void> | undefined;
 
   return {
-    url: `http://${urlHost}:${address.port}`,
+    url: `${certificate ? 'https' : 'http'}://${urlHost}:${address.port}`,
     port: address.port,
+    ...(certificate ? { certificate: certificate.cert } : {}),
     stats,
     close: () => {
       closing ??= new Promise<void>((resolve, reject) => {
         for (const pending of pendingTimers) clearTimeout(pending);
         pendingTimers.clear();
         realtime.close();
-        server.close((error) => (error ? reject(error) : resolve()));
+        listener.server.close((error) => (error ? reject(error) : resolve()));
+        listener.closeAll();
         server.closeAllConnections();
       });
       return closing;

@@ -239,7 +239,7 @@ export function startLoad(options: LoadRunOptions): LoadRun {
   const startedAt = new Date(Date.now() + (startMs - clock.nowMs()));
   const recorder = new Recorder(plan.stages.length, { plannedMs: plan.totalMs, elapsedMs: () => clock.nowMs() - startMs, phases: plan.stages });
   const streams = requests.some((r) => r.kind === 'stream' || (r.kind === 'flow' && r.steps.some((step) => step.kind === 'stream')))
-    ? new StreamRunner({ plan, recorder, clock, startMs, target, timeoutMs: options.timeoutMs, measureServiceTime: plan.model === 'open' })
+    ? new StreamRunner({ plan, recorder, clock, startMs, target, timeoutMs: options.timeoutMs, measureServiceTime: plan.model === 'open', ...(tls !== undefined ? { tls } : {}) })
     : undefined;
   const context = {
     ...(streams ? { streams } : {}),

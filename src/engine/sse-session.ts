@@ -11,7 +11,7 @@ import type { ErrorKind } from '../metrics/outcome.js';
 import { createMatcher, renderMessage } from './message-match.js';
 import { stageIndexAt } from './plan.js';
 import { SseParser } from './sse-parser.js';
-import { streamUrl, type LiveStream, type StreamRun } from './stream-runner.js';
+import { streamUrl, tlsOptions, type LiveStream, type StreamRun } from './stream-runner.js';
 
 export function runSseStream(spec: SseSpec, run: StreamRun): LiveStream {
   const { ctx, name } = run;
@@ -50,7 +50,7 @@ export function runSseStream(spec: SseSpec, run: StreamRun): LiveStream {
   };
 
   const client = url.protocol === 'https:' ? https : http;
-  const request = client.request(url, { method: 'GET', headers, agent: false }, (response) => {
+  const request = client.request(url, { method: 'GET', headers, agent: false, ...(url.protocol === 'https:' ? tlsOptions(ctx.tls) : {}) }, (response) => {
     status = response.statusCode ?? null;
     if (status === null || status < 200 || status > 299) {
       response.resume();

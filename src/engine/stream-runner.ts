@@ -8,6 +8,7 @@ import type { IterationEnd } from './flow-runner.js';
 import type { PartLookup } from './message-match.js';
 import type { Plan } from './plan.js';
 import type { Target } from './prepare-requests.js';
+import type { TlsSettings } from './transport.js';
 import { runSseStream } from './sse-session.js';
 import { runWsSession } from './ws-session.js';
 
@@ -30,6 +31,19 @@ export interface StreamRunnerContext {
   timeoutMs: number;
   /** open model: connects and round trips also get a service time (from the actual send) */
   measureServiceTime: boolean;
+  /** `http.tls` and --insecure, for wss:// and https:// streams as for the HTTP requests */
+  tls?: TlsSettings;
+}
+
+/** The options of a TLS connection (node:tls / node:https / ws) from `http.tls`. */
+export function tlsOptions(tls: TlsSettings | undefined): { rejectUnauthorized?: boolean; ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer; servername?: string } {
+  if (tls === undefined) return {};
+  return {
+    ...(tls.insecure ? { rejectUnauthorized: false } : {}),
+    ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+    ...(tls.cert !== undefined ? { cert: tls.cert, key: tls.key } : {}),
+    ...(tls.servername !== undefined ? { servername: tls.servername } : {}),
+  };
 }
 
 /** What a running session or stream offers the runner: end gracefully, or at once. */

@@ -13,7 +13,7 @@ import type { WsSpec } from '../config/types.js';
 import type { ErrorKind } from '../metrics/outcome.js';
 import { createMatcher, PendingReplies, renderMessage } from './message-match.js';
 import { stageIndexAt } from './plan.js';
-import { streamUrl, type LiveStream, type StreamRun } from './stream-runner.js';
+import { streamUrl, tlsOptions, type LiveStream, type StreamRun } from './stream-runner.js';
 
 /** ws loaded at the first WebSocket session: an HTTP-only run need not pay its ~40 ms import */
 let wsClass: typeof WebSocket | undefined;
@@ -59,7 +59,7 @@ export function runWsSession(spec: WsSpec, run: StreamRun): LiveStream {
   let drainTimer: NodeJS.Timeout | undefined;
   const connectStartMs = clock.nowMs();
 
-  const socket = new (loadWs())(url, { headers, handshakeTimeout: ctx.timeoutMs, perMessageDeflate: false, followRedirects: false });
+  const socket = new (loadWs())(url, { headers, handshakeTimeout: ctx.timeoutMs, perMessageDeflate: false, followRedirects: false, ...tlsOptions(ctx.tls) });
 
   const end = (failed: boolean, unanswered: boolean): void => {
     if (over) return;

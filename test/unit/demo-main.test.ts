@@ -14,6 +14,11 @@ describe('demo-main arguments', () => {
     expect(parseDemoArgs(['--port=9000'])).toMatchObject({ ok: true, options: { port: 9000 } });
   });
 
+  it('reads --tls (HTTPS with a certificate made at start-up); without it the options say nothing of TLS', () => {
+    expect(parseDemoArgs(['--tls'])).toEqual({ ok: true, options: { port: 0, host: '127.0.0.1', seed: undefined, tls: true } });
+    expect(parseDemoArgs([])).not.toHaveProperty('options.tls');
+  });
+
   it.each([
     [['--port', 'abc'], /--port must be an integer from 0 to 65535, got "abc"/],
     [['--port', '70000'], /--port must be/],
