@@ -3,6 +3,7 @@
 // naming the step. A failed teardown step is reported and recorded; the verdict stays the load's.
 import { ExitCode, PerfctlError } from '../errors.js';
 import { runOnce, type OnceOutcome, type OnceStep } from '../engine/run-once.js';
+import { tlsSettings } from '../engine/run-load.js';
 import type { TransportKind } from '../engine/transport.js';
 import type { Profile } from '../config/types.js';
 import type { Io } from '../io.js';
@@ -13,11 +14,14 @@ interface OnceSettings {
   transport: TransportKind;
   seed: number;
   quiet: boolean;
+  /** --insecure (or --demo --tls) */
+  insecure?: boolean;
 }
 
 export async function runSetup(profile: Profile, settings: OnceSettings, io: Io): Promise<OnceOutcome | undefined> {
   if (!profile.setup) return undefined;
-  const outcome = await runOnce(profile.setup, { baseUrl: settings.baseUrl, timeoutMs: profile.timeoutMs, transport: settings.transport, seed: settings.seed });
+  const tls = tlsSettings(profile.http, settings.insecure === true);
+  const outcome = await runOnce(profile.setup, { baseUrl: settings.baseUrl, timeoutMs: profile.timeoutMs, transport: settings.transport, seed: settings.seed, ...(tls ? { tls } : {}) });
   if (outcome.failed) {
     throw new PerfctlError(
       `setup step "${outcome.failed.name}" failed: ${describeFailure(outcome.failed)}; no load was sent`,
@@ -31,7 +35,9 @@ export async function runSetup(profile: Profile, settings: OnceSettings, io: Io)
 
 export async function runTeardown(profile: Profile, settings: OnceSettings, setup: OnceOutcome | undefined, io: Io): Promise<OnceOutcome | undefined> {
   if (!profile.teardown) return undefined;
+  const tls = tlsSettings(profile.http, settings.insecure === true);
   const outcome = await runOnce(profile.teardown, {
+    ...(tls ? { tls } : {}),
     baseUrl: settings.baseUrl,
     timeoutMs: profile.timeoutMs,
     transport: settings.transport,

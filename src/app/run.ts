@@ -100,7 +100,7 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
       );
     }
     if (!settings.quiet) io.out(`${banner(profile, plan, baseUrl, settings.shard, demo, scenarioPlan)}${runNotes(settings)}`);
-    const onceSettings = { baseUrl, transport: settings.transport, seed: inputs.seed, quiet: settings.quiet };
+    const onceSettings = { baseUrl, transport: settings.transport, seed: inputs.seed, quiet: settings.quiet, insecure: settings.insecure };
     const setup = await runSetup(profile, onceSettings, io);
     if (settings.startAt) {
       if (!settings.quiet) io.out(`  ${describeCountdown(settings.startAt.epochMs, Date.now())}\n`);

@@ -6,7 +6,7 @@ import { fileExists } from './files.js';
 import { parseJsonPath } from './json-path.js';
 import { isRecord } from './read-values.js';
 import type { Report } from './read-values.js';
-import type { ExpectSpec, HttpSpec, RequestHttpSpec } from './types.js';
+import type { ExpectSpec, HttpSpec, HttpVersion, RequestHttpSpec } from './types.js';
 import type { FieldPath } from './yaml-source.js';
 
 export const defaultRedirects = 10;
@@ -41,10 +41,18 @@ export function normaliseHttp(raw: unknown, report: Report): HttpSpec | undefine
 export function readRequestHttp(raw: unknown): RequestHttpSpec {
   const spec: RequestHttpSpec = {};
   if (!isRecord(raw)) return spec;
+  const version = readHttpVersion(raw['version']);
+  if (version !== undefined) spec.version = version;
   if (typeof raw['redirects'] === 'number') spec.redirects = raw['redirects'];
   if (typeof raw['compression'] === 'boolean') spec.compression = raw['compression'];
   if (typeof raw['cookies'] === 'boolean') spec.cookies = raw['cookies'];
   return spec;
+}
+
+/** `version: 2` reads as a number in YAML: 1.1, 2 or auto (the schema reports anything else) */
+export function readHttpVersion(version: unknown): HttpVersion | undefined {
+  const text = typeof version === 'number' ? (version === 2 ? '2' : version === 1.1 ? '1.1' : '') : String(version ?? '');
+  return text === '1.1' || text === '2' || text === 'auto' ? text : undefined;
 }
 
 /** `http:` of a request or step, or undefined when it sets nothing */

@@ -3,7 +3,8 @@
 
 import type { InputIssue } from '../errors.js';
 import { FlowChecker, checkSteps, type FlowsContext } from './normalise-flows.js';
-import type { Report } from './read-values.js';
+import { isRecord, type Report } from './read-values.js';
+import type { FieldPath } from './yaml-source.js';
 import type { FlowSpec } from './types.js';
 import { issueAt } from './yaml-source.js';
 
@@ -33,10 +34,22 @@ export function normaliseSetupTeardown(data: Record<string, unknown>, context: F
       else names.set(step.name, path.join('.'));
     });
     if (raw.length > 0 && steps.every((step) => step.kind === 'think')) report([key], `${key} has no request step`, 'a step with a `path` sends a request');
+    requireHold(raw, [key], key, report);
     return { name: key, weight: 1, steps };
   };
   const setup = once('setup', undefined);
   const setupCaptures = [...new Set((setup?.steps ?? []).flatMap((step) => (step.kind === 'request' ? step.captures.map((capture) => capture.name) : [])))];
   const teardown = once('teardown', setupCaptures);
   return { ...(setup ? { setup } : {}), ...(teardown ? { teardown } : {}), setupCaptures, secrets, issues };
+}
+
+/** A socket held "to the end of the run" has no end before the load: setup and teardown need `hold`. */
+function requireHold(raw: unknown[], path: FieldPath, key: 'setup' | 'teardown', report: Report): void {
+  raw.forEach((item, index) => {
+    if (!isRecord(item)) return;
+    if (Array.isArray(item['steps'])) requireHold(item['steps'], [...path, index, 'steps'], key, report);
+    if (item['ws'] !== undefined && item['hold'] === undefined) {
+      report([...path, index, 'ws'], `a ws: step in ${key} needs \`hold\`: there is no end of the run to hold it to`, 'add e.g. `hold: 2s` (the socket closes normally after it)');
+    }
+  });
 }

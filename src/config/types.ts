@@ -108,6 +108,8 @@ export interface ExpectSpec {
 
 /** The keys of `http:` a request or step may set for itself. */
 export interface RequestHttpSpec {
+  /** this request's own `http.version`, over the profile's */
+  version?: HttpVersion;
   /** hops followed at most; 0 = a 3xx is the answer */
   redirects?: number;
   /** send accept-encoding and decode bodies that are read */

@@ -1,5 +1,6 @@
 // What a browser-like client adds on top of a transport's single exchange: a pool per origin (an
-// absolute URL in `path` goes to its own host), redirects followed, cookies kept per user, bodies
+// absolute URL in `path` goes to its own host; a request with its own `http.version` to that
+// protocol's pool), redirects followed, cookies kept per user, bodies
 // decoded when something reads them, and the expectations on body and headers. The transports
 // below (raw, undici) stay single exchanges on one origin; this layer works the same over both.
 import zlib from 'node:zlib';
@@ -7,6 +8,7 @@ import type { ErrorKind } from '../metrics/outcome.js';
 import { missedExpectation } from './expectations.js';
 import { MAX_COLLECTED_BYTES, type PreparedRequest, type SendContext, type SendResult, type Transport } from './transport.js';
 import type { CookieJar } from './cookie-jar.js';
+import type { HttpVersion } from '../config/types.js';
 
 /** a redirect's target is requested again (its status a hop), with the method RFC 9110 §15.4 gives */
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -19,7 +21,7 @@ export class HttpClient implements Transport {
 
   constructor(
     private readonly baseOrigin: string,
-    private readonly makeTransport: (origin: string) => Transport,
+    private readonly makeTransport: (origin: string, version?: HttpVersion) => Transport,
   ) {
     this.base = makeTransport(baseOrigin);
     this.transports.set(baseOrigin, this.base);
@@ -69,7 +71,7 @@ export class HttpClient implements Transport {
     done: (result: SendResult) => void,
   ): void {
     const origin = current.origin ?? this.baseOrigin;
-    const transport = this.transportFor(origin);
+    const transport = this.transportFor(origin, original.httpVersion);
     let sent = current;
     if (jar !== undefined && jar.size > 0) {
       const cookie = jar.header(new URL(current.path, origin));
@@ -110,11 +112,12 @@ export class HttpClient implements Transport {
     return final;
   }
 
-  private transportFor(origin: string): Transport {
-    let transport = this.transports.get(origin);
+  private transportFor(origin: string, version: HttpVersion | undefined): Transport {
+    const key = version === undefined ? origin : `${version} ${origin}`;
+    let transport = this.transports.get(key);
     if (transport === undefined) {
-      transport = this.makeTransport(origin);
-      this.transports.set(origin, transport);
+      transport = this.makeTransport(origin, version);
+      this.transports.set(key, transport);
     }
     return transport;
   }

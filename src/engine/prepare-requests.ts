@@ -26,7 +26,7 @@ export function httpFields(
   expect: ExpectSpec | undefined,
   headers: Record<string, string>,
   collect: boolean,
-): Pick<PreparedRequest, 'redirects' | 'cookies' | 'expect' | 'collect' | 'headers'> {
+): Pick<PreparedRequest, 'redirects' | 'cookies' | 'expect' | 'collect' | 'headers' | 'httpVersion'> {
   const redirects = own?.redirects ?? target.http?.redirects ?? 10;
   const cookies = own?.cookies ?? target.http?.cookies ?? true;
   const compression = own?.compression ?? target.http?.compression ?? true;
@@ -35,6 +35,7 @@ export function httpFields(
   if (compression && !Object.keys(headers).some((name) => name.toLowerCase() === 'accept-encoding')) fields.headers = { ...headers, 'accept-encoding': ACCEPT_ENCODING };
   if (redirects > 0) fields.redirects = redirects;
   if (cookies) fields.cookies = true;
+  if (own?.version !== undefined) fields.httpVersion = own.version;
   if (prepared !== undefined) fields.expect = prepared;
   if (collect || prepared !== undefined) fields.collect = true;
   return fields;

@@ -178,6 +178,21 @@ function chooseClient(
   return { client: negotiated, protocolOf: () => negotiated.protocol };
 }
 
+/** The client, each answer marked with the protocol it went out with. */
+function stampProtocol(client: Transport, protocolOf: () => WireProtocol | undefined): Transport {
+  return {
+    send(request, done, context) {
+      client.send(request, (result) => {
+        const protocol = protocolOf();
+        if (protocol !== undefined) result.protocol = protocol; // each result is the transport's own fresh object
+        done(result);
+      }, context);
+    },
+    destroy: () => client.destroy(),
+    ...(client.prewarm ? { prewarm: (count: number) => client.prewarm!(count) } : {}),
+  };
+}
+
 export function startLoad(options: LoadRunOptions): LoadRun {
   const clock = options.clock ?? monotonicClock;
   const { plan } = options;
@@ -197,27 +212,26 @@ export function startLoad(options: LoadRunOptions): LoadRun {
   };
   const http1For = (origin: string) => (): Transport =>
     options.transport === 'undici' ? new HttpTransport(origin, optionsFor(origin), clock) : new RawTransport(origin, optionsFor(origin), clock);
-  // one pool per origin (an absolute URL in `path` gets its own), under one HTTP client layer
-  // (redirects, cookies, decoding, expectations) that works the same over every transport;
-  // `http.version` chooses the base origin's
-  const chosen: { protocolOf?: () => WireProtocol | undefined } = {};
-  const client: Transport = new HttpClient(target.origin, (origin) => {
-    if (origin !== target.origin) return http1For(origin)();
-    const picked = chooseClient(options.httpVersion, origin, optionsFor(origin), clock, http1For(origin));
-    if (picked.protocolOf) chosen.protocolOf = picked.protocolOf;
-    return picked.client;
+  // one pool per origin (an absolute URL in `path` gets its own) and protocol, under one HTTP
+  // client layer (redirects, cookies, decoding, expectations) that works the same over every
+  // transport; the profile's `http.version` chooses the base origin's, a request's own its own
+  let recordsProtocol = options.httpVersion !== undefined;
+  const client: Transport = new HttpClient(target.origin, (origin, own) => {
+    const version = own ?? (origin === target.origin ? options.httpVersion : undefined);
+    if (version === undefined) return http1For(origin)();
+    recordsProtocol = true;
+    const picked = chooseClient(version, origin, optionsFor(origin), clock, http1For(origin));
+    return picked.protocolOf ? stampProtocol(picked.client, picked.protocolOf) : picked.client;
   });
-  const protocolOf = chosen.protocolOf;
   // the first send is the shard's actual start as the service sees it (--start-at evidence)
   let firstSendMs: number | undefined;
   const transport: Transport = {
     send(request, done, context) {
       firstSendMs ??= clock.nowMs();
-      if (!protocolOf) return client.send(request, done, context);
+      if (!recordsProtocol && request.httpVersion === undefined) return client.send(request, done, context);
       // `http.version` given: each group records the protocol its requests went out with
       client.send(request, (result) => {
-        const protocol = protocolOf();
-        if (protocol && !Number.isNaN(result.sentAtMs)) recorder.count(request.name, stageIndexAt(plan, result.sentAtMs - startMs), `protocol.${protocol}`);
+        if (result.protocol !== undefined && !Number.isNaN(result.sentAtMs)) recorder.count(request.name, stageIndexAt(plan, result.sentAtMs - startMs), `protocol.${result.protocol}`);
         done(result);
       }, context);
     },

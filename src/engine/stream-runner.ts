@@ -22,7 +22,7 @@ export interface PreparedStream {
 
 export interface StreamRunnerContext {
   plan: Plan;
-  recorder: Recorder;
+  recorder: Pick<Recorder, 'record' | 'count' | 'socketDelta'>;
   clock: Clock;
   /** clock time (ms) of the run's t = 0 */
   startMs: number;

@@ -4,6 +4,7 @@
 import type { ErrorKind } from '../metrics/outcome.js';
 import type { CookieJar } from './cookie-jar.js';
 import type { PreparedExpect } from './expectations.js';
+import type { HttpVersion } from '../config/types.js';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'CONNECT' | 'OPTIONS' | 'TRACE' | 'PATCH';
 
@@ -26,6 +27,8 @@ export interface PreparedRequest {
   cookies?: boolean;
   /** expectations on the body and headers (they set `collect`) */
   expect?: PreparedExpect;
+  /** its own `http.version` (over the profile's): it goes to that protocol's pool */
+  httpVersion?: HttpVersion;
 }
 
 /** What a send carries besides the request: the cookie jar of its user or flow iteration. */
@@ -56,6 +59,8 @@ export interface SendResult {
   wireBytes?: number;
   /** redirects followed to this answer */
   redirects?: number;
+  /** the protocol it went out with (`h2`, `h2c`, `http/1.1`), where `http.version` asked to record it */
+  protocol?: string;
   /** for the HTTP client layer: `location`, `set-cookie`, and the still-encoded body of a collecting request */
   location?: string;
   setCookies?: string[] | null;

@@ -47,6 +47,41 @@ describe('demo service over HTTP/2', () => {
     expect(demo.stats().byRoute.getChallenge).toBe(100);
   });
 
+  it('http.version per request and per step: h2c for the one that asks, HTTP/1.1 for the rest, each recorded as it went', async () => {
+    demo = await startDemoServer({ seed: 5, latencyScale: 0.2 });
+    const dir = makeTempDir();
+    writeProfile(dir, 'mixed', `baseUrl: \${PERFCTL_BASE_URL}
+stages: [ { duration: 1s, rate: 60 } ]
+requests:
+  - { name: plain, path: /api/challenges }
+  - { name: on-h2, path: /api/challenges/4, http: { version: 2 } }
+flows:
+  - name: journey
+    steps:
+      - { name: step-h2, path: /api/challenges/5, http: { version: 2 } }
+      - { name: step-old, path: /api/challenges/6, http: { version: "1.1" } }
+`);
+    const profile = await loadProfile(join(dir, 'mixed.yaml'), { cwd: dir, env: { PERFCTL_BASE_URL: demo.url }, builtinDir: 'scenarios' });
+    removeTempDir(dir);
+    const outcome = await startLoad({
+      plan: buildPlan('open', [{ name: 'hold', durationMs: 1000, fromLevel: 60, toLevel: 60 }]),
+      baseUrl: demo.url,
+      requests: profile.requests,
+      flows: profile.flows,
+      timeoutMs: 5000,
+      maxInFlight: 1000,
+      thinkTime: { minMs: 0, maxMs: 0 },
+    }).finished;
+    const counters = (name: string) => group(outcome.cells, name).counters ?? {};
+    expect(counters('on-h2')).toEqual({ 'protocol.h2c': 20 });
+    expect(counters('step-h2')).toEqual({ 'protocol.h2c': 20 });
+    expect(counters('step-old')).toMatchObject({ 'protocol.http/1.1': 20 });
+    expect(counters('plain')).not.toHaveProperty('protocol.h2c');
+    expect(counters('plain')).not.toHaveProperty('protocol.http/1.1');
+    expect(group(outcome.cells, 'plain').requests).toBe(20);
+    expect(demo.stats().byRoute.getChallenge).toBe(60);
+  });
+
   it('tls: a certificate for 127.0.0.1 made at start-up; auto negotiates h2; WebSocket and SSE over TLS too', async () => {
     demo = await startDemoServer({ seed: 5, latencyScale: 0.2, tls: true });
     expect(demo.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);

@@ -7,6 +7,10 @@ import { startLoad } from '../../src/engine/run-load.js';
 import { sumCells, type Cell } from '../../src/metrics/cell.js';
 import { summariseMs } from '../../src/metrics/histogram.js';
 import { startDemoServer, type DemoServer } from '../../src/demo/demo-server.js';
+import { runOnce } from '../../src/engine/run-once.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 let demo: DemoServer | undefined;
 afterEach(async () => {
@@ -59,5 +63,38 @@ describe('demo real-time endpoints', () => {
     expect(summariseMs(first.latency).p50).toBeGreaterThan(150);
     expect(summariseMs(whole.latency).p50).toBeGreaterThan(1000);
     expect(summariseMs(first.latency).max).toBeLessThan(summariseMs(whole.latency).p50);
+  });
+
+  it('ws: and sse: steps in setup: run once before the load, one line each, the demo saw them', async () => {
+    demo = await startDemoServer({ seed: 3 });
+    const dir = mkdtempSync(join(tmpdir(), 'perfctl-setup-streams-'));
+    try {
+      writeFileSync(join(dir, 'p.yaml'), `baseUrl: \${PERFCTL_BASE_URL}
+setup:
+  - name: warm-room
+    ws: /ws/collab/room-1
+    hold: 1s
+    messages: { rate: 5, send: { json: { id: "{{ seq }}" } }, reply: { json: { "$.id": "{{ seq }}", "$.ack": true } } }
+  - name: tutor-once
+    sse: /api/tutor/stream
+    until: { event: done }
+stages: [ { duration: 1s, rate: 1 } ]
+requests: [ { path: /health } ]
+`);
+      const profile = await loadProfile(join(dir, 'p.yaml'), { cwd: dir, env: { PERFCTL_BASE_URL: demo.url }, builtinDir: 'scenarios' });
+      const outcome = await runOnce(profile.setup!, { baseUrl: demo.url, timeoutMs: 5000 });
+      expect(outcome.failed).toBeUndefined();
+      expect(outcome.steps.map((step) => step.name)).toEqual(['warm-room.connect', 'warm-room', 'tutor-once.first', 'tutor-once']);
+      expect(outcome.steps[0]!.status).toBe(101);
+      const stats = demo.stats().realtime;
+      expect(stats.socketsOpened).toBe(1);
+      expect(stats.edits).toBeGreaterThanOrEqual(4);
+      expect(stats.streams).toBe(1);
+      expect(outcome.steps[2]!.latencyMs!).toBeLessThan(outcome.steps[3]!.latencyMs!);
+      // held 1 s, then the tutor's whole answer (~1-3 s)
+      expect(outcome.durationMs).toBeGreaterThan(1900);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -50,6 +50,27 @@ describe('http.version', () => {
     const good = await loadProfile('streams/good.yaml', { cwd, env: {}, builtinDir: 'scenarios' });
     expect(good.httpVersion).toBeUndefined();
   });
+
+  it('per request and per step too, over the profile\'s; 3 is an error where it is written', async () => {
+    const { issues } = await validateFile('streams/request-version.yaml', { cwd, env: {} });
+    expect(issues.map((issue) => `${issue.line}:${issue.col} ${issue.path}: ${issue.message}`)).toEqual(['11:54 flows.0.steps.2.http.version: must be one of 1.1, 2, auto']);
+    const text = (await import('node:fs')).readFileSync(`${cwd}/streams/request-version.yaml`, 'utf8').replace(/\n.*step-bad.*\n/, '\n');
+    const dir = (await import('node:fs')).mkdtempSync(`${(await import('node:os')).tmpdir()}/perfctl-version-`);
+    (await import('node:fs')).writeFileSync(`${dir}/p.yaml`, text);
+    const profile = await loadProfile(`${dir}/p.yaml`, { cwd, env: {}, builtinDir: 'scenarios' });
+    expect(profile.httpVersion).toBeUndefined();
+    expect(profile.requests.map((r) => r.http?.version)).toEqual([undefined, '2']);
+    expect(profile.flows[0]!.steps.map((step) => (step.kind === 'request' ? step.http?.version : null))).toEqual(['auto', '1.1']);
+  });
+});
+
+describe('ws: and sse: steps in setup and teardown', () => {
+  it('a ws: step there needs `hold` (no end of the run to hold it to): exit 2 where it is written', async () => {
+    const { issues } = await validateFile('streams/setup-ws-nohold.yaml', { cwd, env: {} });
+    expect(issues.map((issue) => `${issue.line}:${issue.col} ${issue.path}: ${issue.message}`)).toEqual([
+      '4:9 setup.0.ws: a ws: step in setup needs `hold`: there is no end of the run to hold it to',
+    ]);
+  });
 });
 
 describe('ws: and sse: steps in flows', () => {
