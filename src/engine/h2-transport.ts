@@ -4,8 +4,9 @@
 // connection cap; past it, requests wait in a queue, and that wait is in their latency (measured
 // from the due time by the executors). h2 over TLS (ALPN "h2") or h2c (prior knowledge) on http://.
 //
-// Errors by kind: `h2-refused` (RST_STREAM REFUSED_STREAM, or a stream the server's GOAWAY never
-// processed), `h2-goaway` (a stream cut by the server's GOAWAY with an error), `h2-rst-stream`
+// Errors by kind: `h2-refused` (RST_STREAM REFUSED_STREAM, or a stream above the last stream id
+// of the server's GOAWAY: never processed), `h2-goaway` (a stream at or below it, cut by a GOAWAY
+// with an error), `h2-rst-stream`
 // (any other RST_STREAM), and the connection's own codes (ECONNREFUSED, tls, timeout...).
 import http2 from 'node:http2';
 import type { ClientHttp2Session, ClientHttp2Stream, IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
@@ -27,6 +28,8 @@ interface Session {
   ready: boolean;
   /** the server sent GOAWAY: no new streams here */
   closing: boolean;
+  /** the GOAWAY's last stream id: the streams above it were never processed */
+  lastStreamId?: number;
   /** the connection's failure, for the streams it took down */
   error?: NodeJS.ErrnoException;
 }
@@ -132,9 +135,10 @@ export class H2Transport implements Transport {
     });
     // the server's settings may raise the stream limit: serve the queue
     session.on('remoteSettings', () => this.serveWaiting());
-    session.on('goaway', () => {
+    session.on('goaway', (_code: number, lastStreamId: number) => {
       this.seen.goaway++;
       s.closing = true;
+      s.lastStreamId = lastStreamId;
       this.serveWaiting();
     });
     session.on('error', (error: NodeJS.ErrnoException) => (s.error = error)); // each stream reports its own failure
@@ -201,7 +205,9 @@ export class H2Transport implements Transport {
         this.seen.refused++;
         return finish('h2-refused');
       }
-      if (s.closing) return finish(status === null ? 'h2-refused' : 'h2-goaway');
+      // after a GOAWAY: a stream above its last stream id was never processed (safe to retry),
+      // one at or below it was (or was being) processed and is cut
+      if (s.closing) return finish(s.lastStreamId !== undefined && stream.id !== undefined && stream.id <= s.lastStreamId ? 'h2-goaway' : 'h2-refused');
       if (code !== undefined && code !== NGHTTP2_NO_ERROR) {
         this.seen.rstStream++;
         return finish('h2-rst-stream');

@@ -1,13 +1,14 @@
 // HTTP/2 (h2c against a node:http2 server): streams multiplexed on few sessions within the
 // server's stream limit, counts that match what the server saw, the protocol recorded per group,
-// latency from the due time, and RST_STREAM / refused streams counted by kind.
+// latency from the due time, and RST_STREAM / refused streams / GOAWAY counted by kind.
+import http2 from 'node:http2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildPlan } from '../../src/engine/plan.js';
 import { startLoad } from '../../src/engine/run-load.js';
 import { sumCells, type Cell } from '../../src/metrics/cell.js';
 import { summariseMs } from '../../src/metrics/histogram.js';
 import type { HttpVersion, RequestSpec } from '../../src/config/types.js';
-import { startH2cServer, type H2cServer } from '../helpers/h2c-server.js';
+import { startH2cServer, type GoawayPlan, type H2cServer } from '../helpers/h2c-server.js';
 
 let server: H2cServer | undefined;
 afterEach(async () => {
@@ -73,6 +74,38 @@ describe('HTTP/2 (h2c)', () => {
     expect(refuse.errorKinds).toEqual({ 'h2-refused': refuse.requests });
     expect(reset.errorKinds).toEqual({ 'h2-rst-stream': reset.requests });
     expect(group(outcome.cells, 'ok').errors).toBe(0);
+  });
+
+  // 20 users at once on one session; the server's 12th stream sends GOAWAY naming its 6th as the
+  // last it processes (streams 7-12 it has seen are dropped unanswered, as are any sent after)
+  const goawayRun = async (code: number) => {
+    const goaway: GoawayPlan = { atStream: 12, lastStream: 6, code };
+    server = await startH2cServer({ slowMs: 100, goaway });
+    const outcome = await startLoad({
+      plan: buildPlan('closed', [{ name: 'hold', durationMs: 1000, fromLevel: 20, toLevel: 20 }]),
+      baseUrl: server.url, requests: [get('slow', '/slow')], timeoutMs: 5000, maxInFlight: 100, thinkTime: { minMs: 0, maxMs: 0 }, httpVersion: '2',
+    }).finished;
+    return group(outcome.cells, 'slow');
+  };
+
+  it('a graceful GOAWAY (NO_ERROR): the streams above its last stream id are h2-refused, the rest answered; the counts add up to what the server answered', async () => {
+    const slow = await goawayRun(http2.constants.NGHTTP2_NO_ERROR);
+    expect(server!.seen.goaways).toBe(1);
+    expect(Object.keys(slow.errorKinds)).toEqual(['h2-refused']);
+    expect(slow.errorKinds['h2-refused']).toBeGreaterThanOrEqual(6);
+    expect(slow.requests - slow.errors).toBe(server!.seen.answered);
+    // the load went on over a new session
+    expect(server!.seen.sessions).toBeGreaterThanOrEqual(2);
+    expect(server!.seen.answered).toBeGreaterThan(100);
+  });
+
+  it('a GOAWAY with an error: the streams the server was processing are h2-goaway (as many as it had in service), the ones above its last stream id h2-refused', async () => {
+    const slow = await goawayRun(http2.constants.NGHTTP2_INTERNAL_ERROR);
+    expect(server!.seen.inServiceAtGoaway).toBe(6);
+    expect(slow.errorKinds['h2-goaway']).toBe(server!.seen.inServiceAtGoaway);
+    expect(slow.errorKinds['h2-refused']).toBeGreaterThanOrEqual(6);
+    expect(slow.errors).toBe(slow.errorKinds['h2-goaway']! + slow.errorKinds['h2-refused']!);
+    expect(slow.requests - slow.errors).toBe(server!.seen.answered);
   });
 
   it('auto on http:// is HTTP/1.1 (nothing to negotiate), and says so', async () => {
