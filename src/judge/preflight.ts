@@ -4,7 +4,7 @@
 // latency, unknown before the run: it says so instead of guessing.
 import { formatDuration } from '../config/duration.js';
 import { matchesGlob } from '../config/glob.js';
-import type { Profile, TargetRow } from '../config/types.js';
+import type { Profile, StreamSpec, TargetRow } from '../config/types.js';
 import { stageArea, type Plan } from '../engine/plan.js';
 import { isAnalysisMetric } from './analysis-checks.js';
 import { leastSamples } from './checks.js';
@@ -24,13 +24,34 @@ function groupShares(profile: Pick<Profile, 'requests' | 'flows'>): Map<string, 
   const total = profile.requests.reduce((n, r) => n + r.weight, 0) + profile.flows.reduce((n, f) => n + f.weight, 0);
   const shares = new Map<string, number>();
   if (total <= 0) return shares;
-  for (const r of profile.requests) shares.set(r.name, (shares.get(r.name) ?? 0) + r.weight / total);
+  const add = (name: string, share: number): void => void shares.set(name, (shares.get(name) ?? 0) + share);
+  for (const r of profile.requests) {
+    if (r.stream) addStream(r.name, r.stream, r.weight / total, add);
+    else add(r.name, r.weight / total);
+  }
   for (const flow of profile.flows) {
     // each iteration runs every step once; the flow itself is a group of whole iterations
-    if (flow.single !== true) shares.set(flow.name, (shares.get(flow.name) ?? 0) + flow.weight / total);
-    for (const step of flow.steps) if (step.kind === 'request') shares.set(step.name, (shares.get(step.name) ?? 0) + flow.weight / total);
+    if (flow.single !== true) add(flow.name, flow.weight / total);
+    for (const step of flow.steps) {
+      if (step.kind === 'request') add(step.name, flow.weight / total);
+      else if (step.kind === 'stream') addStream(step.name, step.spec, flow.weight / total, add);
+    }
   }
   return shares;
+}
+
+/**
+ * The groups one stream records per arrival: an SSE stream `NAME` and `NAME.first`; a WebSocket
+ * `NAME.connect`, and `NAME` once per message (rate × hold, when the hold is known).
+ */
+function addStream(name: string, spec: StreamSpec, share: number, add: (name: string, share: number) => void): void {
+  if (spec.kind === 'sse') {
+    add(name, share);
+    add(`${name}.first`, share);
+    return;
+  }
+  add(`${name}.connect`, share);
+  if (spec.messages && spec.holdMs !== null) add(name, share * Math.floor((spec.messages.rate * spec.holdMs) / 1000));
 }
 
 function rowShare(row: TargetRow, shares: Map<string, number>, flowNames: Set<string>): number {

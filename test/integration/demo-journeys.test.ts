@@ -108,6 +108,10 @@ describe('examples/journeys with --demo (built CLI)', () => {
     expect(result.groups['collab-live.connect']?.requests).toBeGreaterThan(0);
     expect(result.groups['collab-live']?.counters?.['ws.sent']).toBeGreaterThan(0);
     expect(result.groups['collab-live']?.errors).toBe(0);
+    // ...and the tutor's follow-up streams over SSE: its first words before its end
+    expect(result.groups['tutor-follow-up.first']?.requests).toBeGreaterThan(0);
+    expect(result.groups['tutor-follow-up']?.counters?.['sse.events']).toBeGreaterThan(0);
+    expect(result.groups['tutor-follow-up.first']!.latencyMs.p50!).toBeLessThan(result.groups['tutor-follow-up']!.latencyMs.p50!);
     expect(result.totals.statusCodes['401']).toBeUndefined();
     expect(result.totals.errorKinds['capture']).toBeUndefined();
     // journeys started in the mix's shares (the closed model starts them in order, 40/30/20/10)

@@ -33,12 +33,15 @@ describe('built-in profiles', () => {
     expect(profile.description).not.toBe('');
     expect(profile.baseUrl).toBe('http://127.0.0.1:8080');
     expect(profile.timeoutMs).toBe(10_000);
-    expect(profile.requests.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
+    expect(profile.requests.filter((r) => !r.stream).map((r) => `${r.method} ${r.path}`).sort()).toEqual([
       'GET /api/challenges',
       'GET /api/challenges/7',
       'POST /api/auth/login',
       'POST /api/submissions',
     ]);
+    // the seeds' normal and peak user mixes include the AI tutor: its answer streams (SSE)
+    const streams = profile.requests.filter((r) => r.stream).map((r) => `${r.stream!.kind} ${r.stream!.url.source}`);
+    expect(streams).toEqual(name === 'normal' || name === 'peak' ? ['sse /api/tutor/stream'] : []);
     const covered = new Set(profile.targets.flatMap((row) => row.requests ?? []));
     for (const request of profile.requests) expect(covered).toContain(request.name);
     expect(profile.targets.find((row) => row.name === 'Whole API')?.checks).toEqual([
@@ -108,9 +111,13 @@ describe('the demo service meets the built-in targets', () => {
     'get-challenge': 'getChallenge',
     login: 'login',
     'submit-solution': 'createSubmission',
+    'tutor-answer': 'tutorStream',
+    'tutor-answer.first': 'tutorStream',
   };
+  /** the demo's think time is the first chunk; the whole answer adds at most 13 chunks 200 ms apart */
+  const streamedMs: Record<string, number> = { 'tutor-answer': 13 * 200 };
 
-  it.each(BUILTINS)('%s: unloaded demo percentiles stay below every latency target with 3x margin', async (name) => {
+  it.each(BUILTINS)('%s: unloaded demo percentiles stay below every latency target with 3x margin (2x on a worst-case streamed answer)', async (name) => {
     const p = await builtin(name);
     const model = createDemoModel({ seed: 11 });
     for (const row of p.targets) {
@@ -123,10 +130,12 @@ describe('the demo service meets the built-in targets', () => {
           if (!route) continue;
           const delays = Array.from({ length: 5000 }, () => {
             const d = model.decide(route, 1);
-            return d.kind === 'serve' ? d.delayMs : Infinity;
+            return d.kind === 'serve' ? d.delayMs + (streamedMs[request] ?? 0) : Infinity;
           }).sort((a, b) => a - b);
           const actual = delays[Math.floor((Number(percentile[1]) / 100) * delays.length)] ?? Infinity;
-          expect(actual * 3, `${row.name} ${request} ${check.metric}`).toBeLessThan(check.limit);
+          // (a streamed answer's added time is already its worst case: 2x margin there)
+          const margin = streamedMs[request] !== undefined ? 2 : 3;
+          expect(actual * margin, `${row.name} ${request} ${check.metric}`).toBeLessThan(check.limit);
         }
       }
     }

@@ -34,6 +34,24 @@ describe('pre-flight evidence', () => {
     ]);
   });
 
+  it('ws: and sse: requests: an SSE stream gives NAME and NAME.first per arrival, a WebSocket NAME.connect and rate × hold messages', () => {
+    const text = { source: '', parts: [], encoding: 'none' } as never;
+    const streams: Pick<Profile, 'requests' | 'flows' | 'targets'> = {
+      requests: [
+        { ...request('tutor', 1), stream: { kind: 'sse', url: text, headers: {}, until: null } },
+        { ...request('collab', 1), stream: { kind: 'ws', url: text, headers: {}, holdMs: 2000, messages: { rate: 5, send: text, reply: null, timeoutMs: null } } },
+      ],
+      flows: [],
+      targets: [
+        row({ name: 'First words', requests: ['tutor.first'], checks: [{ metric: 'p95', limit: 50 }] }),
+        row({ name: 'Answer', requests: ['tutor'], checks: [{ metric: 'p95', limit: 50 }] }),
+        row({ name: 'Connect', requests: ['collab.connect'], checks: [{ metric: 'p95', limit: 50 }] }),
+        row({ name: 'Edits', requests: ['collab'], checks: [{ metric: 'p95', limit: 50 }] }),
+      ],
+    };
+    expect(predictChecks(streams, plan).map((check) => check.samples)).toEqual([200, 200, 200, 2000]);
+  });
+
   it('names the checks this length cannot judge, and the -d that could', () => {
     const lines = describeEvidence(profile([row({ name: 'Peak list', requests: ['list'], phase: 'peak', checks: [{ metric: 'errorRate', limit: 0.01 }] })]), plan);
     expect(lines).toEqual(['evidence: 1 of 1 checks cannot be judged at this length; -d 30s would judge them:', '  Peak list errorRate: about 150 samples, 299 needed']);
