@@ -75,6 +75,7 @@ describe('WebSocket sessions', () => {
     const outcome = await run('closed', 10, 6, [wsRequest({ messages: jsonEcho(10, 5000) })], 10_000);
     const echo = group(outcome.cells, 'echo');
     const latency = summariseMs(echo.latency);
+    console.log(`[ws stall] ${echo.requests} round trips, server saw ${server.seen.messages} and echoed ${server.seen.echoed}; p50 ${latency.p50} ms, p99 ${latency.p99} ms, max ${latency.max} ms`);
     expect(echo.errors).toBe(0);
     expect(echo.requests).toBe(server.seen.messages);
     expect(server.seen.echoed).toBe(server.seen.messages);
