@@ -48,6 +48,8 @@ export class H2Transport implements Transport {
   private readonly waiting: Waiting[] = [];
   private waitingHead = 0;
   private destroyed = false;
+  /** stopStarting(): nothing new goes on the wire */
+  private stopping = false;
   private readonly maxSessions: number;
   private readonly headerCache = new WeakMap<PreparedRequest, OutgoingHttpHeaders>();
   /** GOAWAYs and RST_STREAMs seen, for the run's notes */
@@ -62,7 +64,7 @@ export class H2Transport implements Transport {
   }
 
   send(request: PreparedRequest, done: (result: SendResult) => void): void {
-    if (this.destroyed) return done(this.failed('interrupted', Number.NaN));
+    if (this.destroyed || this.stopping) return done(this.failed('interrupted', Number.NaN));
     const deadlineMs = this.clock.nowMs() + this.options.timeoutMs;
     const session = this.pick();
     if (session) this.start(session, request, done, deadlineMs);
@@ -77,6 +79,16 @@ export class H2Transport implements Transport {
       s.session.once('connect', () => resolve());
       s.session.once('close', () => resolve());
     }))));
+  }
+
+  /** At a stop: the requests still waiting for a stream end unsent (`interrupted`); those on the wire go on. */
+  stopStarting(): void {
+    if (this.stopping || this.destroyed) return;
+    this.stopping = true;
+    const waiting = this.waiting.splice(this.waitingHead);
+    this.waiting.length = 0;
+    this.waitingHead = 0;
+    for (const { done } of waiting) done(this.failed('interrupted', Number.NaN));
   }
 
   async destroy(): Promise<void> {

@@ -29,8 +29,8 @@ export class HttpClient implements Transport {
 
   send(request: PreparedRequest, done: (result: SendResult) => void, context?: SendContext): void {
     const jar = request.cookies === true ? context?.jar : undefined;
-    if (jar === undefined && request.origin === undefined) {
-      // the usual first hop (base origin, no cookies): a callback that holds only what it needs
+    if (jar === undefined && request.origin === undefined && request.httpVersion === undefined) {
+      // the usual first hop (base origin and protocol, no cookies): a callback that holds only what it needs
       this.base.send(request, (result) => this.afterFirstHop(request, result, done));
       return;
     }

@@ -20,6 +20,7 @@ export class NegotiatedTransport implements ProtocolTransport {
   private readonly queue: Array<{ request: PreparedRequest; done: (result: SendResult) => void }> = [];
   private readonly decided: Promise<void>;
   private destroyed = false;
+  private stopping = false;
 
   constructor(
     origin: string,
@@ -30,14 +31,23 @@ export class NegotiatedTransport implements ProtocolTransport {
     this.decided = offersH2(origin, options).then((h2) => {
       this.protocol = h2 ? 'h2' : 'http/1.1';
       this.chosen = h2 ? makeH2() : makeH1();
+      if (this.stopping) this.chosen.stopStarting?.();
       if (this.destroyed) return;
       for (const { request, done } of this.queue.splice(0)) this.chosen.send(request, done);
     });
   }
 
   send(request: PreparedRequest, done: (result: SendResult) => void): void {
-    if (this.chosen) this.chosen.send(request, done);
+    if (this.stopping && !this.chosen) done({ status: null, errorKind: 'interrupted', sentAtMs: Number.NaN, endedAtMs: Number.NaN });
+    else if (this.chosen) this.chosen.send(request, done);
     else this.queue.push({ request, done });
+  }
+
+  /** At a stop: what waits for the negotiation ends unsent; the chosen client stops starting too. */
+  stopStarting(): void {
+    this.stopping = true;
+    for (const { done } of this.queue.splice(0)) done({ status: null, errorKind: 'interrupted', sentAtMs: Number.NaN, endedAtMs: Number.NaN });
+    this.chosen?.stopStarting?.();
   }
 
   async prewarm(count: number): Promise<void> {

@@ -189,6 +189,7 @@ function stampProtocol(client: Transport, protocolOf: () => WireProtocol | undef
       }, context);
     },
     destroy: () => client.destroy(),
+    ...(client.stopStarting ? { stopStarting: () => client.stopStarting!() } : {}),
     ...(client.prewarm ? { prewarm: (count: number) => client.prewarm!(count) } : {}),
   };
 }

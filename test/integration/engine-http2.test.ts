@@ -108,6 +108,21 @@ describe('HTTP/2 (h2c)', () => {
     expect(slow.requests - slow.errors).toBe(server!.seen.answered);
   });
 
+  it('a stop: requests still waiting for a stream are never sent (not requests of the run); those on the wire are answered', async () => {
+    server = await startH2cServer({ maxConcurrentStreams: 1, slowMs: 200 });
+    const load = startLoad({
+      plan: buildPlan('open', [{ name: 'hold', durationMs: 5000, fromLevel: 100, toLevel: 100 }]),
+      baseUrl: server.url, requests: [get('slow', '/slow')], timeoutMs: 10_000, maxInFlight: 100, thinkTime: { minMs: 0, maxMs: 0 }, httpVersion: '2',
+    });
+    setTimeout(() => load.stop('interrupted'), 700);
+    const startedAt = performance.now();
+    const slow = group((await load.finished).cells, 'slow');
+    // ~70 queued behind one stream at the stop: not one of them reaches the server
+    expect(slow.requests).toBe(server.seen.streams);
+    expect(server.seen.streams).toBeLessThanOrEqual(6);
+    expect(performance.now() - startedAt).toBeLessThan(2500);
+  });
+
   it('auto on http:// is HTTP/1.1 (nothing to negotiate), and says so', async () => {
     const { startTestServer } = await import('../helpers/test-server.js');
     const h1 = await startTestServer();
