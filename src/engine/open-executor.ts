@@ -18,6 +18,15 @@ export const LATE_START_MS = 50;
 const END_SLACK_MS = 1000;
 /** Arrivals at least this far apart get a precise (sub-millisecond) start. */
 const PRECISE_GAP_MS = 2;
+/**
+ * A precise start: a timer wakes the loop this long before the due time (timers fire up to
+ * ~1 ms late), and the last stretch is slept in Atomics.wait on this thread, when nothing is in
+ * flight (no answer can wait behind it, so none is measured late). With answers pending, the
+ * helper thread wakes the loop instead (precise-wake.ts).
+ */
+const EARLY_WAKE_MS = 2;
+/** Atomics.wait needs a shared Int32Array; nobody ever notifies it, so a wait always times out. */
+const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
 
 export function startOpenExecution(ctx: ExecutionContext): Execution {
   const { plan, clock, recorder, transport, startMs } = ctx;
@@ -31,16 +40,15 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let immediate: NodeJS.Immediate | undefined;
-  // the helper-thread wake-up serves the real clock only (tests with a fake clock keep timers)
+  // precise starts serve the real clock only (tests with a fake clock keep timers)
+  const precisely = clock === monotonicClock;
+  // the helper thread is started the first time an answer is pending at a precise start
+  // (a fast service may never need it); until it is up, a timer stands in
   let precise: PreciseWake | undefined;
-  const preciseWake = (): PreciseWake | undefined => {
-    if (clock !== monotonicClock) return undefined;
-    return (precise ??= new PreciseWake());
-  };
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => (resolveDone = resolve)).finally(() => precise?.close());
-  // a plan with low-rate stages gets its helper thread now, so it is up before the first gap
-  if (plan.stages.some((stage) => stage.durationMs > 0 && Math.min(stage.fromLevel, stage.toLevel) / ctx.slice.count < 1000 / PRECISE_GAP_MS)) preciseWake();
+  /** a precise start waiting for the in-flight answers to come in: its due time (ms from t = 0) */
+  let preciseDueMs = -1;
 
   const finishIfIdle = (): void => {
     if ((stopped || next >= pacer.total) && inFlight === 0) resolveDone();
@@ -85,6 +93,8 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
       inFlight--;
       recorder.record(outcomeOfSend(request.name, phaseIndex, sent, dueOnClock, true));
       finishIfIdle();
+      // the last answer is in and the next start is close: sleep the rest of the way here
+      if (inFlight === 0 && preciseDueMs >= 0 && preciseDueMs - (clock.nowMs() - startMs) <= EARLY_WAKE_MS) startPrecisely();
     });
   };
 
@@ -116,17 +126,53 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
     scheduleNext(dueMs, dueMs - pacer.dueMs(next - 1));
   };
 
-  // Node's timers fire up to ~1 ms late. When arrivals are far apart (a low rate), a helper
-  // thread wakes the loop at the due time to the microsecond (precise-wake.ts), without the CPU
-  // a spin would burn; at a high rate arrivals come in batches anyway and a timer is enough.
+  // Node's timers fire up to ~1 ms late. When arrivals are far apart (a low rate), the start is
+  // made precise without the CPU a spin would burn: a timer wakes the loop EARLY_WAKE_MS ahead,
+  // and the rest is slept in Atomics.wait once nothing is in flight (with answers pending, the
+  // helper thread of precise-wake.ts wakes the loop at the due time instead). At a high rate
+  // arrivals come in batches anyway and a timer is enough.
   // With a fake clock: wake 1 ms early and yield turn by turn until the due time.
   const scheduleNext = (dueMs: number, gapMs: number): void => {
     const waitMs = dueMs - (clock.nowMs() - startMs);
-    const waker = gapMs >= PRECISE_GAP_MS ? preciseWake() : undefined;
-    if (waker) waker.wakeIn(waitMs, tick);
-    else if (gapMs < PRECISE_GAP_MS) timer = setTimeout(tick, Math.max(0, waitMs));
-    else if (waitMs > 1) timer = setTimeout(tick, waitMs - 1);
+    if (gapMs < PRECISE_GAP_MS) timer = setTimeout(tick, Math.max(0, waitMs));
+    else if (precisely) {
+      preciseDueMs = dueMs;
+      if (inFlight === 0 && waitMs <= EARLY_WAKE_MS) startPrecisely();
+      else timer = setTimeout(earlyWake, Math.max(0, waitMs - EARLY_WAKE_MS));
+    } else if (waitMs > 1) timer = setTimeout(tick, waitMs - 1);
     else immediate = setImmediate(tick);
+  };
+
+  /** The timer EARLY_WAKE_MS before a precise start: sleep the rest here, or let the helper wake us. */
+  const earlyWake = (): void => {
+    timer = undefined;
+    if (stopped || preciseDueMs < 0) return tick();
+    if (inFlight === 0) return startPrecisely();
+    const waitMs = preciseDueMs - (clock.nowMs() - startMs);
+    if (waitMs <= 0) {
+      preciseDueMs = -1;
+      return tick();
+    }
+    // answers pending: an answer that came in while this thread slept would be measured late
+    precise ??= new PreciseWake();
+    if (precise.ready) {
+      // (an answer that completes the in-flight set first still sleeps the rest here: startPrecisely cancels this)
+      precise.wakeIn(waitMs, () => {
+        preciseDueMs = -1;
+        tick();
+      });
+    } else timer = setTimeout(earlyWake, waitMs > 1 ? waitMs - 1 : 0);
+  };
+
+  /** Nothing in flight: sleep until the precise start on this thread, then start. */
+  const startPrecisely = (): void => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    precise?.cancel();
+    const waitMs = preciseDueMs - (clock.nowMs() - startMs);
+    preciseDueMs = -1;
+    if (waitMs > 0 && !stopped) Atomics.wait(SLEEPER, 0, 0, waitMs);
+    tick();
   };
 
   tick();
@@ -134,6 +180,7 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
     done,
     stop() {
       stopped = true;
+      preciseDueMs = -1;
       if (timer) clearTimeout(timer);
       if (immediate) clearImmediate(immediate);
       precise?.cancel();

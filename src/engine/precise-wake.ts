@@ -1,4 +1,5 @@
-// A sub-millisecond wake-up without busy-waiting. Node's timers have a resolution of 1 ms and
+// A sub-millisecond wake-up without busy-waiting, for when answers are pending (with none in
+// flight, the open executor sleeps the last stretch on its own thread instead). Node's timers have a resolution of 1 ms and
 // fire up to ~1 ms late, which at a low rate would start each request late (and charge the
 // lag to the service, since latency runs from the due time). Spinning on setImmediate until the
 // due time is precise but burns up to half a core at 500 req/s. Instead a tiny helper thread
@@ -35,12 +36,15 @@ export class PreciseWake {
   private readonly worker: Worker;
   private generation = 0;
   private callback: (() => void) | undefined;
+  /** the helper thread is running (a wake-up asked for before then would come late) */
+  ready = false;
 
   constructor() {
     const shared = new SharedArrayBuffer(16);
     this.state = new Int32Array(shared, 0, 1);
     this.due = new Float64Array(shared, 8, 1);
     this.worker = new Worker(WAKER_SOURCE, { eval: true, workerData: shared });
+    this.worker.once('online', () => (this.ready = true));
     this.worker.on('message', (generation: number) => {
       // a wake-up for an older request (since replaced or cancelled) is ignored
       if (generation !== this.generation || !this.callback) return;
@@ -62,6 +66,8 @@ export class PreciseWake {
   }
 
   cancel(): void {
+    // nothing asked for: the helper sleeps on, unwoken
+    if (this.callback === undefined) return;
     this.callback = undefined;
     this.due[0] = Infinity;
     this.bump();
