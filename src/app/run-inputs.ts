@@ -46,6 +46,7 @@ export async function resolveRunInputs(profileRef: string, flags: RunFlags, sett
     builtinDir: builtinScenariosDir,
     ...(adhocYaml !== undefined ? { text: adhocYaml } : {}),
     ...(settings.targetsFile ? { targetsFile: settings.targetsFile } : {}),
+    ...(settings.demo ? { demo: true } : {}),
     // --demo replaces the base URL once the demo is up; until then any valid URL will do
     ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : settings.demo ? { baseUrl: 'http://127.0.0.1:1' } : {}),
   });

@@ -6,10 +6,11 @@ import { describeEvidence } from '../judge/preflight.js';
 import { builtinScenariosDir } from '../version.js';
 import type { Io } from '../io.js';
 
-export async function validateCommand(files: string[], io: Io, flags: { targets?: string } = {}): Promise<number> {
+export async function validateCommand(files: string[], io: Io, flags: { targets?: string; demo?: boolean } = {}): Promise<number> {
   let problems = 0;
   for (const file of files) {
-    const targets = flags.targets !== undefined ? { targetsFile: flags.targets } : {};
+    // --demo: as run --demo, whose demo service gives the base URL and is monitored
+    const targets = { ...(flags.targets !== undefined ? { targetsFile: flags.targets } : {}), ...(flags.demo === true ? { demo: true, baseUrl: 'http://127.0.0.1:1' } : {}) };
     const { kind, issues } = await validateFile(file, { cwd: io.cwd, env: io.env, builtinDir: builtinScenariosDir, ...targets });
     if (issues.length === 0) io.out(`ok  ${file} (${kind === 'profile' ? 'profile' : 'target table'})\n`);
     if (issues.length === 0 && kind === 'profile') {

@@ -71,7 +71,8 @@ export function registerCommands(program: Command, io: Io, setExit: SetExit): vo
     .description('check profiles and target tables without sending any request')
     .argument('<file...>', 'profile or target-table files')
     .option('--targets <file>', 'check the profiles with this target table, exactly as run --targets would')
-    .action(async (files: string[], flags: { targets?: string }) => {
+    .option('--demo', 'check them as run --demo would (the demo process is monitored)')
+    .action(async (files: string[], flags: { targets?: string; demo?: boolean }) => {
       const { validateCommand } = await import('../app/validate.js');
       setExit(await validateCommand(files, io, flags));
     });

@@ -17,6 +17,7 @@ import type { NormalisedProfile } from './normalise-profile.js';
 import { normaliseTargetRows } from './normalise-targets.js';
 import type { KnownNames } from './normalise-targets.js';
 import { checkSchema } from './schema.js';
+import { findStaircase, stageWindows } from './stage-shape.js';
 import type { SchemaKind } from './schema.js';
 import type { Profile, TargetRow } from './types.js';
 import { fileIssue, issueAt, parseYamlSource, toData } from './yaml-source.js';
@@ -119,6 +120,8 @@ export interface ProfileCheckOptions {
   baseUrl?: string;
   /** the profile's name when it has none */
   defaultName: string;
+  /** --demo: the demo process is monitored (resource rows need a monitor) */
+  demo?: boolean;
 }
 
 /** A profile file (`abs`, shown as `file`) and the target table it refers to. */
@@ -178,6 +181,8 @@ export async function checkProfileText(text: string, abs: string, file: string, 
     // flows and their request steps are result groups too
     requestNames: [...requestNames, ...streamGroups, ...flows.flows.flatMap((flow) => [flow.name, ...flow.steps.flatMap((step) => (step.kind === 'request' ? [step.name] : step.kind === 'stream' ? [step.name, `${step.name}.${step.spec.kind === 'ws' ? 'connect' : 'first'}`] : []))])],
     stageNames: normalised.profile.stages.map((stage) => stage.name),
+    monitored: options.demo === true || read.data['monitor'] !== undefined,
+    staircase: findStaircase(stageWindows(normalised.profile.stages)).length > 0,
   };
   const targets = await checkProfileTargets(read, abs, options, known);
 

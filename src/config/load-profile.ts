@@ -25,6 +25,8 @@ export interface LoadOptions {
   baseUrl?: string;
   /** an ad-hoc profile's YAML (perfctl run <URL>): loaded as if from `<cwd>/<ref>` */
   text?: string;
+  /** --demo: the demo process is monitored, so resource rows need no `monitor:` */
+  demo?: boolean;
 }
 
 export interface ProfileLocation {
@@ -98,6 +100,7 @@ export async function loadProfile(ref: string, opts: LoadOptions): Promise<Profi
     defaultName: nameOf(location.path),
     ...(opts.targetsFile !== undefined ? { targetsFile: opts.targetsFile } : {}),
     ...(opts.baseUrl !== undefined ? { baseUrl: opts.baseUrl } : {}),
+    ...(opts.demo === true ? { demo: true } : {}),
   });
   if (issues.length > 0) throw new InputError(issues);
   return { ...profile, source: location.source };
@@ -120,6 +123,8 @@ export interface ValidateOptions {
   baseUrl?: string;
   /** --targets: the table `run --targets` would use, checked against the profile's names as run checks it */
   targetsFile?: string;
+  /** --demo: as `run --demo` checks it (the demo process is monitored) */
+  demo?: boolean;
 }
 
 /**
@@ -136,6 +141,7 @@ export async function validateFile(file: string, opts: ValidateOptions): Promise
     defaultName: nameOf(abs),
     ...(opts.baseUrl !== undefined ? { baseUrl: opts.baseUrl } : {}),
     ...(opts.targetsFile !== undefined ? { targetsFile: opts.targetsFile } : {}),
+    ...(opts.demo === true ? { demo: true } : {}),
   });
   return { kind: 'profile', issues };
 }

@@ -17,6 +17,10 @@ export interface KnownNames {
   stageNames: readonly string[];
   /** a profile with `scenarios`: each one's names (a row's `scenario` and `phase` refer to them) */
   scenarios?: ReadonlyArray<{ name: string; requestNames: readonly string[]; stageNames: readonly string[] }>;
+  /** the service is monitored (`monitor:`, or --demo): resource rows need it */
+  monitored?: boolean;
+  /** the stages make a staircase: `breakingPoint` needs one */
+  staircase?: boolean;
 }
 
 export interface TargetsContext {
@@ -38,6 +42,9 @@ export function readConfidence(value: unknown): Read<boolean> {
 
 const percentileKey = /^p(\d+(?:\.\d+)?)$/;
 const checkHint = 'add a limit such as `p95: 200ms`, `errorRate: 1%`, `rps: 100`, `recovery: 5m` or `drift: 2%`';
+const CHECK_KEYS = ['max', 'mean', 'errorRate', 'rps', 'recovery', 'drift', 'memoryGrowth', 'cpu', 'memory', 'breakingPoint'];
+const RESOURCE_KEYS = ['memoryGrowth', 'cpu', 'memory'];
+const monitorHint = 'add `monitor: { pid: 1234 }` (or `monitor: { url: ... }`) to the profile, or run it with --demo (the demo process is monitored)';
 
 export function normaliseTargetRows(raw: unknown, context: TargetsContext): { rows: TargetRow[]; issues: InputIssue[] } {
   const issues: InputIssue[] = [];
@@ -93,9 +100,23 @@ export function normaliseTargetRows(raw: unknown, context: TargetsContext): { ro
         takeLimit(key, value, (v) => readDuration(v, 's'), 'recovery');
       } else if (key === 'drift' || key === 'memoryGrowth') {
         takeLimit(key, value, readPercentLimit, key);
+      } else if (key === 'cpu') {
+        takeLimit(key, value, readCpuLimit, 'cpu');
+      } else if (key === 'memory') {
+        takeLimit(key, value, readMemoryLimit, 'memory');
+      } else if (key === 'breakingPoint') {
+        const read = readBreakingPoint(value);
+        if (read.ok) checks.push({ metric: 'breakingPoint', limit: read.value });
+        else report([...path, key], read.message, read.hint);
+      }
+      if (context.known?.monitored === false && RESOURCE_KEYS.includes(key)) {
+        report([...path, key], `${key} is read from the service monitor, and this profile has no \`monitor\``, monitorHint, 'key');
+      }
+      if (context.known?.staircase === false && key === 'breakingPoint') {
+        report([...path, key], 'breakingPoint needs a staircase: at least 3 steady stages, each at a higher level than the one before', 'e.g. `staircase: { rate: 100, to: 500, step: 100, hold: 2m }`', 'key');
       }
     }
-    const hasCheckKeys = Object.keys(item).some((key) => percentileKey.test(key) || ['max', 'mean', 'errorRate', 'rps', 'recovery', 'drift', 'memoryGrowth'].includes(key));
+    const hasCheckKeys = Object.keys(item).some((key) => percentileKey.test(key) || CHECK_KEYS.includes(key));
     if (!hasCheckKeys) report(path, typeof item['name'] === 'string' ? `row "${name}" has no checks` : 'the row has no checks', checkHint);
 
     const requests = readPatterns(item['requests']);
@@ -174,6 +195,35 @@ function checkReferences(
   if (phase !== null && !known.stageNames.includes(phase)) {
     report([...path, 'phase'], `no stage is named "${phase}"`, didYouMeanHint(phase, known.stageNames, '"'));
   }
+}
+
+/** `60%` (of one core; `150%` is one and a half cores) or a share such as 0.6 -> 0.6 */
+function readCpuLimit(value: unknown): Read<number> {
+  if (typeof value === 'number' && value > 0 && value <= 1) return { ok: true, value };
+  const percent = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(value) : null;
+  if (percent && Number(percent[1]) > 0) return { ok: true, value: Number(percent[1]) / 100 };
+  return { ok: false, message: `${JSON.stringify(value)} is not a CPU share`, hint: 'write a percentage of one core, e.g. `cpu: 60%` (`150%` is one and a half cores)' };
+}
+
+const MEMORY_UNITS: Record<string, number> = { b: 1 / (1024 * 1024), kb: 1 / 1024, kib: 1 / 1024, mb: 1, mib: 1, gb: 1024, gib: 1024 };
+
+/** `1.5GB`, `512MB` -> MB (binary units, as the monitor reads resident memory: 1 GB = 1024 MB) */
+export function readMemoryLimit(value: unknown): Read<number> {
+  const match = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]+)\s*$/.exec(value) : null;
+  const factor = match ? MEMORY_UNITS[match[2]!.toLowerCase()] : undefined;
+  if (match && factor !== undefined && Number(match[1]) > 0) return { ok: true, value: Number(match[1]) * factor };
+  const hint = 'write a size with its unit, e.g. `memory: 512MB` or `memory: 1.5GB`';
+  if (typeof value === 'number') return { ok: false, message: `memory ${value} has no unit`, hint: `write "${value}MB" or "${value}GB"` };
+  return { ok: false, message: `${JSON.stringify(value)} is not a memory size`, hint };
+}
+
+/** `{ atLeast: 400 }` -> 400 (a staircase level: requests/s or users) */
+function readBreakingPoint(value: unknown): Read<number> {
+  const hint = 'write `breakingPoint: { atLeast: 400 }`: no step below 400 may break';
+  if (!isRecord(value) || !('atLeast' in value)) return { ok: false, message: 'must be `{ atLeast: N }`', hint };
+  const level = value['atLeast'];
+  if (typeof level === 'number' && level > 0) return { ok: true, value: level };
+  return { ok: false, message: `atLeast ${JSON.stringify(level)} is not a level above 0`, hint };
 }
 
 /** requests per second: a positive number */

@@ -78,11 +78,15 @@ function targetData(row: TargetRow): Record<string, unknown> {
   const checks = Object.fromEntries(
     row.checks.map((check) => {
       const value =
-        check.metric === 'errorRate' || check.metric === 'drift' || check.metric === 'memoryGrowth'
+        check.metric === 'errorRate' || check.metric === 'drift' || check.metric === 'memoryGrowth' || check.metric === 'cpu'
           ? `${round(check.limit * 100)}%`
           : check.metric === 'rps'
             ? check.limit
-            : formatDuration(check.limit);
+            : check.metric === 'memory'
+              ? `${round(check.limit)}MB`
+              : check.metric === 'breakingPoint'
+                ? { atLeast: check.limit }
+                : formatDuration(check.limit);
       return [check.metric, value];
     }),
   );

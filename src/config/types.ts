@@ -229,8 +229,12 @@ export interface DataSourceSpec {
 }
 
 export type LatencyMetric = `p${string}` | 'max' | 'mean';
-/** judged on the run's analysis (src/analysis/), not on the cells of the row's scope */
-export type AnalysisMetric = 'recovery' | 'drift' | 'memoryGrowth';
+/**
+ * judged on the run's analysis (src/judge/analysis/) or the service monitor's samples, not on
+ * the cells of the row's scope: recovery, drift, the service's resources (memoryGrowth, cpu,
+ * memory: they need a `monitor`) and a staircase's breaking point
+ */
+export type AnalysisMetric = 'recovery' | 'drift' | 'memoryGrowth' | 'cpu' | 'memory' | 'breakingPoint';
 export type TargetMetric = LatencyMetric | 'errorRate' | 'rps' | AnalysisMetric;
 
 /** `fail`: missing the limit fails the run; `warn`: it only makes the verdict `warn` (exit 0). */
@@ -244,7 +248,8 @@ export interface TargetCheckSpec {
   writtenLimit?: number;
   /**
    * ms for latency metrics and recovery, a ratio 0..1 for errorRate, requests/s for rps,
-   * a ratio (0.02 = 2%) for drift and memoryGrowth
+   * a ratio (0.02 = 2%) for drift and memoryGrowth, a share of one core for cpu (0.6 = 60%),
+   * MB (MiB, as the monitor reads them) for memory, the staircase level for breakingPoint
    */
   limit: number;
 }

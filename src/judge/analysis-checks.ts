@@ -4,15 +4,25 @@
 //   drift: 2%          p95 of the late window at most 2% above the early one, beyond sampling noise
 //                      and by at least 1 ms (see src/analysis/drift.ts); `requests` scopes it
 //   memoryGrowth: 10%  the service's memory (monitor) at most 10% above its early level
+//   cpu: 60%           the service's mean CPU over the row's phase (or the run) below 60% of a core
+//   memory: 1.5GB      the service's peak resident memory over the row's phase (or the run) below it
+//   breakingPoint: { atLeast: 400 }
+//                      a staircase: no step below level 400 broke; passes once a step at 400 or
+//                      more broke or held with every step before it judged and held
+// cpu and memory are the monitor's samples on the timeline (a point covers (t-1, t] s), so a
+// row's `requests` do not narrow them: they are the whole service's.
 import { formatDuration } from '../config/duration.js';
+import { formatAgainst, formatLimitValue, formatMeasured } from './numbers.js';
 import { sampleCount } from '../metrics/histogram.js';
 import type { Cell } from '../metrics/cell.js';
+import { NO_STEP_ROWS } from './analysis/breaking-point.js';
 import { DRIFT_MIN_CHANGE_MS, decodeWindow, latencyDrift, scopeWindow } from './analysis/drift.js';
 import type { AnalysisMetric, TargetCheckSpec, TargetMetric, TargetRow } from '../config/types.js';
 import type { Analysis, DriftMetric } from '../result/analysis-types.js';
-import type { TargetCheckResult } from '../result/types.js';
+import type { TargetCheckResult, TimelinePoint } from '../result/types.js';
+import type { PhaseWindow } from '../config/types.js';
 
-const ANALYSIS_METRICS: readonly AnalysisMetric[] = ['recovery', 'drift', 'memoryGrowth'];
+const ANALYSIS_METRICS: readonly AnalysisMetric[] = ['recovery', 'drift', 'memoryGrowth', 'cpu', 'memory', 'breakingPoint'];
 
 export function isAnalysisMetric(metric: TargetMetric | string): metric is AnalysisMetric {
   return (ANALYSIS_METRICS as readonly string[]).includes(metric);
@@ -24,7 +34,16 @@ export const DRIFT_PERCENTILE = 95;
 export const DRIFT_MIN_SAMPLES = 200;
 
 export function analysisUnit(metric: AnalysisMetric): TargetCheckResult['unit'] {
-  return metric === 'recovery' ? 'ms' : 'ratio';
+  if (metric === 'recovery') return 'ms';
+  if (metric === 'memory') return 'MB';
+  if (metric === 'breakingPoint') return 'level';
+  return 'ratio';
+}
+
+/** What the resource checks read besides the analysis: the timeline with the monitor's samples, and the stage windows. */
+export interface MeasuredRun {
+  timeline: TimelinePoint[];
+  phases: PhaseWindow[];
 }
 
 const signedPercent = (ratio: number): string => {
@@ -48,7 +67,7 @@ export function pendingAnalysisCheck(row: TargetRow, spec: TargetCheckSpec): Tar
   return notJudged({ row: row.name, metric, limit: spec.limit, unit: analysisUnit(metric), phase: row.phase, severity: spec.severity ?? 'fail' }, 'judged on the whole run once it is over');
 }
 
-export function evaluateAnalysisCheck(row: TargetRow, spec: TargetCheckSpec, analysis: Analysis): TargetCheckResult {
+export function evaluateAnalysisCheck(row: TargetRow, spec: TargetCheckSpec, analysis: Analysis, run: MeasuredRun = { timeline: [], phases: [] }): TargetCheckResult {
   const metric = spec.metric as AnalysisMetric;
   const base: Base = { row: row.name, metric, limit: spec.limit, unit: analysisUnit(metric), phase: row.phase, severity: spec.severity ?? 'fail' };
   switch (metric) {
@@ -58,6 +77,11 @@ export function evaluateAnalysisCheck(row: TargetRow, spec: TargetCheckSpec, ana
       return driftCheck(base, row, analysis);
     case 'memoryGrowth':
       return memoryCheck(base, analysis);
+    case 'cpu':
+    case 'memory':
+      return resourceCheck(base, row, analysis, run);
+    case 'breakingPoint':
+      return breakingPointCheck(base, analysis);
     default: {
       const never: never = metric;
       throw new Error(`unknown analysis metric ${String(never)}`);
@@ -155,4 +179,62 @@ function memoryCheck(base: Base, analysis: Analysis): TargetCheckResult {
     samples: resources.samples,
     message: `memoryGrowth ${signedPercent(growth)} (${figures}) ${pass ? '<' : '≥'} ${plainPercent(base.limit)}`,
   };
+}
+
+/** The timeline points with a monitor sample in the row's phase (or the whole run). */
+function pointsInScope(row: TargetRow, run: MeasuredRun): TimelinePoint[] | null {
+  if (row.phase === null) return run.timeline;
+  const phase = run.phases.find((p) => p.name === row.phase);
+  if (!phase) return null;
+  // a point covers (t-1, t] s: in the phase when it overlaps the phase's window
+  return run.timeline.filter((p) => p.t * 1000 > phase.startMs && (p.t - 1) * 1000 < phase.endMs);
+}
+
+function resourceCheck(base: Base, row: TargetRow, analysis: Analysis, run: MeasuredRun): TargetCheckResult {
+  if (!analysis.resources) return notJudged(base, 'no samples of the service: set `monitor:` in the profile (a pid or a metrics URL)');
+  const points = pointsInScope(row, run);
+  if (points === null) return notJudged(base, `no stage named ${row.phase} ran`);
+  const scope = row.phase === null ? 'the run' : row.phase;
+  const limit = formatLimitValue(base.unit, base.limit);
+  if (base.metric === 'cpu') {
+    const cpu = points.filter((p) => p.cpuPercent !== undefined).map((p) => p.cpuPercent! / 100);
+    if (cpu.length === 0) return notJudged(base, `no CPU sample in ${scope}${analysis.resources.problem ? ` (${analysis.resources.problem})` : ''}`);
+    const actual = cpu.reduce((a, b) => a + b, 0) / cpu.length;
+    const pass = actual < base.limit;
+    const shown = formatAgainst('ratio', actual, base.limit);
+    return { ...base, actual, samples: cpu.length, state: pass ? 'pass' : 'fail', pass, message: `cpu ${shown} of a core (mean of ${cpu.length} samples over ${scope}) ${pass ? '<' : '≥'} ${limit}` };
+  }
+  const memory = points.filter((p) => p.memoryMB !== undefined).map((p) => p.memoryMB!);
+  if (memory.length === 0) return notJudged(base, `no memory sample in ${scope}${analysis.resources.problem ? ` (${analysis.resources.problem})` : ''}`);
+  const actual = Math.max(...memory);
+  const pass = actual < base.limit;
+  return { ...base, actual, samples: memory.length, state: pass ? 'pass' : 'fail', pass, message: `memory peak ${formatAgainst('MB', actual, base.limit)} (of ${memory.length} samples over ${scope}) ${pass ? '<' : '≥'} ${limit}` };
+}
+
+function breakingPointCheck(base: Base, analysis: Analysis): TargetCheckResult {
+  const bp = analysis.breakingPoint;
+  if (!bp) return notJudged(base, 'no staircase in this run (3 or more steady stages, each higher than the one before)');
+  const atLeast = base.limit;
+  const level = (x: number): string => formatMeasured('level', x);
+  const steps = bp.steps.length;
+  const broken = bp.firstBroken;
+  if (broken && broken.level < atLeast) {
+    const why = broken.failed[0] ? `: ${broken.failed[0].row} ${broken.failed[0].message}` : '';
+    return { ...base, actual: broken.level, samples: steps, state: 'fail', pass: false, message: `breakingPoint: ${broken.phase} at ${level(broken.level)} broke${why} (below ${level(atLeast)})` };
+  }
+  if (bp.note === NO_STEP_ROWS) return notJudged(base, NO_STEP_ROWS, steps);
+  // every step below the level must have been judged: a step with too few samples proves nothing
+  const unjudged = bp.steps.find((s) => s.level < atLeast && s.insufficient > 0);
+  if (unjudged) {
+    return { ...base, actual: null, samples: steps, state: 'uncertain', pass: false, message: `breakingPoint not judged: ${unjudged.phase} at ${level(unjudged.level)} had ${unjudged.insufficient} checks with too few samples (a longer run would judge it)` };
+  }
+  if (broken) {
+    return { ...base, actual: broken.level, samples: steps, state: 'pass', pass: true, message: `breakingPoint: first broken at ${broken.phase} (${level(broken.level)}) ≥ ${level(atLeast)}` };
+  }
+  const held = bp.steps.filter((s) => s.complete && s.pass).map((s) => s.level);
+  const top = held.length > 0 ? Math.max(...held) : null;
+  if (top !== null && top >= atLeast) {
+    return { ...base, actual: top, samples: steps, state: 'pass', pass: true, message: `breakingPoint: every step held, up to ${level(top)} ≥ ${level(atLeast)}` };
+  }
+  return notJudged(base, top === null ? 'no step ran to its end' : `every step held, but the highest was ${level(top)}: the staircase never reached ${level(atLeast)}`, steps);
 }

@@ -15,7 +15,7 @@ import { countBelowMs, percentileMs, sampleCount, valueAtRankMs } from '../metri
 import { sentRequests } from '../metrics/stats.js';
 import type { CheckState, TargetCheckResult } from '../result/types.js';
 import type { Analysis } from '../result/analysis-types.js';
-import { analysisUnit, evaluateAnalysisCheck, isAnalysisMetric, pendingAnalysisCheck } from './analysis-checks.js';
+import { analysisUnit, evaluateAnalysisCheck, isAnalysisMetric, pendingAnalysisCheck, type MeasuredRun } from './analysis-checks.js';
 import { minimumSamplesForPercentile, percentileUpperRank, rateUpperBound, samplesToShowPercentile, samplesToShowRate } from './binomial.js';
 import { formatAgainst, formatLimitValue, formatMeasured } from './numbers.js';
 import { phaseOfRow, stageOfScenarioPhase } from '../config/normalise-scenarios.js';
@@ -178,15 +178,16 @@ export function evaluateCheck(row: TargetRow, spec: TargetCheckSpec, scope: RowS
 /**
  * Every row x check, in the order of the table. `phases` are the run's stage windows (the
  * cells' phaseIndex points into it); `runDurationMs` is the whole run's length, which also
- * clamps a phase's window when the run ended early. `analysis` judges the recovery, drift and
- * memoryGrowth checks; without it they are not judged.
+ * clamps a phase's window when the run ended early. `analysis` judges the recovery, drift,
+ * breaking point and resource checks (cpu and memory also read the timeline's monitor samples);
+ * without it they are not judged.
  */
-export function evaluateTargets(rows: TargetRow[], cells: Cell[], phases: PhaseWindow[], runDurationMs: number, analysis?: Analysis): TargetCheckResult[] {
+export function evaluateTargets(rows: TargetRow[], cells: Cell[], phases: PhaseWindow[], runDurationMs: number, analysis?: Analysis, timeline: MeasuredRun['timeline'] = []): TargetCheckResult[] {
   const results: TargetCheckResult[] = [];
   for (const row of rows) {
     const scope = scopeOf(row, cells, phases, runDurationMs);
     for (const spec of row.checks) {
-      results.push(analysis && isAnalysisMetric(spec.metric) ? evaluateAnalysisCheck(row, spec, analysis) : evaluateCheck(row, spec, scope));
+      results.push(analysis && isAnalysisMetric(spec.metric) ? evaluateAnalysisCheck(row, spec, analysis, { timeline, phases }) : evaluateCheck(row, spec, scope));
     }
   }
   return results;

@@ -69,7 +69,7 @@ export function judgeRun(measurement: Measurement, rows: TargetRow[], context: J
   const plannedMs = stageWindows(result.profile.stages, result.phases).reduce((end, s) => Math.max(end, s.endMs), 0);
   // rates over the planned length (a run ends at its last answer); a stopped run over what it ran
   const stopped = result.status !== 'completed' || context.live?.stoppedAtBreak === true;
-  const targets = evaluateTargets(rows, cells, result.phases, rateWindowMs(!stopped, plannedMs, result.durationMs), analysis);
+  const targets = evaluateTargets(rows, cells, result.phases, rateWindowMs(!stopped, plannedMs, result.durationMs), analysis, result.timeline);
   const comparison = context.baseline ? compareWith(context.baseline, result) : undefined;
   const decision = decideVerdict({
     status: result.status,

@@ -3,7 +3,8 @@
 // "23.5 ms" everywhere. A measured value is never shown rounded onto its limit: "0.0299%"
 // against "0.03%", not "0.03% < 0.03%".
 
-export type ValueUnit = 'ms' | 'ratio' | 'rps';
+/** ms: a latency; ratio: shown as a percentage; rps: requests/s; MB: memory; level: a staircase level (requests/s or users) */
+export type ValueUnit = 'ms' | 'ratio' | 'rps' | 'MB' | 'level';
 
 const trimZeros = (text: string): string => (text.includes('.') ? text.replace(/\.?0+$/, '') : text);
 
@@ -50,6 +51,10 @@ export function formatMeasured(unit: ValueUnit, value: number | null, extraDecim
       return formatPercent(value, extraDecimals);
     case 'rps':
       return `${formatRps(value, extraDecimals)}/s`;
+    case 'MB':
+      return `${formatRps(value, extraDecimals)} MB`;
+    case 'level':
+      return trimZeros(value.toFixed(extraDecimals + 1));
   }
 }
 
@@ -62,6 +67,10 @@ export function formatLimitValue(unit: ValueUnit, limit: number): string {
       return `${trimZeros((limit * 100).toFixed(6))}%`;
     case 'rps':
       return `${trimZeros(limit.toFixed(2))}/s`;
+    case 'MB':
+      return `${trimZeros(limit.toFixed(2))} MB`;
+    case 'level':
+      return trimZeros(limit.toFixed(2));
   }
 }
 

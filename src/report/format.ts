@@ -34,7 +34,7 @@ export function formatValue(unit: TargetCheckResult['unit'], value: number | nul
 /** `< 200 ms` for latencies and error rates (must stay below), `≥ 500/s` for throughput, `≤ 5m` for a recovery time. */
 export function formatLimit(check: Pick<TargetCheckResult, 'unit' | 'limit'> & { metric?: string }): string {
   if (check.metric === 'recovery') return `≤ ${formatDuration(check.limit)}`;
-  return `${check.unit === 'rps' ? '≥' : '<'} ${formatLimitValue(check)}`;
+  return `${check.unit === 'rps' || check.unit === 'level' ? '≥' : '<'} ${formatLimitValue(check)}`;
 }
 
 export function formatActual(check: TargetCheckResult): string {

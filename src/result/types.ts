@@ -37,7 +37,8 @@ export interface TargetCheckResult {
   metric: string;
   limit: number;
   actual: number | null;
-  unit: 'ms' | 'ratio' | 'rps';
+  /** MB: memory (a `memory` row); level: a staircase level (`breakingPoint`) */
+  unit: 'ms' | 'ratio' | 'rps' | 'MB' | 'level';
   state: CheckState;
   severity: Severity;
   /** the one-sided 95% confidence bound of a percentile or error rate (null: too few samples for one) */

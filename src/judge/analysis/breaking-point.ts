@@ -77,10 +77,12 @@ export function analyseBreakingPoint(input: BreakingPointInput): BreakingPointAn
     stoppedEarly: input.stoppedEarly === true,
   };
   const judged = input.rows.some((row) => row.phase === null && row.checks.some((c) => c.metric !== 'rps' && !isAnalysisMetric(c.metric)));
-  if (!judged) return { ...analysis, note: 'no target row without a phase has a latency or error-rate check to judge the steps by' };
+  if (!judged) return { ...analysis, note: NO_STEP_ROWS };
   if (!broken) return { ...analysis, note: 'every step held its targets: the breaking point lies above the last step' };
   return analysis;
 }
+
+export const NO_STEP_ROWS = 'no target row without a phase has a latency or error-rate check to judge the steps by';
 
 export interface BreakDecision {
   step: string;

@@ -249,7 +249,7 @@ function runVerdict(result: Result): VerdictView {
 
 // ---------------------------------------------------------------- target checks
 
-const METRIC_NAMES: Record<string, string> = { errorRate: 'error rate', rps: 'throughput', mean: 'mean', max: 'max', recovery: 'recovery time', drift: 'p95 drift', memoryGrowth: 'memory growth' };
+const METRIC_NAMES: Record<string, string> = { errorRate: 'error rate', rps: 'throughput', mean: 'mean', max: 'max', recovery: 'recovery time', drift: 'p95 drift', memoryGrowth: 'memory growth', cpu: 'service CPU', memory: 'service memory (peak)', breakingPoint: 'breaking point' };
 
 const OUTCOME_CLASS = { PASS: 'pass', FAIL: 'fail', UNCERTAIN: 'uncertain', WARN: 'warn' } as const satisfies Record<CheckOutcome, CheckRow['cls']>;
 
