@@ -81,17 +81,50 @@ export function predictChecks(profile: Pick<Profile, 'requests' | 'flows' | 'tar
   return out;
 }
 
-/** Lines for the banner and `validate`: the checks this length cannot judge, and the -d that could. */
-export function describeEvidence(profile: Pick<Profile, 'requests' | 'flows' | 'targets'>, plan: Plan, sliceCount = 1): string[] {
+/** `-d 34s`: the length the plan would need for `factor` times its samples (-d stretches every stage alike). */
+function lengthFor(plan: Plan, factor: number): string {
+  return `-d ${formatDuration(Math.max(1000, Math.ceil((plan.totalMs * factor) / 1000) * 1000))}`;
+}
+
+const count = (n: number): string => String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
+/**
+ * Lines for the banner, `validate` and `list`: the checks this length cannot judge, and the -d
+ * that could; when all can, the fewest samples and the shortest -d that still judges them all.
+ * The closed model's samples depend on the service's latency: with a think time, users × time
+ * ÷ the mean think time is an upper bound, said as such.
+ */
+export function describeEvidence(profile: Pick<Profile, 'requests' | 'flows' | 'targets'> & Partial<Pick<Profile, 'thinkTime'>>, plan: Plan, sliceCount = 1): string[] {
   const predicted = predictChecks(profile, plan, sliceCount);
   if (predicted.length === 0) return [];
-  if (plan.model === 'closed') return [`evidence: closed model, so each check's samples depend on the service's latency (${predicted.length} checks; a p99 needs 299, a p95 59)`];
+  if (plan.model === 'closed') {
+    const thinkMs = profile.thinkTime ? (profile.thinkTime.minMs + profile.thinkTime.maxMs) / 2 : 0;
+    const generic = `evidence: closed model, so each check's samples depend on the service's latency (${predicted.length} checks; a p99 needs 299, a p95 59)`;
+    if (thinkMs <= 0) return [generic];
+    // each user sends at most one request per think time
+    const bounded = predictChecks(profile, { ...plan, model: 'open' }, sliceCount).map((p) => ({ ...p, samples: Math.floor(((p.samples ?? 0) * 1000) / thinkMs) }));
+    const short = bounded.filter((p) => p.samples < p.least);
+    const fewest = bounded.reduce((a, b) => (b.samples < a.samples ? b : a));
+    if (short.length === 0) {
+      return [`evidence: closed model: at most about ${count(fewest.samples)} samples for the fewest (${fewest.row} ${fewest.metric}: users × time ÷ the ${formatDuration(thinkMs)} mean think time; the service's latency makes it fewer); ${predicted.length} checks, a p99 needs 299, a p95 59`];
+    }
+    return [
+      `evidence: closed model: ${short.length} of ${predicted.length} checks cannot be judged at this length even at no latency (users × time ÷ the mean think time):`,
+      ...short.map((p) => `  ${p.row} ${p.metric}: at most about ${count(p.samples)} samples, ${p.least} needed`),
+    ];
+  }
   const short = predicted.filter((p) => p.samples !== null && p.samples < p.least);
-  if (short.length === 0) return [`evidence: all ${predicted.length} checks can be judged at this length (fewest samples: ${Math.min(...predicted.map((p) => p.samples ?? 0))})`];
-  const factor = Math.max(...short.map((p) => (p.samples! > 0 ? p.least / p.samples! : Number.POSITIVE_INFINITY)));
-  const longer = Number.isFinite(factor) ? `; -d ${formatDuration(Math.ceil((plan.totalMs * factor) / 1000) * 1000)} would judge them` : '';
+  const factor = Math.max(...predicted.map((p) => (p.samples! > 0 ? p.least / p.samples! : Number.POSITIVE_INFINITY)));
+  if (short.length === 0) {
+    // the check that needs the most of its samples sets the shortest length
+    const tightest = predicted.reduce((a, b) => (b.least / b.samples! > a.least / a.samples! ? b : a));
+    return [
+      `evidence: all ${predicted.length} checks can be judged at this length (tightest: ${tightest.row} ${tightest.metric}, about ${count(tightest.samples!)} samples, ${count(tightest.least)} needed; ${lengthFor(plan, factor)} is the least that could judge them all)`,
+    ];
+  }
+  const longer = Number.isFinite(factor) ? `; ${lengthFor(plan, factor)} would judge them` : '';
   return [
     `evidence: ${short.length} of ${predicted.length} checks cannot be judged at this length${longer}:`,
-    ...short.map((p) => `  ${p.row} ${p.metric}: about ${p.samples} samples, ${p.least} needed`),
+    ...short.map((p) => `  ${p.row} ${p.metric}: about ${count(p.samples ?? 0)} samples, ${p.least} needed`),
   ];
 }

@@ -54,11 +54,15 @@ describe('perfctl small commands (built CLI)', () => {
     expect(run.stderr).toContain('frobnicate');
   });
 
-  it('list shows the built-in profiles with their model and total duration', async () => {
+  it('list shows the built-in profiles with their model and total duration, each with its pre-flight evidence', async () => {
     dir = makeTempDir();
     const run = await runCli(['list'], { cwd: dir });
     expect(run.code, describeRun(run)).toBe(0);
-    const lines = run.stdout.split('\n').filter((l) => l.trim() !== '');
+    // a profile's line, then its indented evidence line
+    const lines = run.stdout.split('\n').filter((l) => l.trim() !== '' && !l.startsWith(' '));
+    const evidence = run.stdout.split('\n').filter((l) => /^\s+evidence: /.test(l));
+    expect(evidence).toHaveLength(BUILT_INS.length);
+    expect(run.stdout).toMatch(/^normal .*\n\s+evidence: all \d+ checks can be judged at this length \(tightest: .* p99, about [\d,]+ samples, 299 needed; -d \d+s is the least that could judge them all\)$/m);
     expect(lines).toHaveLength(BUILT_INS.length);
     for (const name of BUILT_INS) {
       const line = lines.find((l) => l.split(/\s+/)[0] === name);
@@ -88,7 +92,7 @@ describe('perfctl small commands (built CLI)', () => {
 
     const list = await runCli(['list'], { cwd: target });
     expect(list.code, describeRun(list)).toBe(0);
-    const names = list.stdout.split('\n').filter((l) => l.trim() !== '').map((l) => l.split(/\s+/)[0]);
+    const names = list.stdout.split('\n').filter((l) => l.trim() !== '' && !l.startsWith(' ')).map((l) => l.split(/\s+/)[0]);
     const local = scenarios.map((f) => f.replace(/\.ya?ml$/, ''));
     expect(names.slice(0, local.length).sort()).toEqual([...local].sort());
     expect(names.slice(local.length)).toEqual(expect.arrayContaining(BUILT_INS));

@@ -63,3 +63,24 @@ describe('pre-flight evidence', () => {
     expect(describeEvidence(profile([row({ checks: [{ metric: 'p99', limit: 50 }] })]), closed)[0]).toMatch(/closed model.*latency/);
   });
 });
+
+describe('pre-flight evidence when every check can be judged', () => {
+  it('names the tightest check and the least -d that could judge them all', () => {
+    // All p99: 400 samples of 299 needed: 15 s × 299/400 = 11.2 s -> 12 s
+    const lines = describeEvidence(profile([row({ name: 'All', checks: [{ metric: 'p99', limit: 50 }] }), row({ name: 'All p50', checks: [{ metric: 'p50', limit: 50 }] })]), plan);
+    expect(lines).toEqual(['evidence: all 2 checks can be judged at this length (tightest: All p99, about 400 samples, 299 needed; -d 12s is the least that could judge them all)']);
+  });
+
+  it('closed model with a think time: users × time ÷ the mean think time is an upper bound', () => {
+    // 5 users × 10 s ÷ 0.5 s = 100 requests at most: a p95 (59) maybe, a p99 (299) never
+    const closed = buildPlan('closed', [{ name: 'hold', durationMs: 10_000, fromLevel: 5, toLevel: 5 }]);
+    const withThink = (targets: TargetRow[]) => ({ ...profile(targets), thinkTime: { minMs: 250, maxMs: 750 } });
+    expect(describeEvidence(withThink([row({ checks: [{ metric: 'p95', limit: 50 }] })]), closed)).toEqual([
+      'evidence: closed model: at most about 100 samples for the fewest (row p95: users × time ÷ the 500ms mean think time; the service\'s latency makes it fewer); 1 checks, a p99 needs 299, a p95 59',
+    ]);
+    expect(describeEvidence(withThink([row({ name: 'All', checks: [{ metric: 'p99', limit: 50 }] })]), closed)).toEqual([
+      'evidence: closed model: 1 of 1 checks cannot be judged at this length even at no latency (users × time ÷ the mean think time):',
+      '  All p99: at most about 100 samples, 299 needed',
+    ]);
+  });
+});
