@@ -5,8 +5,11 @@
 // from them and the timeline (O(seconds): 20 MB of JSON at 24 h) are done by a sink on another
 // thread. One checkpoint at a time: a slow disk makes them rarer, never the load slower.
 import { performance } from 'node:perf_hooks';
-import { decideVerdict } from '../judge/verdict.js';
+import { judgeSoFar } from '../judge/judge-run.js';
+import { attachResourceSamples, type ResourceSample } from '../judge/analysis/resources.js';
 import { encodeCells } from '../result/cells.js';
+import type { Cell } from '../metrics/cell.js';
+import type { TargetRow } from '../config/types.js';
 import type { CheckpointSink } from './checkpoint-sink.js';
 import type { LoadObserver } from '../engine/load-observer.js';
 import type { LoadRunOutcome, SecondTick } from '../engine/run-load.js';
@@ -22,6 +25,10 @@ export interface CheckpointOptions {
   warn: (message: string) => void;
   /** the plan's end, ms: no checkpoint in its last second, since the final result.json follows */
   plannedMs?: number;
+  /** the target rows, judged on the data so far */
+  rows?: TargetRow[];
+  /** the service monitor's samples so far (ms since the run's start), put on the timeline */
+  serviceSamples?: () => ResourceSample[];
 }
 
 /** What the checkpoints cost (for the README's 24-hour figures). */
@@ -51,12 +58,12 @@ export function outcomeSoFar(tick: SecondTick, startedAt: Date, maxLoopLagMs: nu
   };
 }
 
-/** A measured result as a checkpoint: status running, an inconclusive verdict that says so. */
-export function asCheckpoint(measured: MeasuredResult): Result {
-  const decision = decideVerdict({ status: 'running', checks: [], regressions: 0, inconclusiveReason: null, abortedBy: null });
+/** A measured result as a checkpoint: status running, the rows judged so far, an inconclusive verdict that says so. */
+export function asCheckpoint(measured: MeasuredResult, cells: Cell[] = [], rows: TargetRow[] = []): Result {
   // time blocks need the whole run: a checkpoint leaves them out (compare then uses the totals)
   const { timeBlocks: _timeBlocks, ...rest } = measured;
-  return assembleResult({ ...rest, status: 'running' }, { verdict: decision.verdict, reason: decision.reason, targets: [] });
+  const running = { ...rest, status: 'running' as const };
+  return assembleResult(running, judgeSoFar({ result: running, cells }, rows));
 }
 
 export class CheckpointWriter implements LoadObserver {
@@ -91,14 +98,24 @@ export class CheckpointWriter implements LoadObserver {
     await this.options.sink.close();
   }
 
+  /** The service's samples on the points not sent yet (each on the second it was taken in). */
+  private withSamples(points: TimelinePoint[]): TimelinePoint[] {
+    const last = points[points.length - 1];
+    if (!this.options.serviceSamples || !last) return points;
+    // a sample of a second still to come waits for its point
+    const samples = this.options.serviceSamples().filter((s) => Math.ceil(s.atMs / 1000) <= last.t);
+    return attachResourceSamples(points, samples);
+  }
+
   private async write(tick: SecondTick): Promise<void> {
     const started = performance.now();
     let reply;
     try {
       // measured without cells (cheap: no histogram is summarised here), then given the cells
-      const skeleton = asCheckpoint(this.options.measure(outcomeSoFar(tick, this.startedAt!, this.maxLoopLagMs)));
-      const result = { ...skeleton, cells: encodeCells(tick.cells(), skeleton.phases) };
-      this.options.sink.addPoints(this.unsent);
+      const cells = tick.cells();
+      const skeleton = asCheckpoint(this.options.measure(outcomeSoFar(tick, this.startedAt!, this.maxLoopLagMs)), cells, this.options.rows);
+      const result = { ...skeleton, cells: encodeCells(cells, skeleton.phases) };
+      this.options.sink.addPoints(this.withSamples(this.unsent));
       this.unsent = [];
       const pending = this.options.sink.write(result, this.seconds);
       this.stats.lastBuildMs = performance.now() - started;

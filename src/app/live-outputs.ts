@@ -7,6 +7,7 @@ import { REPORT_FILES } from '../report/write-reports.js';
 import { CheckpointWriter } from './checkpoint.js';
 import { WorkerSink } from './checkpoint-sink.js';
 import type { ServiceReading } from '../export/live-view.js';
+import type { ResourceSample } from '../engine/monitor.js';
 import type { LoadObserver } from '../engine/load-observer.js';
 import type { LoadRunOutcome } from '../engine/run-load.js';
 import type { Result, MeasuredResult } from '../result/types.js';
@@ -38,9 +39,11 @@ export interface LiveOutputContext {
   measure: (outcome: LoadRunOutcome) => MeasuredResult;
   /** the service monitor's latest reading (monitored runs) */
   service?: () => ServiceReading | undefined;
+  /** the service monitor's samples so far (checkpoints carry them) */
+  serviceSamples?: () => ResourceSample[];
 }
 
-export function createLiveOutputs({ profile, plan, settings, io, outDir, measure, service }: LiveOutputContext): LiveOutputs {
+export function createLiveOutputs({ profile, plan, settings, io, outDir, measure, service, serviceSamples }: LiveOutputContext): LiveOutputs {
   const warn = (message: string): void => io.err(`${message}\n`);
   const exports = new LiveExports(settings.exports, {
     model: plan.model,
@@ -52,7 +55,15 @@ export function createLiveOutputs({ profile, plan, settings, io, outDir, measure
     ...(service ? { service } : {}),
   });
   const checkpoint =
-    settings.checkpointMs === null ? undefined : new CheckpointWriter({ intervalMs: settings.checkpointMs, sink: new WorkerSink(join(outDir, REPORT_FILES.json)), measure, warn, plannedMs: plan.totalMs });
+    settings.checkpointMs === null ? undefined : new CheckpointWriter({
+          intervalMs: settings.checkpointMs,
+          sink: new WorkerSink(join(outDir, REPORT_FILES.json)),
+          measure,
+          warn,
+          plannedMs: plan.totalMs,
+          rows: profile.targets,
+          ...(serviceSamples ? { serviceSamples } : {}),
+        });
   const observers: LoadObserver[] = [...(exports.active ? [exports] : []), ...(checkpoint ? [checkpoint] : [])];
   return {
     observers,

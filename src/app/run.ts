@@ -34,6 +34,7 @@ import { createLiveOutputs, type LiveOutputs } from './live-outputs.js';
 import { AbortOnFail } from '../observers/abort-on-fail.js';
 import { ProfileWatch } from '../observers/profile-watch.js';
 import { ProgressLine } from '../observers/progress-line.js';
+import { OwnCpu } from '../observers/own-cpu.js';
 import { describeCountdown, ENGINE_LEAD_MS, waitForStart, WORKERS_LEAD_MS, type StartAt } from './start-at.js';
 import { encodeResultForLog } from '../result/result-log.js';
 import { resolveRunInputs } from './run-inputs.js';
@@ -43,7 +44,7 @@ import { defaultOutDir, parseRunFlags, type RunFlags } from './run-options.js';
 import type { Profile, ScenarioSpec } from '../config/types.js';
 import type { Io } from '../io.js';
 import type { ScheduleHealth } from '../engine/executor.js';
-import type { GeneratorHealth, MeasuredResult, Result } from '../result/types.js';
+import type { GeneratorCpu, GeneratorHealth, MeasuredResult, Result } from '../result/types.js';
 
 export async function runCommand(profileRef: string, flags: RunFlags, io: Io): Promise<number> {
   // everything that can be wrong with the input is found before anything is sent
@@ -128,14 +129,15 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
         ...generator,
       });
     // checkpoints go where the final result.json will
-    live = createLiveOutputs({ profile, plan, settings, io, outDir, measure, service: () => analysis.serviceReading() });
+    live = createLiveOutputs({ profile, plan, settings, io, outDir, measure, service: () => analysis.serviceReading(), serviceSamples: () => analysis.serviceSamples() });
     await live.start();
-    const outcome = await runWithLiveFeedback(profile, plan, baseUrl, settings, io, analysis, live, inputs.seed, setup?.values, scenarioPlan);
+    const ownCpu = new OwnCpu();
+    const outcome = await runWithLiveFeedback(profile, plan, baseUrl, settings, io, analysis, live, inputs.seed, setup?.values, scenarioPlan, ownCpu);
     const teardown = await runTeardown(profile, onceSettings, setup, io);
     // -n ended the run early by design: the plan is what ran
     const ran = settings.requestLimit !== undefined && outcome.status === 'completed' ? trimPlan(plan, outcome.durationMs) : plan;
     const measured = {
-      ...measure(outcome, ran, generatorOf(analysis.healthOf(outcome.health), outcome.maxLoopLagMs)),
+      ...measure(outcome, ran, generatorOf(analysis.healthOf(outcome.health), outcome.maxLoopLagMs, ownCpu.summary())),
       ...(setup ? { setup: onceRecord(setup) } : {}),
       ...(teardown ? { teardown: onceRecord(teardown) } : {}),
     };
@@ -171,11 +173,12 @@ async function runWithLiveFeedback(
   seed: number,
   setupValues: Record<string, string> | undefined,
   scenarioPlan: ScenarioPlan | undefined,
+  ownCpu: OwnCpu,
 ): Promise<LoadRunOutcome & { abortedBy: string | null }> {
   const progress = new LiveProgress(io, settings.progress && !settings.quiet);
   const abortOnFail = new AbortOnFail(profile.targets, phaseWindows(plan));
   // the live checks: each an observer of the load, each reusing the judge's pure functions
-  const observers = [new ProgressLine(plan, (snapshot) => progress.update(snapshot)), analysis, abortOnFail, ...live.observers];
+  const observers = [new ProgressLine(plan, (snapshot) => progress.update(snapshot)), analysis, abortOnFail, ownCpu, ...live.observers];
   await analysis.start((message) => io.err(`perfctl: ${message}\n`));
   const shared = {
     slice: settings.shard,
@@ -219,10 +222,10 @@ async function runWithLiveFeedback(
 }
 
 /** The generator's health, recorded in the result (merge judges it again from there). */
-function generatorOf(health: ScheduleHealth | null, maxLoopLagMs: number): { generator?: GeneratorHealth } {
+function generatorOf(health: ScheduleHealth | null, maxLoopLagMs: number, cpu?: GeneratorCpu): { generator?: GeneratorHealth } {
   if (!health) return {};
   const problem = judgeGeneratorHealth(health, maxLoopLagMs, LATE_START_MS);
-  return { generator: { ...health, maxLoopLagMs, ...(problem ? { problem } : {}) } };
+  return { generator: { ...health, maxLoopLagMs, ...(problem ? { problem } : {}), ...(cpu ? { cpu } : {}) } };
 }
 
 /** Planned and actual start: what merge aligns the shards on. */

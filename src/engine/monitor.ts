@@ -94,6 +94,8 @@ export interface ServiceMonitor {
   readonly problem: string | undefined;
   /** the latest reading (CPU since the one before), for live exports */
   latest(): { cpuPercent?: number; memoryMB?: number } | undefined;
+  /** the samples so far, in ms since `startMs` (checkpoints) */
+  samplesSoFar(startMs: number): ResourceSample[];
   /** stops sampling; the samples, in ms since `startMs` (the run's t = 0 on the performance clock) */
   stop(startMs: number): Promise<ResourceSample[]>;
 }
@@ -136,6 +138,9 @@ export function startMonitor(spec: MonitorSpec, now: () => number = () => perfor
       if (raw.length === 0) return undefined;
       const { atMs: _atMs, ...reading } = toSamples(raw.slice(-2), 0).at(-1)!;
       return reading;
+    },
+    samplesSoFar(startMs: number) {
+      return toSamples(raw, startMs);
     },
     async stop(startMs: number) {
       clearInterval(timer);

@@ -91,6 +91,18 @@ export function judgeRun(measurement: Measurement, rows: TargetRow[], context: J
   };
 }
 
+/**
+ * A checkpoint's judgement (status `running`): every row's latency, error-rate and throughput
+ * checks on the data so far; the checks on the whole run (recovery, drift, resources, breaking
+ * point) wait for its end. The verdict is inconclusive and says what has failed so far.
+ */
+export function judgeSoFar(measurement: Measurement, rows: TargetRow[]): Judgement {
+  const { result, cells } = measurement;
+  const targets = evaluateTargets(rows, cells, result.phases, result.durationMs);
+  const decision = decideVerdict({ status: 'running', checks: targets, regressions: 0, inconclusiveReason: null, abortedBy: null });
+  return { verdict: decision.verdict, reason: decision.reason, targets };
+}
+
 /** The target rows travel inside the resolved profile every result carries (merge and report judge again from them). */
 export function targetRowsOf(result: Pick<Result, 'profile'>): TargetRow[] {
   const rows = (result.profile.resolved as { targets?: unknown } | undefined)?.targets;

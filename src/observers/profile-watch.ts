@@ -62,6 +62,11 @@ export class ProfileWatch implements LoadObserver {
     return this.monitor?.latest();
   }
 
+  /** the monitor's samples so far, in ms since the run's start (checkpoints put them on the timeline) */
+  serviceSamples(): ResourceSample[] {
+    return this.monitor && this.t0 !== undefined ? this.monitor.samplesSoFar(this.t0) : [];
+  }
+
   get needsCells(): boolean {
     return this.capture !== undefined || this.breakWatch !== undefined;
   }

@@ -230,6 +230,8 @@ function renderRequests(result: Result, c: ChalkInstance, width: number): string
       ),
     );
   }
+  const own = result.generator?.cpu;
+  if (own) lines.push(c.dim(`perfctl's own CPU (100% = one core): ${own.startPercent}% at the start → ${own.endPercent}% at the end, peak ${own.peakPercent}%`));
   return lines.join('\n');
 }
 

@@ -165,6 +165,15 @@ export interface GeneratorHealth {
   maxLoopLagMs: number;
   /** why perfctl could not deliver the profile (the run is then inconclusive); absent when it did */
   problem?: string;
+  /** perfctl's own CPU over the run (every thread), 100% = one core */
+  cpu?: GeneratorCpu;
+}
+
+/** perfctl's own CPU: the mean of the run's first and last tenth of seconds, and its busiest second. */
+export interface GeneratorCpu {
+  startPercent: number;
+  endPercent: number;
+  peakPercent: number;
 }
 
 export interface Result {

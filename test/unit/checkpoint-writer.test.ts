@@ -70,6 +70,37 @@ describe('CheckpointWriter', () => {
     expect(JSON.parse(readFileSync(path, 'utf8')).timeline.map((p: { t: number }) => p.t)).toEqual([1, 2, 3]);
   });
 
+  it('carries the rows judged so far and the service monitor\'s samples on their seconds', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'perfctl-cp-'));
+    const path = join(dir, 'result.json');
+    const rows = [
+      { name: 'API', requests: null, phase: null, abortOnFail: false, checks: [{ metric: 'p50' as const, limit: 2 }, { metric: 'p95' as const, limit: 50 }, { metric: 'cpu' as const, limit: 0.5 }] },
+    ];
+    // samples at 0.9 s, 2.0 s and 3.5 s (the last is a second still to come at the 3 s checkpoint)
+    const samples = [{ atMs: 900, cpuPercent: 10, memoryMB: 40 }, { atMs: 2000, cpuPercent: 20, memoryMB: 41 }, { atMs: 3500, cpuPercent: 30, memoryMB: 42 }];
+    const writer = new CheckpointWriter({ intervalMs: 3000, sink: new InlineSink(path), measure, warn: () => {}, rows, serviceSamples: () => samples });
+    for (let t = 1; t <= 3; t++) {
+      writer.onSecond(tick(t));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await writer.onFinish();
+    const written = JSON.parse(readFileSync(path, 'utf8'));
+    expect(validateResult(written)).toEqual([]);
+    expect(written.timeline.map((p: { t: number; cpuPercent?: number; memoryMB?: number }) => [p.t, p.cpuPercent, p.memoryMB])).toEqual([
+      [1, 10, 40],
+      [2, 20, 41],
+      [3, undefined, undefined],
+    ]);
+    // latencies are 5.0-5.9 ms: p50 < 2 ms has failed so far, p95 < 50 ms has not; cpu waits for the end of the run
+    const states = Object.fromEntries(written.targets.map((c: { metric: string; state: string }) => [c.metric, c.state]));
+    expect(states['p50']).toBe('fail');
+    expect(states['p95']).not.toBe('fail');
+    expect(states['cpu']).toBe('uncertain');
+    expect(written.targets.find((c: { metric: string }) => c.metric === 'cpu').message).toMatch(/judged on the whole run once it is over/);
+    expect(written.verdict).toBe('inconclusive');
+    expect(written.reason).toMatch(/^running: a checkpoint written while the run was still going on; so far 1 of 3 checks failed: API p50/);
+  });
+
   it('a checkpoint that cannot be written is warned about once, and the run goes on', async () => {
     dir = mkdtempSync(join(tmpdir(), 'perfctl-cp-'));
     writeFileSync(join(dir, 'file'), 'not a directory');
