@@ -2,7 +2,7 @@
 // terminal renderer sits above this layer, so it is handed in).
 import type { LoadObserver } from '../engine/load-observer.js';
 import type { Plan } from '../engine/plan.js';
-import type { SecondTick } from '../engine/run-load.js';
+import type { ScenarioLevel, SecondTick } from '../engine/run-load.js';
 import type { LoadModel } from '../config/types.js';
 
 export interface ProgressSnapshot {
@@ -19,6 +19,8 @@ export interface ProgressSnapshot {
   /** errors and requests so far */
   errors: number;
   requests: number;
+  /** a run with scenarios: each one's stage and level (the line shows them instead of one) */
+  scenarios?: ScenarioLevel[];
 }
 
 export class ProgressLine implements LoadObserver {
@@ -38,6 +40,7 @@ export class ProgressLine implements LoadObserver {
       p95Ms: tick.point.p95,
       errors: tick.errors,
       requests: tick.requests,
+      ...(tick.scenarios ? { scenarios: tick.scenarios } : {}),
     });
   }
 }

@@ -160,10 +160,13 @@ export function renderProgressLine(p: ProgressSnapshot, opts: TerminalOptions): 
   const c = palette(opts);
   const rate = p.requests === 0 ? 0 : p.errors / p.requests;
   const errors = `errors ${p.errors} (${formatPercent(rate)})`;
+  // scenarios: each one's stage and level (`browsing hold 100 VUs · login-wave wave 500/s`)
+  const shape = p.scenarios
+    ? [p.scenarios.map((s) => `${c.cyan(plain(s.name))} ${plain(s.stage)} ${formatLevel(s.level, s.model)}`).join(c.dim(' · '))]
+    : [c.cyan(plain(p.stage)), `level ${formatLevel(p.level, p.model)}`];
   return [
     c.dim(`[${formatClock(p.elapsedMs)}/${formatClock(p.totalMs)}]`),
-    c.cyan(plain(p.stage)),
-    `level ${formatLevel(p.level, p.model)}`,
+    ...shape,
     `rps ${Math.round(p.rps)}`,
     `p95 ${formatMs(p.p95Ms)} ms`,
     p.errors > 0 ? c.red(errors) : errors,
@@ -233,6 +236,17 @@ function renderRequests(result: Result, c: ChalkInstance, width: number): string
   const own = result.generator?.cpu;
   if (own) lines.push(c.dim(`perfctl's own CPU (100% = one core): ${own.startPercent}% at the start → ${own.endPercent}% at the end, peak ${own.peakPercent}%`));
   return lines.join('\n');
+}
+
+/** A run with scenarios: each one's model, start, level and totals (its phases are in the phases table). */
+function renderScenarios(result: Result, c: ChalkInstance, width: number): string | null {
+  const scenarios = Object.entries(result.scenarios ?? {});
+  if (scenarios.length === 0) return null;
+  const rows = scenarios.map(([name, s]) => {
+    const peak = Math.max(0, ...s.stages.map((stage) => Math.max(stage.fromLevel, stage.toLevel)));
+    return [plain(name), s.model, formatClock(s.startAfterMs), formatLevel(peak, s.model), ...statsRow('', s, c).slice(1)];
+  });
+  return [c.bold('Scenarios'), tableText(c, width, ['scenario', 'model', 'starts', 'peak', 'requests', 'rps', 'errors', 'error %', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'], rows, 4)].join('\n');
 }
 
 /** WebSocket messages, SSE events and HTTP versions per group, when the run used any */
@@ -340,11 +354,14 @@ function renderAnalysis(result: Result, c: ChalkInstance, width: number): string
 export function renderSummary(result: Result, opts: TerminalOptions): string {
   const c = palette(opts);
   const width = tableWidth(opts);
-  const model = result.profile.model === 'open' ? 'open model' : 'closed model';
+  const scenarioCount = Object.keys(result.scenarios ?? {}).length;
+  const model = scenarioCount > 0 ? `${scenarioCount} scenarios` : result.profile.model === 'open' ? 'open model' : 'closed model';
   const header = `${c.bold(plain(result.profile.name))} — ${model}, ${formatDuration(result.durationMs)} against ${plain(result.baseUrl)}`;
   const sections: string[] = [header, renderRequests(result, c, width)];
   const protocols = renderProtocols(result, c, width);
   if (protocols) sections.push(protocols);
+  const scenarios = renderScenarios(result, c, width);
+  if (scenarios) sections.push(scenarios);
   if (result.phases.length > 0) sections.push(renderPhases(result, c, width));
   if (result.targets.length > 0) sections.push(renderChecks(result.targets, c, width));
   const analysis = renderAnalysis(result, c, width);

@@ -177,6 +177,20 @@ describe('renderProgressLine', () => {
     expect(line).toBe('[1:02:03/2:00:00]  soak  level 50 VUs  rps 42  p95 230.0 ms  errors 3 (0.30%)');
   });
 
+  it('scenarios: each one\'s stage and level instead of one', () => {
+    const line = renderProgressLine(
+      {
+        elapsedMs: 5000, totalMs: 10_000, stage: 'browsing/hold', level: 600, model: 'closed', rps: 612, p95Ms: 8, errors: 0, requests: 3000,
+        scenarios: [
+          { name: 'browsing', model: 'closed', stage: 'hold', level: 100 },
+          { name: 'login-wave', model: 'open', stage: 'wave', level: 500 },
+        ],
+      },
+      { color: false },
+    );
+    expect(line).toBe('[00:05/00:10]  browsing hold 100 VUs · login-wave wave 500/s  rps 612  p95 8.00 ms  errors 0 (0.00%)');
+  });
+
   it('colour only when asked', () => {
     const p = { elapsedMs: 1000, totalMs: 2000, stage: 's', level: 1, model: 'open' as const, rps: 1, p95Ms: 1, errors: 1, requests: 2 };
     expect(renderProgressLine(p, { color: false })).not.toMatch(ANSI);

@@ -151,6 +151,8 @@ export interface RunView {
   };
   requests: { rows: StatsRow[]; showService: boolean; statusCodes: string; errorKinds: string };
   phases: { rows: StatsRow[]; plannedUnit: string };
+  /** a run with scenarios: one row each (model, start, peak level, totals) */
+  scenarios: { rows: StatsRow[] };
   comparison: ComparisonView | null;
   /** said under the verdict when there are regressions (a link to them), '' otherwise */
   regressionLine: string;
@@ -340,9 +342,23 @@ function countsText(counts: Record<string, number>): string {
     .join(', ');
 }
 
+/** A run with scenarios: each one's totals, its model, start and peak level. */
+function scenarioRows(result: Result): StatsRow[] {
+  return Object.entries(result.scenarios ?? {}).map(([name, s]) => {
+    const peak = Math.max(0, ...s.stages.map((stage) => Math.max(stage.fromLevel, stage.toLevel)));
+    return statsRow(name, s, { window: `from ${formatClock(s.startAfterMs)}`, planned: `${s.model}, peak ${formatNumber(peak, 0)} ${s.model === 'open' ? 'req/s' : 'users'}` });
+  });
+}
+
 function phaseRows(result: Result): StatsRow[] {
-  const unit = result.profile.model === 'open' ? 'req/s' : 'users';
+  const runUnit = result.profile.model === 'open' ? 'req/s' : 'users';
+  // scenarios mix models: a phase `<scenario>/<stage>` is in its scenario's unit
+  const scenarioUnit = (phase: string): string | undefined => {
+    const model = Object.entries(result.scenarios ?? {}).find(([name]) => phase.startsWith(`${name}/`))?.[1].model;
+    return model === undefined ? undefined : model === 'open' ? 'req/s' : 'users';
+  };
   return result.phases.map((p: PhaseStats, i) => {
+    const unit = scenarioUnit(p.name) ?? runUnit;
     const stage = result.profile.stages.find((s) => s.name === p.name) ?? result.profile.stages[i];
     const planned =
       stage === undefined
@@ -507,6 +523,7 @@ function runView(result: Result, index: number, count: number): RunView {
       errorKinds: countsText(t.errorKinds),
     },
     phases: { rows: phaseRows(result), plannedUnit: unit },
+    scenarios: { rows: scenarioRows(result) },
     comparison: comparisonView(result),
     regressionLine:
       result.comparison !== undefined && result.comparison.regressions > 0 ? `${plural(result.comparison.regressions, 'regression')} against the baseline ${result.comparison.baselineFile}` : '',
