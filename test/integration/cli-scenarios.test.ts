@@ -1,0 +1,141 @@
+// Scenarios side by side, as the service sees them: users browsing (closed model) while a login
+// wave jumps (open model) in one run; and `--concurrent`, two profiles run at once as the
+// scenarios of one run. The server counts each route's arrivals per second and its requests in
+// flight; the result's numbers must agree with what it saw.
+import http from 'node:http';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { assertBuilt, describeRun, makeTempDir, readResultFile, removeTempDir, runCli, writeProfile } from '../helpers/cli.js';
+import { listenOnLoopback } from '../helpers/listen.js';
+
+interface RouteLog {
+  /** Date.now() of each arrival */
+  arrivals: number[];
+  inFlight: number;
+  maxInFlight: number;
+}
+
+interface RouteServer {
+  url: string;
+  routes: Map<string, RouteLog>;
+  close(): Promise<void>;
+}
+
+async function startRouteServer(delayMs = 2): Promise<RouteServer> {
+  const routes = new Map<string, RouteLog>();
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    let log = routes.get(path);
+    if (!log) routes.set(path, (log = { arrivals: [], inFlight: 0, maxInFlight: 0 }));
+    const route = log;
+    route.arrivals.push(Date.now());
+    route.inFlight++;
+    route.maxInFlight = Math.max(route.maxInFlight, route.inFlight);
+    req.resume();
+    req.on('end', () =>
+      setTimeout(() => {
+        route.inFlight--;
+        res.end('{"ok":true}');
+      }, delayMs),
+    );
+  });
+  const { url, close } = await listenOnLoopback(server);
+  return { url, routes, close };
+}
+
+/** arrivals per second since `t0`: [0,1) s, [1,2) s, ... */
+function perSecond(arrivals: number[], t0: number, seconds: number): number[] {
+  const counts = Array.from({ length: seconds }, () => 0);
+  for (const at of arrivals) {
+    const s = Math.floor((at - t0) / 1000);
+    if (s >= 0 && s < seconds) counts[s]!++;
+  }
+  return counts;
+}
+
+let dir: string;
+let server: RouteServer | undefined;
+beforeAll(() => {
+  assertBuilt();
+  dir = makeTempDir();
+});
+afterAll(() => removeTempDir(dir));
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+// the Done-when shape scaled down for a shared machine: 50 users browsing for 5 s, and from 1 s a
+// login wave of 20/s for 2 s that jumps to 200/s for 2 s
+const MIXED = `
+name: browse-and-login
+baseUrl: http://127.0.0.1:1
+scenarios:
+  browsing:
+    stages: [ { duration: 5s, vus: 50 } ]
+    thinkTime: 200ms
+    requests:
+      - { name: browse, path: /browse }
+  login-wave:
+    startAfter: 1s
+    stages:
+      - { name: warm, duration: 2s, rate: 20 }
+      - { duration: 0s, rate: 200 }
+      - { name: wave, duration: 2s, rate: 200 }
+    requests:
+      - { name: login, method: POST, path: /login, json: { user: load } }
+targets:
+  - { name: Logins in the wave, phase: wave, p99: 2s }
+  - { name: Browsing, scenario: browsing, errorRate: 5% }
+`;
+
+describe('scenarios', () => {
+  it('the service sees users browsing and a login wave at once; the result has both, agreeing with it', async () => {
+    server = await startRouteServer();
+    const file = writeProfile(dir, 'mixed.yaml', MIXED);
+    const out = join(dir, 'mixed');
+    const run = await runCli(['run', file, '-u', server.url, '--out', out, '--no-progress'], { timeoutMs: 45_000 });
+    expect([0, 4], describeRun(run)).toContain(run.code);
+    expect(run.stdout).toContain('Scenarios');
+    const result = readResultFile(out);
+    const browse = server.routes.get('/browse')!;
+    const login = server.routes.get('/login')!;
+
+    // the wave's arrivals per second follow its stages (open model: on the schedule, whatever the browsing does)
+    const t0 = Date.parse(result.startedAt);
+    const logins = perSecond(login.arrivals, t0, 5);
+    const expected = [0, 20, 20, 200, 200];
+    logins.forEach((count, s) => expect(Math.abs(count - expected[s]!), `login arrivals per second ${logins.join(', ')}`).toBeLessThanOrEqual(Math.max(3, expected[s]! * 0.1)));
+    expect(login.arrivals.length).toBe(440);
+
+    // while the 50 users keep browsing through the wave, never more than 50 at once
+    const browsing = perSecond(browse.arrivals, t0, 5);
+    const before = (browsing[1]! + browsing[2]!) / 2;
+    expect(before, `browse arrivals per second ${browsing.join(', ')}`).toBeGreaterThan(50);
+    for (const s of [3, 4]) expect(browsing[s]!, `browse arrivals per second ${browsing.join(', ')}`).toBeGreaterThan(before * 0.5);
+    expect(browse.maxInFlight).toBeLessThanOrEqual(50);
+
+    // each scenario measured on its own, the totals over both, all agreeing with the server
+    const scenarios = result.scenarios!;
+    expect(Object.keys(scenarios)).toEqual(['browsing', 'login-wave']);
+    expect(scenarios['browsing']!.model).toBe('closed');
+    expect(scenarios['login-wave']!.model).toBe('open');
+    expect(scenarios['login-wave']!.startAfterMs).toBe(1000);
+    expect(scenarios['browsing']!.requests).toBe(browse.arrivals.length);
+    expect(scenarios['login-wave']!.requests).toBe(login.arrivals.length);
+    expect(result.totals.requests).toBe(browse.arrivals.length + login.arrivals.length);
+    expect(result.groups['login']!.requests).toBe(440);
+    expect(scenarios['login-wave']!.phases.map((p) => [p.name, p.startMs, p.endMs, p.requests])).toEqual([
+      ['warm', 1000, 3000, 40],
+      ['jump', 3000, 3000, 0],
+      ['wave', 3000, 5000, 400],
+    ]);
+    expect(result.phases.map((p) => p.name)).toEqual(['browsing/hold', 'login-wave/warm', 'login-wave/jump', 'login-wave/wave']);
+    // the timeline adds both: its requests are every request
+    expect(result.timeline.reduce((n, p) => n + p.requests, 0)).toBe(result.totals.requests);
+    // the rows judged their own scope
+    const wave = result.targets.find((t) => t.row === 'Logins in the wave')!;
+    expect([wave.scenario, wave.phase, wave.samples]).toEqual(['login-wave', 'wave', 400]);
+    expect(result.targets.find((t) => t.row === 'Browsing')!.samples).toBe(browse.arrivals.length);
+  }, 60_000);
+});
