@@ -8,6 +8,7 @@ import { ExitCode, usageError } from '../errors.js';
 import { reportCommand } from './report.js';
 import { resolveRunInputs } from './run-inputs.js';
 import { defaultOutDir, parseRunFlags, type RunFlags } from './run-options.js';
+import { concurrentProfile } from './run-concurrent.js';
 import { runCommand } from './run.js';
 import type { Io } from '../io.js';
 
@@ -28,7 +29,14 @@ export async function runManyCommand(refs: string[], flags: RunFlags, io: Io): P
   const settings = parseRunFlags(flags, io.env);
   const single = [flags.baseline !== undefined ? '--baseline' : undefined, (flags as { repeat?: string }).repeat !== undefined ? '--repeat' : undefined].filter(Boolean);
   if (single.length > 0) throw usageError(`${single.join(' and ')} compare one profile's runs; give one profile`, 'run each profile on its own with --baseline or --repeat');
-  for (const ref of refs) await resolveRunInputs(ref, flags, settings, io);
+  const inputs = [];
+  for (const ref of refs) inputs.push(await resolveRunInputs(ref, flags, settings, io));
+  if (flags.concurrent === true) {
+    // one run: the profiles are its scenarios, started together, one result
+    const profile = concurrentProfile(inputs.map((i) => i.profile), { oneService: settings.baseUrl !== undefined || settings.demo });
+    const first = inputs[0]!;
+    return runCommand(profile.name, flags, io, { ...first, profile, record: { ...first.record, options: { ...first.record.options, profiles: refs } } });
+  }
   if (settings.printProfile) {
     for (const ref of refs) await runCommand(ref, flags, io);
     return ExitCode.ok;

@@ -47,6 +47,8 @@ export interface RunFlags {
   /** --target expressions (repeatable): extra target rows */
   target?: string[];
   insecure?: boolean;
+  /** several profiles at the same time, as the scenarios of one run */
+  concurrent?: boolean;
 }
 
 export interface RunSettings {

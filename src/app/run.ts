@@ -23,7 +23,6 @@ import { assembleResult, buildMeasured, phaseWindows } from '../result/build-res
 import { collectEnvironment } from '../result/environment.js';
 import { redactText } from '../result/redact.js';
 import { judgeRun } from '../judge/judge-run.js';
-import { describeEvidence } from '../judge/preflight.js';
 import { scaleTimeLimits } from '../judge/time-limits.js';
 import { version } from '../version.js';
 import { readSide } from './compare.js';
@@ -37,7 +36,8 @@ import { ProgressLine } from '../observers/progress-line.js';
 import { OwnCpu } from '../observers/own-cpu.js';
 import { describeCountdown, ENGINE_LEAD_MS, waitForStart, WORKERS_LEAD_MS, type StartAt } from './start-at.js';
 import { encodeResultForLog } from '../result/result-log.js';
-import { resolveRunInputs } from './run-inputs.js';
+import { resolveRunInputs, type RunInputs } from './run-inputs.js';
+import { evidenceLines } from './run-evidence.js';
 import { describeAsRun } from './run-description.js';
 import { onceRecord, runSetup, runTeardown } from './run-setup.js';
 import { defaultOutDir, parseRunFlags, type RunFlags } from './run-options.js';
@@ -46,10 +46,11 @@ import type { Io } from '../io.js';
 import type { ScheduleHealth } from '../engine/executor.js';
 import type { GeneratorCpu, GeneratorHealth, MeasuredResult, Result } from '../result/types.js';
 
-export async function runCommand(profileRef: string, flags: RunFlags, io: Io): Promise<number> {
+/** `prepared`: the inputs already resolved (--concurrent's profiles made one) */
+export async function runCommand(profileRef: string, flags: RunFlags, io: Io, prepared?: RunInputs): Promise<number> {
   // everything that can be wrong with the input is found before anything is sent
   const settings = parseRunFlags(flags, io.env);
-  const inputs = await resolveRunInputs(profileRef, flags, settings, io);
+  const inputs = prepared ?? (await resolveRunInputs(profileRef, flags, settings, io));
   const given = withCommandLineTargets(inputs.profile, flags.target);
   // --baseline: a result, a directory of results or several joined with commas (each run one observation)
   const baseline = settings.baselineFile ? (await readSide(settings.baselineFile, io.cwd)).map((b) => b.result) : undefined;
@@ -84,13 +85,16 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io): P
   try {
     demo = settings.demo ? await startDemoProcess(undefined, { tls: settings.demoTls }) : undefined;
     const baseUrl = demo?.url ?? settings.baseUrl ?? profile.baseUrl;
-    const unreachable = await probeTcp(baseUrl);
-    if (unreachable) {
-      throw new PerfctlError(
-        `cannot connect to ${redactText(baseUrl, profile.secrets)}: ${unreachable}; nothing was sent`,
-        ExitCode.cannotRun,
-        'start the service, point --base-url at it, or try --demo for the bundled demo service',
-      );
+    // --concurrent: each profile's own service is probed too
+    for (const url of new Set([baseUrl, ...(profile.scenarios ?? []).flatMap((s) => (s.baseUrl !== undefined ? [s.baseUrl] : []))])) {
+      const unreachable = await probeTcp(url);
+      if (unreachable) {
+        throw new PerfctlError(
+          `cannot connect to ${redactText(url, profile.secrets)}: ${unreachable}; nothing was sent`,
+          ExitCode.cannotRun,
+          'start the service, point --base-url at it, or try --demo for the bundled demo service',
+        );
+      }
     }
     const refusedTls = await probeTls(baseUrl, tlsSettings(profile.http, settings.insecure));
     if (refusedTls) {
@@ -260,7 +264,7 @@ function banner(profile: Profile, plan: Plan, baseUrl: string, shard: { index: n
   const lines = [
     `perfctl ${version} · ${profile.name} (${source}) · ${plan.model} model · ${formatDuration(plan.totalMs)} · ${target}${slice}`,
     ...(scenarioPlan ? describeScenarios(scenarioPlan) : describePlan(plan, formatDuration)).map((line) => `  ${line}`),
-    ...describeEvidence(profile, plan, shard.count).map((line) => `  ${line}`),
+    ...evidenceLines(profile, shard.count, plan, scenarioPlan).map((line) => `  ${line}`),
   ];
   return `${lines.join('\n')}\n`;
 }

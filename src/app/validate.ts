@@ -1,8 +1,7 @@
 // `perfctl validate <file>...`: check profiles and target tables; nothing is sent.
 import { formatIssue } from '../errors.js';
 import { loadProfile, validateFile } from '../config/load-profile.js';
-import { buildPlan } from '../engine/plan.js';
-import { describeEvidence } from '../judge/preflight.js';
+import { evidenceLines } from './run-evidence.js';
 import { builtinScenariosDir } from '../version.js';
 import type { Io } from '../io.js';
 
@@ -16,7 +15,7 @@ export async function validateCommand(files: string[], io: Io, flags: { targets?
     if (issues.length === 0 && kind === 'profile') {
       // what the checks will have to go on, at the profile's own length
       const profile = await loadProfile(file, { cwd: io.cwd, env: io.env, builtinDir: builtinScenariosDir, ...targets });
-      for (const line of describeEvidence(profile, buildPlan(profile.model, profile.stages))) io.out(`    ${line}\n`);
+      for (const line of evidenceLines(profile)) io.out(`    ${line}\n`);
     }
     for (const issue of issues) io.err(`${formatIssue(issue)}\n`);
     problems += issues.length;

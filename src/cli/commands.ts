@@ -10,7 +10,7 @@ export function registerCommands(program: Command, io: Io, setExit: SetExit): vo
   program
     .command('run')
     .description('run a load profile: live progress, final tables, reports; the exit code is the verdict')
-    .argument('<profile...>', 'a profile name (./scenarios/<name>.yaml, then the built-ins), a path, or an http(s) URL for an ad-hoc test; several run one after another')
+    .argument('<profile...>', 'a profile name (./scenarios/<name>.yaml, then the built-ins), a path, or an http(s) URL for an ad-hoc test; several run one after another (or at once with --concurrent)')
     .option('-u, --base-url <url>', "base URL of the service under test (overrides the profile's baseUrl)")
     .option('--demo', 'start the bundled demo service on a free loopback port and test it')
     .option('--tls', 'with --demo: the demo over HTTPS (h2 or HTTP/1.1 by ALPN) with a certificate it makes at start-up, which this run accepts')
@@ -49,6 +49,7 @@ export function registerCommands(program: Command, io: Io, setExit: SetExit): vo
     .option('--meta <key=value>', 'a note recorded with the run (repeatable)', collect, [])
     .option('--print-profile', 'print the resolved profile as YAML and exit')
     .option('--repeat <n>', 'n runs one after the other into one folder (result-1.json …), compared with --baseline over all n')
+    .option('--concurrent', 'several profiles at the same time, as the scenarios of one run (one result)')
     .action(async (profiles: string[], flags) => {
       // each command loads its modules when it runs, so `--help` and `--version` start fast
       if (profiles.length > 1) {

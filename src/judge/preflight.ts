@@ -128,3 +128,40 @@ export function describeEvidence(profile: Pick<Profile, 'requests' | 'flows' | '
     ...short.map((p) => `  ${p.row} ${p.metric}: about ${count(p.samples ?? 0)} samples, ${p.least} needed`),
   ];
 }
+
+/** One scenario of a run, for its checks' evidence: its mix, and its plan with its own stage names. */
+export interface ScenarioEvidencePart {
+  name: string;
+  requests: Profile['requests'];
+  flows: Profile['flows'];
+  plan: Plan;
+}
+
+/**
+ * A run with scenarios: each check's samples added over the scenarios its row covers, each from
+ * its own mix and stages; a check that covers a closed-model scenario cannot be predicted (left out).
+ */
+export function describeScenarioEvidence(targets: readonly TargetRow[], parts: readonly ScenarioEvidencePart[], totalMs: number, sliceCount = 1): string[] {
+  const predicted = targets.flatMap((row) => {
+    const { scenario, ...own } = row;
+    const perPart = parts.filter((part) => scenario === undefined || scenario === part.name).map((part) => predictChecks({ requests: part.requests, flows: part.flows, targets: [own] }, part.plan, sliceCount));
+    return (perPart[0] ?? []).map((check, i) => {
+      const samples = perPart.map((list) => list[i]?.samples ?? null);
+      return { ...check, samples: samples.some((n) => n === null) ? null : samples.reduce<number>((sum, n) => sum + n!, 0) };
+    });
+  });
+  if (predicted.length === 0) return [];
+  const known = predicted.filter((p): p is PredictedCheck & { samples: number } => p.samples !== null);
+  const closed = predicted.length - known.length;
+  const closedNote = closed > 0 ? `; ${closed} of closed-model scenarios depend on the service's latency` : '';
+  const short = known.filter((p) => p.samples < p.least);
+  if (short.length === 0) {
+    return [`evidence: ${known.length === 0 ? 'no check can be predicted' : `all ${known.length} checks of open-model scenarios can be judged at this length (fewest samples: ${count(Math.min(...known.map((p) => p.samples)))})`}${closedNote}`];
+  }
+  const factor = Math.max(...short.map((p) => (p.samples > 0 ? p.least / p.samples : Number.POSITIVE_INFINITY)));
+  const longer = Number.isFinite(factor) ? `; ${lengthFor({ model: 'open', stages: [], totalMs }, factor)} would judge them` : '';
+  return [
+    `evidence: ${short.length} of ${predicted.length} checks cannot be judged at this length${longer}${closedNote}:`,
+    ...short.map((p) => `  ${p.row} ${p.metric}: about ${count(p.samples)} samples, ${p.least} needed`),
+  ];
+}

@@ -55,6 +55,7 @@ function perSecond(arrivals: number[], t0: number, seconds: number): number[] {
 
 let dir: string;
 let server: RouteServer | undefined;
+let other: RouteServer | undefined;
 beforeAll(() => {
   assertBuilt();
   dir = makeTempDir();
@@ -62,7 +63,9 @@ beforeAll(() => {
 afterAll(() => removeTempDir(dir));
 afterEach(async () => {
   await server?.close();
+  await other?.close();
   server = undefined;
+  other = undefined;
 });
 
 // the Done-when shape scaled down for a shared machine: 50 users browsing for 5 s, and from 1 s a
@@ -138,4 +141,74 @@ describe('scenarios', () => {
     expect([wave.scenario, wave.phase, wave.samples]).toEqual(['login-wave', 'wave', 400]);
     expect(result.targets.find((t) => t.row === 'Browsing')!.samples).toBe(browse.arrivals.length);
   }, 60_000);
+});
+
+describe('--concurrent', () => {
+  it('runs two profiles at the same time, each against its own service, as the scenarios of one result', async () => {
+    server = await startRouteServer();
+    other = await startRouteServer();
+    const users = writeProfile(dir, 'users.yaml', `
+name: users
+baseUrl: ${server.url}
+stages: [ { duration: 3s, vus: 10 } ]
+thinkTime: 100ms
+requests: [ { name: page, path: /page } ]
+targets: [ { name: Pages, p95: 2s } ]
+`);
+    const api = writeProfile(dir, 'api.yaml', `
+name: api
+baseUrl: ${other.url}
+stages: [ { duration: 3s, rate: 40 } ]
+requests: [ { name: call, path: /call } ]
+targets: [ { name: Calls, errorRate: 5% } ]
+`);
+    const out = join(dir, 'both');
+    const run = await runCli(['run', users, api, '--concurrent', '--out', out, '--no-progress'], { timeoutMs: 45_000 });
+    expect([0, 4], describeRun(run)).toContain(run.code);
+    const result = readResultFile(out);
+    // each service saw only its own profile's requests
+    expect([...server.routes.keys()]).toEqual(['/page']);
+    expect([...other.routes.keys()]).toEqual(['/call']);
+    const pages = server.routes.get('/page')!;
+    const calls = other.routes.get('/call')!;
+    // started together, and both kept going through the same seconds
+    expect(Math.abs(Math.min(...pages.arrivals) - Math.min(...calls.arrivals))).toBeLessThan(300);
+    const t0 = Date.parse(result.startedAt);
+    expect(perSecond(pages.arrivals, t0, 3).every((n) => n > 20), `page arrivals per second ${perSecond(pages.arrivals, t0, 3).join(', ')}`).toBe(true);
+    expect(perSecond(calls.arrivals, t0, 3).map((n) => Math.abs(n - 40) <= 4)).toEqual([true, true, true]);
+    expect(pages.maxInFlight).toBeLessThanOrEqual(10);
+
+    expect(result.profile.name).toBe('users+api');
+    expect(Object.fromEntries(Object.entries(result.scenarios!).map(([name, s]) => [name, [s.model, s.requests]]))).toEqual({
+      users: ['closed', pages.arrivals.length],
+      api: ['open', 120],
+    });
+    expect(calls.arrivals.length).toBe(120);
+    expect(result.totals.requests).toBe(pages.arrivals.length + 120);
+    // each profile's rows judge its own scenario
+    expect(result.targets.map((t) => [t.row, t.scenario, t.samples])).toEqual([
+      ['Pages', 'users', pages.arrivals.length],
+      ['Calls', 'api', 120],
+    ]);
+    expect(result.run?.options['profiles']).toEqual([users, api]);
+  }, 60_000);
+
+  it('refuses a profile it cannot run beside others, before anything is sent', async () => {
+    server = await startRouteServer();
+    const once = writeProfile(dir, 'once.yaml', `
+baseUrl: ${server.url}
+setup: [ { name: login, path: /login } ]
+stages: [ { duration: 1s, rate: 5 } ]
+requests: [ { path: /x } ]
+`);
+    const plain = writeProfile(dir, 'plain.yaml', `
+baseUrl: ${server.url}
+stages: [ { duration: 1s, rate: 5 } ]
+requests: [ { path: /y } ]
+`);
+    const run = await runCli(['run', plain, once, '--concurrent', '--out', join(dir, 'refused')], { timeoutMs: 30_000 });
+    expect(run.code, describeRun(run)).toBe(2);
+    expect(run.stderr).toContain('--concurrent: profile "once" has setup or teardown steps');
+    expect(server.routes.size).toBe(0);
+  });
 });
