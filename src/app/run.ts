@@ -73,7 +73,7 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io, pr
     assertWithinLimits(each, settings.scale !== 1 || settings.totalDurationMs !== undefined ? 'with -d/--scale, ' : '');
   }
   if (settings.printProfile) {
-    io.out(profileToYaml(profile, plan.stages));
+    io.out(profileToYaml(profile, plan.stages, scenarioPlan ? scenarioPlan.parts.map((part) => ({ spec: part.spec, startAfterMs: part.startAfterMs, stages: part.plan.stages.slice(part.waitStages) })) : undefined));
     return ExitCode.ok;
   }
 

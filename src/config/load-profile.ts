@@ -39,8 +39,8 @@ export interface ProfileLocation {
 export interface ProfileSummary {
   /** what `perfctl run <name>` takes: the file's base name */
   name: string;
-  /** null when the file is too broken to say */
-  model: LoadModel | null;
+  /** null when the file is too broken to say; `mixed` for scenarios of both models */
+  model: LoadModel | 'mixed' | null;
   /** sum of the stage durations; null when one cannot be read */
   totalMs: number | null;
   description: string;
@@ -188,8 +188,24 @@ async function summarise(abs: string, env: Env): Promise<Pick<ProfileSummary, 'm
   }
   if (!isRecord(data)) return unknown;
   const description = typeof data['description'] === 'string' ? data['description'] : '';
+  if (!isRecord(data['scenarios'])) return { ...summariseStages(data['stages']), description };
+  // scenarios: their common model, and the latest end (startAfter and stages)
+  const shapes = Object.values(data['scenarios']).filter(isRecord).map((scenario) => {
+    const start = scenario['startAfter'] === undefined ? ({ ok: true, value: 0 } as const) : readDuration(scenario['startAfter']);
+    const own = summariseStages(scenario['stages']);
+    return { model: own.model, totalMs: start.ok && own.totalMs !== null ? start.value + own.totalMs : null };
+  });
+  const models = shapes.map((s) => s.model);
+  return {
+    model: shapes.length === 0 || models.includes(null) ? null : new Set(models).size > 1 ? 'mixed' : models[0]!,
+    totalMs: shapes.length === 0 || shapes.some((s) => s.totalMs === null) ? null : Math.max(...shapes.map((s) => s.totalMs!)),
+    description,
+  };
+}
+
+function summariseStages(raw: unknown): { model: LoadModel | null; totalMs: number | null } {
   // a staircase entry counts as its steps: a level like a stage's, and its holds and ramps
-  const stages = (Array.isArray(data['stages']) ? data['stages'].filter(isRecord) : []).map((stage) => (isRecord(stage['staircase']) ? stage['staircase'] : stage));
+  const stages = (Array.isArray(raw) ? raw.filter(isRecord) : []).map((stage) => (isRecord(stage['staircase']) ? stage['staircase'] : stage));
   const first = stages.find((stage) => stage['rate'] !== undefined || stage['vus'] !== undefined);
   const model: LoadModel | null = first === undefined ? null : first['rate'] !== undefined ? 'open' : 'closed';
   let totalMs: number | null = stages.length > 0 ? 0 : null;
@@ -197,7 +213,7 @@ async function summarise(abs: string, env: Env): Promise<Pick<ProfileSummary, 'm
     const duration = 'hold' in stage ? staircaseDuration(stage) : readDuration(stage['duration']);
     totalMs = duration.ok && totalMs !== null ? totalMs + duration.value : null;
   }
-  return { model, totalMs, description };
+  return { model, totalMs };
 }
 
 /** a staircase's length for `list`: its steps' holds and the ramps between them */

@@ -2,29 +2,69 @@
 // YAML that repeats it. Secrets are redacted by the caller's list; templates are shown as written.
 
 import { formatDuration } from './duration.js';
-import type { FlowStep, Profile, StageSpec, TargetRow } from './types.js';
+import type { DataSourceSpec, FlowSpec, FlowStep, LoadModel, Profile, RequestSpec, ScenarioSpec, StageSpec, TargetRow, ThinkTime } from './types.js';
 import { toYamlText } from './yaml-source.js';
 
 const round = (n: number): number => Math.round(n * 1000) / 1000;
 
-export function profileToYaml(profile: Profile, stages: readonly StageSpec[]): string {
-  const key = profile.model === 'open' ? 'rate' : 'vus';
+/** A scenario as it ran (-d and --scale applied): its start and its own stages. */
+export interface PlannedScenario {
+  spec: ScenarioSpec;
+  startAfterMs: number;
+  stages: readonly StageSpec[];
+}
+
+function stagesData(model: LoadModel, stages: readonly StageSpec[]): unknown[] {
+  const key = model === 'open' ? 'rate' : 'vus';
   let previous: number | undefined;
+  return stages.map((stage) => {
+    const from = stage.fromLevel !== (previous ?? stage.toLevel) ? { from: round(stage.fromLevel) } : {};
+    previous = stage.toLevel;
+    return { name: stage.name, duration: formatDuration(stage.durationMs), ...from, [key]: round(stage.toLevel) };
+  });
+}
+
+const thinkText = ({ minMs, maxMs }: ThinkTime): string => (minMs === maxMs ? formatDuration(minMs) : `${formatDuration(minMs)}-${formatDuration(maxMs)}`);
+
+/** `scenarios`: the profile's scenarios as they ran (its own top-level stages and mix are then empty). */
+export function profileToYaml(profile: Profile, stages: readonly StageSpec[], scenarios?: readonly PlannedScenario[]): string {
   const data: Record<string, unknown> = {
     name: profile.name,
     ...(profile.description ? { description: profile.description } : {}),
     baseUrl: profile.baseUrl,
-    stages: stages.map((stage) => {
-      const from = stage.fromLevel !== (previous ?? stage.toLevel) ? { from: round(stage.fromLevel) } : {};
-      previous = stage.toLevel;
-      return { name: stage.name, duration: formatDuration(stage.durationMs), ...from, [key]: round(stage.toLevel) };
-    }),
   };
-  const singles = profile.flows.filter((flow) => flow.single);
-  const journeys = profile.flows.filter((flow) => !flow.single);
-  if (profile.requests.length > 0 || singles.length > 0) {
+  if (scenarios) {
+    data['scenarios'] = Object.fromEntries(scenarios.map(({ spec, startAfterMs, stages: own }) => [spec.name, {
+      ...(spec.description ? { description: spec.description } : {}),
+      ...(startAfterMs > 0 ? { startAfter: formatDuration(startAfterMs) } : {}),
+      stages: stagesData(spec.model, own),
+      ...mixData(spec.requests, spec.flows, spec.data),
+      timeout: formatDuration(spec.timeoutMs),
+      ...(spec.thinkTime.maxMs > 0 ? { thinkTime: thinkText(spec.thinkTime) } : {}),
+      ...(spec.maxInFlight !== 10_000 ? { maxInFlight: spec.maxInFlight } : {}),
+    }]));
+  } else {
+    data['stages'] = stagesData(profile.model, stages);
+    Object.assign(data, mixData(profile.requests, profile.flows, profile.data));
+  }
+  if (profile.setup) data['setup'] = profile.setup.steps.map(stepData);
+  if (profile.teardown) data['teardown'] = profile.teardown.steps.map(stepData);
+  data['timeout'] = formatDuration(profile.timeoutMs);
+  if (!scenarios && profile.thinkTime.maxMs > 0) data['thinkTime'] = thinkText(profile.thinkTime);
+  if (profile.maxInFlight !== 10_000) data['maxInFlight'] = profile.maxInFlight;
+  if (profile.stopOnBreak) data['stopOnBreak'] = true;
+  if (profile.targets.length > 0) data['targets'] = profile.targets.map(targetData);
+  return toYamlText(redact(data, profile.secrets));
+}
+
+/** requests, flows and data files of one mix */
+function mixData(requests: readonly RequestSpec[], flows: readonly FlowSpec[], sources: readonly DataSourceSpec[]): Record<string, unknown> {
+  const data: Record<string, unknown> = {};
+  const singles = flows.filter((flow) => flow.single);
+  const journeys = flows.filter((flow) => !flow.single);
+  if (requests.length > 0 || singles.length > 0) {
     const templated = singles.map((flow) => ({ ...stepData(flow.steps[0]!), ...(flow.weight !== 1 ? { weight: flow.weight } : {}) }));
-    data['requests'] = [...profile.requests.map((request) => ({
+    data['requests'] = [...requests.map((request) => ({
       name: request.name,
       ...(request.method !== 'GET' ? { method: request.method } : {}),
       path: request.path,
@@ -37,16 +77,8 @@ export function profileToYaml(profile: Profile, stages: readonly StageSpec[]): s
   if (journeys.length > 0) {
     data['flows'] = journeys.map((flow) => ({ name: flow.name, ...(flow.weight !== 1 ? { weight: flow.weight } : {}), steps: flow.steps.map(stepData) }));
   }
-  if (profile.setup) data['setup'] = profile.setup.steps.map(stepData);
-  if (profile.teardown) data['teardown'] = profile.teardown.steps.map(stepData);
-  if (profile.data.length > 0) data['data'] = Object.fromEntries(profile.data.map((source) => [source.name, { csv: source.file, ...(source.order !== 'sequence' ? { order: source.order } : {}) }]));
-  data['timeout'] = formatDuration(profile.timeoutMs);
-  const { minMs, maxMs } = profile.thinkTime;
-  if (maxMs > 0) data['thinkTime'] = minMs === maxMs ? formatDuration(minMs) : `${formatDuration(minMs)}-${formatDuration(maxMs)}`;
-  if (profile.maxInFlight !== 10_000) data['maxInFlight'] = profile.maxInFlight;
-  if (profile.stopOnBreak) data['stopOnBreak'] = true;
-  if (profile.targets.length > 0) data['targets'] = profile.targets.map(targetData);
-  return toYamlText(redact(data, profile.secrets));
+  if (sources.length > 0) data['data'] = Object.fromEntries(sources.map((source) => [source.name, { csv: source.file, ...(source.order !== 'sequence' ? { order: source.order } : {}) }]));
+  return data;
 }
 
 function stepData(step: FlowStep): Record<string, unknown> {
@@ -94,6 +126,7 @@ function targetData(row: TargetRow): Record<string, unknown> {
     name: row.name,
     ...(row.requests !== null ? { requests: row.requests } : {}),
     ...(row.phase !== null ? { phase: row.phase } : {}),
+    ...(row.scenario !== undefined ? { scenario: row.scenario } : {}),
     ...checks,
     ...(row.abortOnFail ? { abortOnFail: true } : {}),
   };

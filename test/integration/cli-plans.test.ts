@@ -141,6 +141,9 @@ describe('examples/plans', () => {
     const result = readResultFile(out);
     expect(validateResult(result)).toEqual([]);
     expect(result.totals.requests).toBeGreaterThan(0);
+    // a plan of scenarios ran every one of them, each measured on its own
+    if (file === 'browse-and-login-wave.yaml') expect(Object.keys(result.scenarios ?? {})).toEqual(['browsing', 'login-wave']);
+    for (const [name, scenario] of Object.entries(result.scenarios ?? {})) expect(scenario.requests, name).toBeGreaterThan(0);
   });
 });
 

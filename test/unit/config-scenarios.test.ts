@@ -2,8 +2,14 @@
 // flows, think time, data, startAfter), every problem at its line:col under `scenarios.<name>`,
 // and target rows that name a `scenario`.
 import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { checkProfileText } from '../../src/config/check-source.js';
+import { listProfiles, validateFile } from '../../src/config/load-profile.js';
 import { commonModel, phaseOfRow } from '../../src/config/normalise-scenarios.js';
+import { profileToYaml } from '../../src/config/profile-yaml.js';
+import { buildScenarioPlan } from '../../src/engine/scenario-plan.js';
 import { formatIssue } from '../../src/errors.js';
 import type { Profile } from '../../src/config/types.js';
 
@@ -128,5 +134,43 @@ describe('the model a run of scenarios reports', () => {
     [['open', 'closed'], 'closed'],
   ] as const)('%j -> %s', (models, expected) => {
     expect(commonModel(models)).toBe(expected);
+  });
+});
+
+describe('--print-profile of a profile with scenarios', () => {
+  it('prints each scenario as it would run (-d applied), and the printed profile loads to the same scenarios', async () => {
+    const { profile } = await check([...twoScenarios, 'targets:', '  - { name: spike, phase: wave, errorRate: 1% }']);
+    const planned = buildScenarioPlan(profile.scenarios!, { totalDurationMs: 60_000 });
+    const yaml = profileToYaml({ ...profile, source: 'p.yaml' }, planned.plan.stages, planned.parts.map((part) => ({ spec: part.spec, startAfterMs: part.startAfterMs, stages: part.plan.stages.slice(part.waitStages) })));
+    expect(yaml).toContain('scenarios:\n  browsing:\n');
+    expect(yaml).toContain('startAfter: 12s');
+    const again = await checkProfileText(yaml, '/tmp/printed.yaml', 'printed.yaml', { cwd: '/tmp', env: {}, defaultName: 'printed' });
+    expect(again.issues.map(formatIssue)).toEqual([]);
+    expect(again.profile.scenarios!.map((s) => [s.name, s.model, s.startAfterMs, s.stages.reduce((n, stage) => n + stage.durationMs, 0)])).toEqual([
+      ['browsing', 'closed', 0, 60_000],
+      ['login-wave', 'open', 12_000, 18_000],
+    ]);
+    expect(again.profile.targets.map((row) => [row.scenario, row.phase])).toEqual([['login-wave', 'wave']]);
+  });
+});
+
+describe('perfctl list and validate of a profile with scenarios', () => {
+  it('list: mixed models, the latest end; validate: a profile (not a target table) even with inline targets', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'perfctl-scenarios-'));
+    try {
+      mkdirSync(join(project, 'scenarios'));
+      const file = join(project, 'scenarios', 'mixed.yaml');
+      writeFileSync(file, ['description: two shapes', 'baseUrl: http://127.0.0.1:8080', ...twoScenarios, 'targets: [ { name: all, p99: 1s } ]', ''].join('\n'));
+      writeFileSync(join(project, 'scenarios', 'open.yaml'), ['baseUrl: http://127.0.0.1:8080', 'scenarios:', '  a: { startAfter: 5s, stages: [ { duration: 10s, rate: 1 } ], requests: [ { path: /a } ] }', '  b: { stages: [ { duration: 12s, rate: 1 } ], requests: [ { path: /b } ] }', ''].join('\n'));
+      const listed = await listProfiles({ cwd: project, builtinDir: join(project, 'none') });
+      expect(listed.map((p) => [p.name, p.model, p.totalMs])).toEqual([
+        ['mixed', 'mixed', 600_000],
+        ['open', 'open', 15_000],
+      ]);
+      const checked = await validateFile(file, { cwd: project, env: {} });
+      expect([checked.kind, checked.issues]).toEqual(['profile', []]);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
   });
 });
