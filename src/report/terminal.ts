@@ -238,15 +238,17 @@ function renderRequests(result: Result, c: ChalkInstance, width: number): string
   return lines.join('\n');
 }
 
-/** A run with scenarios: each one's model, start, level and totals (its phases are in the phases table). */
+/** A run with scenarios: each one's peak level (users: closed model, /s: open), start and totals (its phases are in the phases table). */
 function renderScenarios(result: Result, c: ChalkInstance, width: number): string | null {
   const scenarios = Object.entries(result.scenarios ?? {});
   if (scenarios.length === 0) return null;
   const rows = scenarios.map(([name, s]) => {
     const peak = Math.max(0, ...s.stages.map((stage) => Math.max(stage.fromLevel, stage.toLevel)));
-    return [plain(name), s.model, formatClock(s.startAfterMs), formatLevel(peak, s.model), ...statsRow('', s, c).slice(1)];
+    // name, requests, rps, errors, p50, p95, p99 (max is in the requests table)
+    const [, requests, rps, errors, p50, p95, p99] = statsRow('', s, c);
+    return [plain(name), formatLevel(peak, s.model), formatClock(s.startAfterMs), requests!, rps!, errors!, p50!, p95!, p99!];
   });
-  return [c.bold('Scenarios'), tableText(c, width, ['scenario', 'model', 'starts', 'peak', 'requests', 'rps', 'errors', 'error %', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'], rows, 4)].join('\n');
+  return [c.bold('Scenarios'), tableText(c, width, ['scenario', 'peak', 'starts', 'requests', 'rps', 'errors', 'p50 ms', 'p95 ms', 'p99 ms'], rows, 1)].join('\n');
 }
 
 /** WebSocket messages, SSE events and HTTP versions per group, when the run used any */

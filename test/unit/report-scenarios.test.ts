@@ -34,13 +34,16 @@ function scenarioResult() {
 
 describe('scenarios in the reports', () => {
   it('the terminal summary has a row per scenario with its own numbers', () => {
-    const text = renderSummary(scenarioResult(), { color: false });
+    const text = renderSummary(scenarioResult(), { color: false, width: 120 });
     expect(text).toContain('mixed — 2 scenarios');
     const rows = text.split('\n').filter((line) => /│ (browsing|<wave>) /.test(line));
-    expect(rows.map((line) => line.split('│').map((cell) => cell.trim()).slice(1, 8))).toEqual([
-      ['browsing', 'closed', '00:00', '100 VUs', '1000', '100.0', '0'],
-      ['<wave>', 'open', '00:04', '500/s', '2000', '500.0', '20'],
+    expect(rows.map((line) => line.split('│').map((cell) => cell.trim()).slice(1, 7))).toEqual([
+      ['browsing', '100 VUs', '00:00', '1000', '100.0', '0'],
+      ['<wave>', '500/s', '00:04', '2000', '500.0', '20 (1.00%)'],
     ]);
+    // on 80 columns it wraps by column to fit
+    const narrow = renderSummary(scenarioResult(), { color: false });
+    expect(Math.max(...narrow.split('\n').filter((line) => line.startsWith('│') || line.startsWith('┌')).map((line) => line.length))).toBeLessThanOrEqual(80);
   });
 
   it('the HTML report has a scenarios table, escaped, and each phase planned in its scenario\'s unit', () => {
