@@ -152,11 +152,12 @@ export function describeScenarioEvidence(targets: readonly TargetRow[], parts: r
   });
   if (predicted.length === 0) return [];
   const known = predicted.filter((p): p is PredictedCheck & { samples: number } => p.samples !== null);
+  if (known.length === 0) return [`evidence: closed-model scenarios, so each check's samples depend on the service's latency (${predicted.length} checks; a p99 needs 299, a p95 59)`];
   const closed = predicted.length - known.length;
   const closedNote = closed > 0 ? `; ${closed} of closed-model scenarios depend on the service's latency` : '';
   const short = known.filter((p) => p.samples < p.least);
   if (short.length === 0) {
-    return [`evidence: ${known.length === 0 ? 'no check can be predicted' : `all ${known.length} checks of open-model scenarios can be judged at this length (fewest samples: ${count(Math.min(...known.map((p) => p.samples)))})`}${closedNote}`];
+    return [`evidence: all ${known.length} checks of open-model scenarios can be judged at this length (fewest samples: ${count(Math.min(...known.map((p) => p.samples)))})${closedNote}`];
   }
   const factor = Math.max(...short.map((p) => (p.samples > 0 ? p.least / p.samples : Number.POSITIVE_INFINITY)));
   const longer = Number.isFinite(factor) ? `; ${lengthFor({ model: 'open', stages: [], totalMs }, factor)} would judge them` : '';

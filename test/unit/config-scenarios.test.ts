@@ -174,3 +174,25 @@ describe('perfctl list and validate of a profile with scenarios', () => {
     }
   });
 });
+
+describe('the evidence of a profile with scenarios', () => {
+  it('predicts each check from its own scenario\'s mix and stages; closed-model ones are said apart', async () => {
+    const { evidenceLines } = await import('../../src/app/run-evidence.js');
+    const { profile } = await check([
+      'scenarios:',
+      '  users: { stages: [ { duration: 10s, vus: 5 } ], requests: [ { name: page, path: /p } ] }',
+      '  api:',
+      '    stages: [ { duration: 10s, rate: 10 } ]',
+      '    requests: [ { name: a, path: /a, weight: 3 }, { name: b, path: /b } ]',
+      'targets:',
+      '  - { name: A, scenario: api, requests: [a], p95: 1s }',
+      '  - { name: B, scenario: api, requests: [b], p99: 1s }',
+      '  - { name: Pages, scenario: users, p95: 1s }',
+    ]);
+    // api: 100 arrivals, 75 for a (>= 59 for a p95), 25 for b (< 299 for a p99)
+    expect(evidenceLines({ ...profile, source: 'p.yaml' })).toEqual([
+      "evidence: 1 of 3 checks cannot be judged at this length; -d 2m would judge them; 1 of closed-model scenarios depend on the service's latency:",
+      '  B p99: about 25 samples, 299 needed',
+    ]);
+  });
+});
