@@ -147,6 +147,39 @@ describe('examples/plans', () => {
   });
 });
 
+describe('the Zoptal plan: every service\'s test at once (--concurrent)', () => {
+  it('zoptal-auth, -projects and -ai with --vus and -d: one run, one scenario each, each agreeing with what the demo saw', { timeout: 90_000 }, async () => {
+    const quiet = { errorRate: 0 };
+    demo = await startDemoServer({ latencyScale: 0.1, routes: { login: quiet, me: quiet, listChallenges: quiet, getChallenge: quiet, createSubmission: quiet, tutorChat: quiet } });
+    dir = makeTempDir();
+    const out = join(dir, 'out');
+    const plans = ['zoptal-auth.yaml', 'zoptal-projects.yaml', 'zoptal-ai.yaml'].map((file) => join(repoRoot, 'examples/plans', file));
+    const run = await runCli(['run', ...plans, '--vus', '4', '-d', '5s', '--concurrent', '-u', demo.url, '--out', out, '--quiet'], { cwd: dir, timeoutMs: 80_000 });
+    expect([0, 4], describeRun(run)).toContain(run.code);
+    const result = readResultFile(out);
+    expect(validateResult(result)).toEqual([]);
+    const scenarios = result.scenarios!;
+    expect(Object.keys(scenarios)).toEqual(['zoptal-auth', 'zoptal-projects', 'zoptal-ai']);
+    for (const scenario of Object.values(scenarios)) expect([scenario.model, scenario.stages.map((s) => [s.durationMs, s.toLevel])]).toEqual(['closed', [[5000, 4]]]);
+    const stats = demo.stats().byRoute;
+    // logins come from two scenarios; each of the others' routes from one
+    expect(stats['login']).toBe(scenarios['zoptal-auth']!.groups['login']!.requests + scenarios['zoptal-ai']!.groups['sign-in']!.requests);
+    expect(stats['tutorChat']).toBe(scenarios['zoptal-ai']!.groups['generate-code']!.requests);
+    expect(stats['me']).toBe(scenarios['zoptal-auth']!.groups['validate']!.requests);
+    expect(stats['createSubmission'] ?? 0).toBe(scenarios['zoptal-projects']!.groups['create-build']?.requests ?? 0);
+    expect(demo.stats().requests).toBe(result.totals.requests);
+    // each service's thresholds judge its own scenario
+    expect(result.targets.map((t) => [t.row, t.scenario])).toEqual([
+      ['Auth service', 'zoptal-auth'],
+      ['Auth service', 'zoptal-auth'],
+      ['Project service', 'zoptal-projects'],
+      ['Project service', 'zoptal-projects'],
+      ['AI service', 'zoptal-ai'],
+      ['AI service', 'zoptal-ai'],
+    ]);
+  });
+});
+
 describe('several profiles in one perfctl run', () => {
   const profile = (name: string, path: string): string => [`name: ${name}`, 'baseUrl: ${TARGET_URL}', 'stages: [ { duration: 1s, rate: 20 } ]', `requests: [ { name: ${name}, path: ${path} } ]`, ''].join('\n');
 
