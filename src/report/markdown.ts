@@ -134,6 +134,19 @@ function requestsSection(result: Result, h: string): string {
   return text;
 }
 
+/** A run with scenarios: each one's model, start, peak level and totals. */
+function scenariosSection(result: Result, h: string): string | null {
+  const scenarios = Object.entries(result.scenarios ?? {});
+  if (scenarios.length === 0) return null;
+  const rows = scenarios.map(([name, s]) => {
+    const peak = Math.max(0, ...s.stages.map((stage) => Math.max(stage.fromLevel, stage.toLevel)));
+    const level = Number.isInteger(peak) ? String(peak) : peak.toFixed(1);
+    return [escapeMarkdown(name), `${s.model}, peak ${level} ${s.model === 'open' ? 'req/s' : 'users'}`, formatClock(s.startAfterMs), ...statsCells(s)];
+  });
+  const head = ['Scenario', 'Load', 'Starts', 'Requests', 'RPS', 'Errors', 'Error rate', 'Mean ms', 'p50 ms', 'p95 ms', 'p99 ms', 'Max ms'];
+  return `${h} Scenarios\n\n${mdTable(head, rows, numeric(head.length, 3))}`;
+}
+
 function phasesSection(result: Result, h: string): string | null {
   if (result.phases.length === 0) return null;
   const rows = result.phases.map((p) => [
@@ -254,6 +267,7 @@ function resultSection(result: Result, level: number): string {
     comparisonSection(result.comparison, sub),
     analysisSection(result, sub),
     requestsSection(result, sub),
+    scenariosSection(result, sub),
     phasesSection(result, sub),
     errorsSection(result, sub),
     environmentLine(result),

@@ -3,8 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { renderSummary } from '../../src/report/terminal.js';
 import { renderHtml } from '../../src/report/html/render-html.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
 import { decodeCells } from '../../src/result/cells.js';
 import { buildScenarioViews } from '../../src/result/scenario-views.js';
+import { mergeShardResults } from '../../src/result/merge-results.js';
 import { makeResult, spread } from '../helpers/result-fixture.js';
 
 function scenarioResult() {
@@ -56,5 +58,27 @@ describe('scenarios in the reports', () => {
     const stages = html.slice(html.indexOf('<table class="stats phases">'));
     expect(stages).toContain('500 req/s');
     expect(stages).toContain('100 users');
+  });
+
+  it('the Markdown summary has a scenarios table, escaped', () => {
+    const md = renderMarkdown([scenarioResult()]);
+    const lines = md.split('\n');
+    const start = lines.findIndex((line) => /^#+ Scenarios$/.test(line));
+    expect(start).toBeGreaterThan(0);
+    const rows = lines.slice(start + 4, start + 6);
+    expect(rows[0]).toMatch(/^\| browsing \| closed, peak 100 users \| 00:00 \| 1000 \|/);
+    expect(rows[1]).toMatch(/^\| &lt;wave&gt; \| open, peak 500 req\/s \| 00:04 \| 2000 \|/);
+  });
+
+  it('merge builds each scenario\'s block again from the shards\' cells, exactly', () => {
+    const [a, b] = [scenarioResult(), scenarioResult()];
+    a.shard = { index: 1, count: 2 };
+    b.shard = { index: 2, count: 2 };
+    const { merged } = mergeShardResults([a, b], ['a.json', 'b.json']);
+    expect(Object.fromEntries(Object.entries(merged.scenarios!).map(([name, s]) => [name, [s.requests, s.errors, s.phases.map((p) => p.requests)]]))).toEqual({
+      browsing: [2000, 0, [2000]],
+      '<wave>': [4000, 40, [4000]],
+    });
+    expect(merged.scenarios!['<wave>']!.rps).toBe(1000);
   });
 });
