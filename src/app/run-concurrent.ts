@@ -1,7 +1,8 @@
 // `perfctl run a.yaml b.yaml --concurrent`: the profiles run at the same time, as the scenarios
 // of one run (one result). Each profile becomes a scenario named after it (a profile with
 // scenarios gives each of its own, as `<profile>.<scenario>`), against its own service unless
-// --base-url or --demo points them all at one, with its target rows judging that scenario.
+// --base-url or --demo points them all at one, with its target rows judging that scenario and its
+// setup and teardown steps run before and after the load, its captures for its own templates.
 import { usageError } from '../errors.js';
 import { commonModel } from '../config/normalise-scenarios.js';
 import type { Profile, ScenarioSpec, TargetRow } from '../config/types.js';
@@ -49,6 +50,9 @@ function scenariosOf(profile: Profile, taken: Set<string>, options: ConcurrentOp
     thinkTime: profile.thinkTime,
     timeoutMs: profile.timeoutMs,
     maxInFlight: profile.maxInFlight,
+    // its setup runs before the load, against its own service; its captures are its own
+    ...(profile.setup ? { setup: profile.setup } : {}),
+    ...(profile.teardown ? { teardown: profile.teardown } : {}),
     ...own,
   };
   return { scenarios: [scenario], renamed };
@@ -74,8 +78,8 @@ function rowsOf(profile: Profile, renamed: Map<string | undefined, string>, rowN
 
 /** The profiles as the scenarios of one profile; refused (exit 2) where they cannot run at once. */
 export function concurrentProfile(profiles: readonly Profile[], options: ConcurrentOptions): Profile {
-  const once = profiles.find((p) => p.setup !== undefined || p.teardown !== undefined);
-  if (once) throw usageError(`--concurrent: profile "${once.name}" has setup or teardown steps, which run once around one profile's load`, 'run it on its own, or one after another without --concurrent');
+  const once = profiles.find((p) => p.scenarios !== undefined && (p.setup !== undefined || p.teardown !== undefined));
+  if (once) throw usageError(`--concurrent: profile "${once.name}" has scenarios and setup or teardown steps, which run once around all of its scenarios`, 'run it on its own, or one after another without --concurrent');
   const watched = profiles.find((p) => p.stopOnBreak === true);
   if (watched) throw usageError(`--concurrent: profile "${watched.name}" stops at its breaking point (stopOnBreak), which needs a run of its own`, 'run it on its own');
   const taken = new Set<string>();

@@ -39,7 +39,7 @@ import { encodeResultForLog } from '../result/result-log.js';
 import { resolveRunInputs, type RunInputs } from './run-inputs.js';
 import { evidenceLines } from './run-evidence.js';
 import { describeAsRun } from './run-description.js';
-import { onceRecord, runSetup, runTeardown } from './run-setup.js';
+import { onceRecord, runScenarioSetups, runScenarioTeardowns, runSetup, runTeardown } from './run-setup.js';
 import { defaultOutDir, parseRunFlags, type RunFlags } from './run-options.js';
 import type { Profile, ScenarioSpec } from '../config/types.js';
 import type { Io } from '../io.js';
@@ -106,7 +106,14 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io, pr
     }
     if (!settings.quiet) io.out(`${banner(profile, plan, baseUrl, settings.shard, demo, scenarioPlan)}${runNotes(settings)}`);
     const onceSettings = { baseUrl, transport: settings.transport, seed: inputs.seed, quiet: settings.quiet, insecure: settings.insecure };
-    const setup = await runSetup(profile, onceSettings, io);
+    const profileSetup = await runSetup(profile, onceSettings, io);
+    // --concurrent: each profile's own setup, its values for its own scenario
+    const scenarioSetup = scenarioPlan ? await runScenarioSetups(scenarioPlan.parts.map((part) => part.spec), onceSettings, io) : undefined;
+    for (const part of scenarioPlan?.parts ?? []) {
+      const values = scenarioSetup?.values.get(part.spec.name);
+      if (values) part.spec = { ...part.spec, setupValues: { ...profileSetup?.values, ...values } };
+    }
+    const setup = profileSetup ?? scenarioSetup?.outcome;
     if (settings.startAt) {
       if (!settings.quiet) io.out(`  ${describeCountdown(settings.startAt.epochMs, Date.now())}\n`);
       if (!(await waitForStart(settings.startAt.epochMs, io, settings.progress && !settings.quiet, settings.workers > 1 ? WORKERS_LEAD_MS : ENGINE_LEAD_MS))) {
@@ -136,8 +143,8 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io, pr
     live = createLiveOutputs({ profile, plan, settings, io, outDir, measure, service: () => analysis.serviceReading(), serviceSamples: () => analysis.serviceSamples() });
     await live.start();
     const ownCpu = new OwnCpu();
-    const outcome = await runWithLiveFeedback(profile, plan, baseUrl, settings, io, analysis, live, inputs.seed, setup?.values, scenarioPlan, ownCpu);
-    const teardown = await runTeardown(profile, onceSettings, setup, io);
+    const outcome = await runWithLiveFeedback(profile, plan, baseUrl, settings, io, analysis, live, inputs.seed, profileSetup?.values, scenarioPlan, ownCpu);
+    const teardown = (await runTeardown(profile, onceSettings, profileSetup, io)) ?? (scenarioPlan ? await runScenarioTeardowns(scenarioPlan.parts.map((part) => part.spec), onceSettings, io) : undefined);
     // -n ended the run early by design: the plan is what ran
     const ran = settings.requestLimit !== undefined && outcome.status === 'completed' ? trimPlan(plan, outcome.durationMs) : plan;
     const measured = {

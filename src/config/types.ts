@@ -289,7 +289,9 @@ export interface ScenarioSpec {
   maxInFlight: number;
   /** --concurrent: each profile is a scenario against its own service */
   baseUrl?: string;
-  /** --concurrent: each profile's own setup values and HTTP behaviour */
+  /** --concurrent: each profile's own setup and teardown steps, the values its setup captured, and its HTTP behaviour */
+  setup?: FlowSpec;
+  teardown?: FlowSpec;
   setupValues?: Record<string, string>;
   http?: HttpSpec;
   httpVersion?: HttpVersion;

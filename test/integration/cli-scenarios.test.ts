@@ -193,22 +193,49 @@ targets: [ { name: Calls, errorRate: 5% } ]
     expect(result.run?.options['profiles']).toEqual([users, api]);
   }, 60_000);
 
-  it('refuses a profile it cannot run beside others, before anything is sent', async () => {
+  it("runs each profile's setup once against its own service, its token in its own requests only", async () => {
     server = await startRouteServer();
+    other = await startRouteServer();
     const once = writeProfile(dir, 'once.yaml', `
 baseUrl: ${server.url}
-setup: [ { name: login, path: /login } ]
-stages: [ { duration: 1s, rate: 5 } ]
-requests: [ { path: /x } ]
+setup: [ { name: login, path: /login, capture: { token: $.ok } } ]
+stages: [ { duration: 1s, rate: 10 } ]
+requests: [ { name: x, path: /x, headers: { x-token: "{{ setup.token }}" } } ]
+teardown: [ { name: logout, path: /logout } ]
 `);
     const plain = writeProfile(dir, 'plain.yaml', `
+baseUrl: ${other.url}
+stages: [ { duration: 1s, rate: 10 } ]
+requests: [ { name: y, path: /y } ]
+`);
+    const out = join(dir, 'with-setup');
+    const run = await runCli(['run', plain, once, '--concurrent', '--out', out, '--no-progress'], { timeoutMs: 30_000 });
+    expect([0, 4], describeRun(run)).toContain(run.code);
+    expect(Object.fromEntries([...server.routes].map(([path, log]) => [path, log.arrivals.length]))).toEqual({ '/login': 1, '/x': 10, '/logout': 1 });
+    expect(Object.fromEntries([...other.routes].map(([path, log]) => [path, log.arrivals.length]))).toEqual({ '/y': 10 });
+    const result = readResultFile(out);
+    expect(result.setup?.steps.map((step) => [step.name, step.status])).toEqual([['once/login', 200]]);
+    expect(result.teardown?.steps.map((step) => [step.name, step.status])).toEqual([['once/logout', 200]]);
+    expect(result.scenarios!['once']!.errors).toBe(0);
+  });
+
+  it('refuses a profile it cannot run beside others, before anything is sent', async () => {
+    server = await startRouteServer();
+    const watched = writeProfile(dir, 'watched.yaml', `
+baseUrl: ${server.url}
+stopOnBreak: true
+stages:
+  - staircase: { rate: 5, to: 15, by: 5, hold: 1s }
+requests: [ { path: /x } ]
+`);
+    const plain = writeProfile(dir, 'plain2.yaml', `
 baseUrl: ${server.url}
 stages: [ { duration: 1s, rate: 5 } ]
 requests: [ { path: /y } ]
 `);
-    const run = await runCli(['run', plain, once, '--concurrent', '--out', join(dir, 'refused')], { timeoutMs: 30_000 });
+    const run = await runCli(['run', plain, watched, '--concurrent', '--out', join(dir, 'refused')], { timeoutMs: 30_000 });
     expect(run.code, describeRun(run)).toBe(2);
-    expect(run.stderr).toContain('--concurrent: profile "once" has setup or teardown steps');
+    expect(run.stderr).toContain('--concurrent: profile "watched" stops at its breaking point');
     expect(server.routes.size).toBe(0);
   });
 });

@@ -50,8 +50,15 @@ describe('concurrentProfile', () => {
     expect(combined.targets.map((t) => [t.name, t.scenario])).toEqual([['Y', 'p.y']]);
   });
 
+  it('a profile\'s setup and teardown go with its scenario', () => {
+    const setup = { name: 'setup', weight: 1, steps: [] };
+    const combined = concurrentProfile([profile('a', { setup }), profile('b')], { oneService: false });
+    expect(combined.setup).toBeUndefined();
+    expect(combined.scenarios!.map((s) => s.setup)).toEqual([setup, undefined]);
+  });
+
   it.each([
-    ['setup steps', profile('s', { setup: { name: 'setup', weight: 1, steps: [] } }), '--concurrent: profile "s" has setup or teardown steps'],
+    ['setup steps around several scenarios', profile('s', { scenarios: [scenario('x')], targets: [], setup: { name: 'setup', weight: 1, steps: [] } }), '--concurrent: profile "s" has scenarios and setup or teardown steps'],
     ['stopOnBreak', profile('s', { stopOnBreak: true }), '--concurrent: profile "s" stops at its breaking point'],
     ['a row over all of a profile with scenarios', profile('s', { scenarios: [scenario('x')], targets: [row('All')] }), 'target row "All" of profile "s" judges all of its scenarios'],
   ])('refuses %s (exit 2)', (_what, bad, message) => {
