@@ -34,7 +34,9 @@ import { measureExports } from './lib/exports.js';
 import { measureExportTick } from './lib/export-tick.js';
 
 const GOALS = {
-  closedVsAutocannon: 0.95,
+  closedVsAutocannon: 1.3,
+  lowRateVsAutocannon: 2,
+  firstSecondVsSteady: 2,
   closedVsWrkReference: 0.7,
   openWithinPct: 1,
   openRateGoal: 10_000,
@@ -137,7 +139,7 @@ async function measureClosed(ctx, target) {
 
   const base = target.url.replace(/\/$/, '');
   const yaml = profileYaml({ name: 'bench-closed', baseUrl: base, stages: [{ duration: `${seconds}s`, vus: connections }], thinkTime: '0s' });
-  const runs = { perfctl: [], autocannon: [], wrk: [], before: [] };
+  const runs = { perfctl: [], autocannon: [], wrk: [], hey: [], before: [] };
   for (let round = 1; round <= rounds; round++) {
     const perfctlRun = await delta(target, () => runPerfctl({ label: `closed-${round}`, yaml, baseUrl: base, ...ctx.tool, expectedSeconds: seconds }));
     const perfctl = { ...perfctlSummary(perfctlRun), measure: perfctlRun.measure, serviceSaw: perfctlRun.serviceSaw };
@@ -161,6 +163,12 @@ async function measureClosed(ctx, target) {
       wrk.cpuMsPer1k = cpuMsPer1k(wrk.measure, wrk.requests);
       runs.wrk.push(wrk);
     }
+
+    if (hasCommand('hey')) {
+      const hey = await delta(target, () => runHey({ seconds, connections, url: target.url, ...ctx.tool }));
+      hey.cpuMsPer1k = cpuMsPer1k(hey.measure, hey.requests);
+      runs.hey.push(hey);
+    }
   }
   // with several rounds, each tool's median run (by req/s) stands for it
   const median = (list) => {
@@ -171,6 +179,7 @@ async function measureClosed(ctx, target) {
   const perfctl = median(runs.perfctl);
   const autocannon = median(runs.autocannon);
   const wrk = median(runs.wrk);
+  const hey = median(runs.hey);
   const ratioOf = (p, other) => (p?.ok && other?.ok ? round(p.rps / other.rps, 3) : null);
   const perRound = runs.perfctl.map((p, i) => ({
     perfctlRps: p.ok ? round(p.rps, 0) : null,
@@ -178,6 +187,7 @@ async function measureClosed(ctx, target) {
     wrkRps: runs.wrk[i]?.ok ? round(runs.wrk[i].rps, 0) : null,
     ratioVsAutocannon: ratioOf(p, runs.autocannon[i]),
     ratioVsWrk: ratioOf(p, runs.wrk[i]),
+    ratioVsHey: ratioOf(p, runs.hey[i]),
     ...(ctx.before ? { beforeRps: runs.before[i]?.ok ? round(runs.before[i].rps, 0) : null, ratioVsBefore: ratioOf(p, runs.before[i]), cpuMsPer1k: p.cpuMsPer1k, beforeCpuMsPer1k: runs.before[i]?.cpuMsPer1k ?? null } : {}),
   }));
   // the ratio is the median of the rounds' ratios: tools run back to back within a round,
@@ -188,7 +198,7 @@ async function measureClosed(ctx, target) {
   };
   const before = ctx.before ? { bin: ctx.before, run: median(runs.before), ratio: medianRatio('ratioVsBefore'), cpuMsPer1k: medianRatio('cpuMsPer1k'), beforeCpuMsPer1k: medianRatio('beforeCpuMsPer1k') } : undefined;
   if (before) log(`closed model against the build in ${ctx.before}: this build / that one ${before.ratio}× (median of ${rounds} rounds), CPU per 1k requests ${before.cpuMsPer1k} / ${before.beforeCpuMsPer1k} ms`);
-  return { seconds, connections, rounds, target: target.kind, perfctl, autocannon, wrk, ratioVsAutocannon: medianRatio('ratioVsAutocannon'), ratioVsWrk: medianRatio('ratioVsWrk'), perRound, ...(before ? { before } : {}) };
+  return { seconds, connections, rounds, target: target.kind, perfctl, autocannon, wrk, hey, ratioVsAutocannon: medianRatio('ratioVsAutocannon'), ratioVsWrk: medianRatio('ratioVsWrk'), ratioVsHey: medianRatio('ratioVsHey'), perRound, ...(before ? { before } : {}) };
 }
 
 async function measureOpen(ctx, target) {
@@ -398,6 +408,12 @@ function soakFigures() {
   return JSON.parse(res.stdout);
 }
 
+function allocationFigures() {
+  const res = spawnSync(process.execPath, [path.join(REPO, 'bench', 'alloc-per-request.js'), '--json'], { encoding: 'utf8', timeout: 120_000 });
+  if (res.status !== 0) return { error: `alloc-per-request.js failed: ${(res.stderr || '').trim().slice(-300)}` };
+  return JSON.parse(res.stdout);
+}
+
 /** The CPU figures of every run in one place, for results.json. */
 function cpuSummary(r) {
   const f = r.fixedCost;
@@ -467,6 +483,29 @@ function goalRows(r) {
       display: e.ratio === null ? 'n/a' : `${e.ratio.toFixed(3)}× (${e.perRound.map((x) => `${x.allRps}/${x.noneRps}`).join(', ')} req/s)`,
       goal: `≥ ${(1 - GOALS.exportsWithinPct / 100).toFixed(2)}×`,
       pass: e.ratio === null ? false : e.ratio >= 1 - GOALS.exportsWithinPct / 100,
+    });
+  }
+  const low = r.lowRate?.find((x) => x.rate === 500);
+  if (low) {
+    rows.push({
+      id: 'low-rate-cpu',
+      what: `CPU of ${low.seconds} s at 500/s, perfctl / autocannon -R 500`,
+      actual: low.ratioVsAutocannon,
+      display: low.ratioVsAutocannon === null ? 'n/a' : `${low.ratioVsAutocannon.toFixed(2)}× (${fmt(low.perfctlCpuS, 2)} / ${fmt(low.autocannonCpuS, 2)} s)`,
+      goal: `≤ ${GOALS.lowRateVsAutocannon}×`,
+      pass: low.ratioVsAutocannon === null ? false : low.ratioVsAutocannon <= GOALS.lowRateVsAutocannon,
+    });
+  }
+  const at20k = r.open.steps.find((x) => x.rate === 20_000);
+  if (at20k) {
+    const ratio = at20k.firstSecondStartLagMs != null && at20k.steadyStartLagMs ? round(at20k.firstSecondStartLagMs / Math.max(at20k.steadyStartLagMs, 0.1), 2) : null;
+    rows.push({
+      id: 'first-second-lag',
+      what: 'start lag at 20,000/s, first second / median of the later seconds (worst of each)',
+      actual: ratio,
+      display: ratio === null ? 'n/a' : `${ratio.toFixed(2)}× (${fmt(at20k.firstSecondStartLagMs, 1)} / ${fmt(at20k.steadyStartLagMs, 1)} ms)`,
+      goal: `≤ ${GOALS.firstSecondVsSteady}×`,
+      pass: ratio === null ? false : ratio <= GOALS.firstSecondVsSteady,
     });
   }
   const o = r.open;
@@ -549,15 +588,21 @@ function render(r) {
 
   const c = r.closed;
   out.push('', `1. Closed model: ${c.connections} connections, ${c.seconds} s, ${c.target}${c.rounds > 1 ? `; median of ${c.rounds} interleaved rounds` : ''}`);
-  const closedRows = [c.perfctl, c.autocannon, c.wrk].filter(Boolean).map((t, i) => [
-    ['perfctl (vus: 50)', `autocannon -c ${c.connections} -d ${c.seconds}`, `wrk -t1 -c${c.connections} -d${c.seconds}s`][i],
+  const closedTools = [
+    [c.perfctl, 'perfctl (vus: 50)', 1],
+    [c.autocannon, `autocannon -c ${c.connections} -d ${c.seconds}`, c.ratioVsAutocannon],
+    [c.wrk, `wrk -t1 -c${c.connections} -d${c.seconds}s`, c.ratioVsWrk],
+    [c.hey, `hey -z ${c.seconds}s -c ${c.connections}`, c.ratioVsHey],
+  ].filter(([t]) => Boolean(t));
+  const closedRows = closedTools.map(([t, name, ratio]) => [
+    name,
     t.ok ? fmt(t.rps) : `failed: ${t.error}`,
-    t.ok ? fmt(t.latencyMs.p50, 2) : '',
-    t.ok ? fmt(t.latencyMs.p99, 2) : '',
+    t.ok && t.latencyMs ? fmt(t.latencyMs.p50, 2) : '',
+    t.ok && t.latencyMs ? fmt(t.latencyMs.p99, 2) : '',
     t.serviceSaw ? fmt(t.serviceSaw.connections) : 'n/a',
     fmt(t.cpuMsPer1k, 1),
     mib(t.measure?.peakRssKb),
-    i === 0 ? '1.00×' : [null, c.ratioVsAutocannon, c.ratioVsWrk][i] != null ? `${[null, c.ratioVsAutocannon, c.ratioVsWrk][i].toFixed(2)}×` : 'n/a',
+    ratio != null ? `${ratio.toFixed(2)}×` : 'n/a',
   ]);
   out.push(table(['tool', 'req/s', 'p50 ms', 'p99 ms', 'conns', 'CPU ms/1k req', 'peak RSS', 'perfctl/this'], closedRows));
   if (c.rounds > 1) {
@@ -657,6 +702,7 @@ function render(r) {
         cpuRow(`perfctl closed, 50 VUs, ${c.seconds} s`, c.perfctl.measure, c.perfctl.requests),
         cpuRow(`autocannon closed, -c 50, ${c.seconds} s`, c.autocannon.measure, c.autocannon.requests, false),
         ...(c.wrk ? [cpuRow(`wrk closed, -c50, ${c.seconds} s`, c.wrk.measure, c.wrk.requests, false)] : []),
+        ...(c.hey?.ok ? [cpuRow(`hey closed, -c 50, ${c.seconds} s`, c.hey.measure, c.hey.requests, false)] : []),
         ...o.steps.map((s) => cpuRow(`perfctl open ${fmt(s.rate)}/s, ${o.seconds} s`, s.measure, s.achieved)),
         cpuRow(`perfctl open ${fmt(m.rate)}/s, ${m.short.seconds} s`, m.short.measure, m.short.requests),
         cpuRow(`perfctl open ${fmt(m.rate)}/s, ${m.long.seconds} s`, m.long.measure, m.long.requests),
@@ -673,6 +719,11 @@ function render(r) {
       `24 h soak at ${fmt(s.scenario.ratePerSec)}/s (${s.scenario.cells} cells): ${s.histogramsPerRun.count} histograms × ${fmt(s.histogram.footprintBytes)} B = ${(s.histogramsPerRun.estimatedBytes / 1048576).toFixed(1)} MiB; ` +
         `${fmt(s.timeline.points)} timeline points × ${s.timeline.heapBytesPerPoint} B heap = ${(s.timeline.heapBytes / 1048576).toFixed(1)} MiB (${s.timeline.pointJsonBytes} B each in result.json); per request: 0 B; total ≈ ${(s.totalBytes / 1048576).toFixed(1)} MiB`,
     );
+  }
+
+  if (r.allocations && !r.allocations.error) {
+    const a = r.allocations;
+    out.push('', `Allocations on the JavaScript heap (node bench/alloc-per-request.js: ${fmt(a.requests)} requests, no GC during a round): parser ${a.parser.bytesPerRequest} B per response; whole closed-model loop ${fmt(a.client.bytesPerRequest)} B per request`);
   }
 
   if (r.cpuProfile) {
@@ -769,6 +820,7 @@ async function main() {
   await sleep(200);
   results.p99 = await measureP99(ctx, pin);
   results.soakMemory = soakFigures();
+  results.allocations = allocationFigures();
   if (newestMtimeMs(path.join(REPO, 'dist')) !== distBuiltMs) {
     notes.push('dist/ was rebuilt while the bench ran (someone ran npm run build): later runs may have measured different code');
   }

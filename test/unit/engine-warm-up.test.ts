@@ -1,0 +1,38 @@
+// When a run warms its hot paths before t = 0 (a busy first second), and that the warm-up
+// itself records nothing anywhere a run could see.
+import { describe, expect, it } from 'vitest';
+import { createPacer } from '../../src/engine/pacer.js';
+import { buildPlan } from '../../src/engine/plan.js';
+import { wantsWarmUp, warmUp } from '../../src/engine/warm-up.js';
+
+const open = (from: number, to: number, durationMs = 5000) => buildPlan('open', [{ name: 's', durationMs, fromLevel: from, toLevel: to }]);
+const closed = (users: number) => buildPlan('closed', [{ name: 's', durationMs: 5000, fromLevel: users, toLevel: users }]);
+
+describe('wantsWarmUp', () => {
+  const cases: Array<[string, ReturnType<typeof buildPlan>, number, boolean]> = [
+    ['20,000/s', open(20_000, 20_000), 1, true],
+    ['2,000/s, exactly the threshold', open(2000, 2000), 1, true],
+    ['1,999/s', open(1999, 1999), 1, false],
+    ['500/s', open(500, 500), 1, false],
+    ['a ramp from 0 to 1,000/s over 5 s (few arrivals in the first second)', open(0, 1000), 1, false],
+    ['20,000/s over 4 worker threads (5,000/s each)', open(20_000, 20_000), 4, true],
+    ['20,000/s over 16 worker threads (1,250/s each)', open(20_000, 20_000), 16, false],
+    ['50 users', closed(50), 1, true],
+    ['5 users', closed(5), 1, false],
+  ];
+  it.each(cases)('%s', (_name, plan, sliceCount, expected) => {
+    const pacer = plan.model === 'open' ? createPacer(plan, { index: 0, count: sliceCount }) : null;
+    expect(wantsWarmUp(plan, pacer, sliceCount)).toBe(expected);
+  });
+});
+
+describe('warmUp', () => {
+  it('runs on scratch objects: the pacer is only read, and it returns without a service', () => {
+    const plan = open(20_000, 20_000);
+    const pacer = createPacer(plan);
+    const before = [pacer.total, pacer.dueMs(0), pacer.dueMs(999)];
+    warmUp(plan, pacer, ['root']);
+    warmUp(closed(50), null, []);
+    expect([pacer.total, pacer.dueMs(0), pacer.dueMs(999)]).toEqual(before);
+  });
+});
