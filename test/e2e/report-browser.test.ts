@@ -195,8 +195,10 @@ describe.skipIf(!hasChromium)(title, () => {
     expect(failed.length).toBeGreaterThan(0);
     expect(failed.every(Boolean)).toBe(true);
     expect(await overflowing(o.page)).toEqual([]);
-    await o.page.setViewportSize({ width: 760, height: 900 });
-    expect(await overflowing(o.page)).toEqual([]);
+    for (const width of [760, 420]) {
+      await o.page.setViewportSize({ width, height: 900 });
+      expect(await overflowing(o.page), `${width} px wide`).toEqual([]);
+    }
     mkdirSync(ARTIFACTS, { recursive: true });
     await o.page.setViewportSize({ width: 1280, height: 900 });
     await o.page.screenshot({ path: join(ARTIFACTS, 'single-first-screen.png') });

@@ -56,13 +56,14 @@ function lines(value: unknown, indent: string, out: string[]): void {
   }
 }
 
-/** The resolved profile in compact lines; null when the result carries none. */
+/** The resolved profile in compact lines (its description is the report's heading); null when the result carries none. */
 export function compactProfile(resolved: unknown): string | null {
   if (resolved === undefined || resolved === null) return null;
   if (!isComposite(resolved)) return scalar(resolved);
   const out: string[] = [];
+  const { description: _shownAbove, ...rest } = resolved as Record<string, unknown>;
   try {
-    lines(resolved, '', out);
+    lines(Array.isArray(resolved) ? resolved : rest, '', out);
   } catch {
     return null;
   }
