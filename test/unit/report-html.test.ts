@@ -274,6 +274,22 @@ describe('renderHtml: several runs make one sign-off document', () => {
     }
   });
 
+  it('page 1 says what needs attention: each run’s checks not passed (a few), its regressions in one line', () => {
+    const failing = spikeRun();
+    failing.run = { options: {}, label: 'rc-9' };
+    const html = renderHtml([pass, failing]);
+    const overall = html.match(/<section class="overall"[\s\S]*?<\/section>/)![0];
+    const attention = overall.match(/<div class="attention">[\s\S]*?<\/div>/g)!;
+    expect(attention).toHaveLength(1); // the passing run has nothing to look at
+    expect(attention[0]).toContain('<a href="#run-2">spike <span class="run-label">rc-9</span></a>');
+    expect(attention[0]).toContain('<span class="badge fail">fail</span> Whole API: p99 318.2 ms, limit &lt; 300 ms');
+    expect(attention[0]).toContain('<span class="badge uncertain">uncertain</span> User Authentication: p99.99 needs at least 10,000 samples');
+    const regressions = failing.comparison!.regressions;
+    expect(attention[0]).toContain(`<span class="badge fail">${regressions} regressions</span> against perf-results/spike-20260224-093000/result.json: `);
+    expect(attention[0]).toContain(` and ${regressions - 1} more</li>`);
+    expect(renderHtml([pass, pass])).toContain('Every check of every run passed, and no run regressed.');
+  });
+
   it('passes only if every run passes', () => {
     expect(renderHtml([pass, pass])).toMatch(/<section class="overall"[\s\S]*?<div class="verdict pass"[\s\S]*?All 2 runs passed\./);
     const inconclusive = structuredClone(pass);

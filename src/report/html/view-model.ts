@@ -198,7 +198,7 @@ export interface SummaryRow {
 export interface ReportView {
   title: string;
   generator: string;
-  overall: { verdict: VerdictView; runs: string; period: string; summary: SummaryRow[]; signature: string[] } | null;
+  overall: { verdict: VerdictView; runs: string; period: string; summary: SummaryRow[]; attention: AttentionView[]; signature: string[] } | null;
   runs: RunView[];
 }
 
@@ -269,7 +269,7 @@ function checkRow(t: TargetCheckResult): CheckRow {
     bound: formatBound(t),
     // a message that only restates the row's value and limit is left to the hover; the others
     // say why (evidence, what would judge it, a limit scaled by -d)
-    note: cls === 'pass' || t.message === undefined || t.message === formatCheck(t) ? '' : t.message,
+    note: cls === 'pass' || t.message === undefined || (cls === 'fail' && t.message === formatCheck(t)) ? '' : t.message,
     detail: t.message ?? '',
   };
 }
@@ -567,6 +567,39 @@ function overallVerdict(results: Result[]): VerdictView {
   }
 }
 
+/** Per run, what the sign-off's reader must look at: checks not passed, then regressions. */
+export interface AttentionView {
+  id: string;
+  name: string;
+  label: string;
+  items: Array<{ cls: string; state: string; text: string }>;
+}
+
+/** Checks of one run listed on the first page; the rest are counted ("and 4 more"). */
+const ATTENTION_MAX = 4;
+
+function attentionOf(result: Result, run: RunView): AttentionView | null {
+  const checks: AttentionView['items'] = [];
+  for (const row of [...run.checks.rows, ...run.checks.passed]) {
+    if (row.cls === 'pass') continue;
+    // the note, when there is one, already says the value and the limit, then why
+    const what = row.note === '' ? `${row.metric} ${row.actual}, limit ${row.limit}` : row.note;
+    checks.push({ cls: row.cls, state: row.result, text: `${row.row}${row.phase === '' ? '' : ` (${row.phase})`}: ${what}` });
+  }
+  const items = checks.slice(0, ATTENTION_MAX);
+  if (checks.length > items.length) items.push({ cls: 'none', state: '', text: `and ${plural(checks.length - items.length, 'more check')} in the run's section` });
+  if (result.status !== 'completed') items.unshift({ cls: 'fail', state: `run ${result.status}`, text: run.verdict.reason });
+  // the regressions in one line: how many, and the first (the run's section lists them all)
+  const regressions = result.comparison === undefined ? [] : regressionsOf(result.comparison);
+  if (regressions.length > 0) {
+    const first = comparisonRow(regressions[0]!);
+    const more = regressions.length > 1 ? ` and ${formatCount(regressions.length - 1)} more` : '';
+    items.push({ cls: 'fail', state: plural(regressions.length, 'regression'), text: `against ${result.comparison!.baselineFile}: ${first.scope} ${first.metric} ${first.baseline} → ${first.current} (${first.change})${more}` });
+  }
+  if (items.length === 0) return null;
+  return { id: run.id, name: run.name, label: run.label, items };
+}
+
 function summaryRow(result: Result, run: RunView): SummaryRow {
   const counts = countChecks(result.targets);
   return {
@@ -610,6 +643,7 @@ export function buildReportView(results: Result[]): ReportView {
       runs: runs.map((r) => (r.label === '' ? r.name : `${r.name} (${r.label})`)).join(', '),
       period: `${formatDate(starts[0]!)} – ${formatDate(ends[ends.length - 1]!)}`,
       summary: results.map((r, i) => summaryRow(r, runs[i]!)),
+      attention: results.map((r, i) => attentionOf(r, runs[i]!)).filter((a): a is AttentionView => a !== null),
       signature: ['Signed off by', 'Role', 'Date', 'Decision (release / hold)'],
     },
     runs,
