@@ -160,6 +160,15 @@ describe('example target tables', () => {
     const result = await validateFile(path.join(root, 'examples', 'targets', `${name}.yaml`), { cwd: root, env: {} });
     expect(result).toEqual({ kind: 'targets', issues: [] });
   });
+
+  it('examples/targets/codementor-demo.yaml has a request for every name codementor.yaml matches (validate --targets, as run --targets checks it)', async () => {
+    const result = await validateFile(path.join(root, 'examples', 'targets', 'codementor-demo.yaml'), {
+      cwd: root,
+      env: {},
+      targetsFile: path.join('examples', 'targets', 'codementor.yaml'),
+    });
+    expect(result).toEqual({ kind: 'profile', issues: [] });
+  });
 });
 
 describe('perfctl init templates', () => {
