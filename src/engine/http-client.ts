@@ -22,6 +22,8 @@ export class HttpClient implements Transport {
   constructor(
     private readonly baseOrigin: string,
     private readonly makeTransport: (origin: string, version?: HttpVersion) => Transport,
+    /** the profile's `http.version`: a request that asks for the same one shares the base pool */
+    private readonly defaultVersion?: HttpVersion,
   ) {
     this.base = makeTransport(baseOrigin);
     this.transports.set(baseOrigin, this.base);
@@ -29,7 +31,7 @@ export class HttpClient implements Transport {
 
   send(request: PreparedRequest, done: (result: SendResult) => void, context?: SendContext): void {
     const jar = request.cookies === true ? context?.jar : undefined;
-    if (jar === undefined && request.origin === undefined && request.httpVersion === undefined) {
+    if (jar === undefined && request.origin === undefined && (request.httpVersion === undefined || request.httpVersion === this.defaultVersion)) {
       // the usual first hop (base origin and protocol, no cookies): a callback that holds only what it needs
       this.base.send(request, (result) => this.afterFirstHop(request, result, done));
       return;
@@ -112,7 +114,9 @@ export class HttpClient implements Transport {
     return final;
   }
 
-  private transportFor(origin: string, version: HttpVersion | undefined): Transport {
+  private transportFor(origin: string, asked: HttpVersion | undefined): Transport {
+    // on the base origin, asking for the profile's own version is asking for the base pool
+    const version = asked === this.defaultVersion && origin === this.baseOrigin ? undefined : asked;
     const key = version === undefined ? origin : `${version} ${origin}`;
     let transport = this.transports.get(key);
     if (transport === undefined) {

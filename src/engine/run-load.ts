@@ -226,7 +226,7 @@ export function startLoad(options: LoadRunOptions): LoadRun {
     recordsProtocol = true;
     const picked = chooseClient(version, origin, optionsFor(origin), clock, http1For(origin));
     return picked.protocolOf ? stampProtocol(picked.client, picked.protocolOf) : picked.client;
-  });
+  }, options.httpVersion);
   // the first send is the shard's actual start as the service sees it (--start-at evidence)
   let firstSendMs: number | undefined;
   const transport: Transport = {

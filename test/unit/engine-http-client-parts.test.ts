@@ -104,3 +104,22 @@ describe('proxy choice', () => {
     expect(proxyFor(origin, configured, env)).toBe(expected);
   });
 });
+
+describe('a pool per origin and protocol', () => {
+  it('a request with its own http.version gets that protocol\'s pool; asking for the profile\'s own is the base pool', async () => {
+    const { HttpClient } = await import('../../src/engine/http-client.js');
+    const made: string[] = [];
+    const client = new HttpClient('http://a.test', (origin, version) => {
+      made.push(`${version ?? 'profile'} ${origin}`);
+      return { send: (request, done) => done({ status: 200, errorKind: null, sentAtMs: 0, endedAtMs: 1 }), destroy: async () => undefined };
+    }, '2');
+    const send = (extra: Partial<import('../../src/engine/transport.js').PreparedRequest>): Promise<void> =>
+      new Promise((resolve) => client.send({ name: 'r', method: 'GET', path: '/', headers: {}, body: undefined, expectStatus: null, ...extra }, () => resolve()));
+    await send({});
+    await send({ httpVersion: '2' });
+    await send({ httpVersion: '1.1' });
+    await send({ httpVersion: '1.1' });
+    await send({ httpVersion: '2', origin: 'http://b.test' });
+    expect(made).toEqual(['profile http://a.test', '1.1 http://a.test', '2 http://b.test']);
+  });
+});
