@@ -82,7 +82,8 @@ export async function runOnce(flow: FlowSpec, options: OnceOptions): Promise<Onc
   });
   try {
     const end = await new Promise<IterationEnd>((resolve) => runner.run(prepared!, startMs, resolve, { user: 0, iteration: 0 }));
-    const steps = collapseMessages(outcomes.filter((outcome) => !outcome.flow));
+    // the whole sequence is recorded as a flow; an SSE step's NAME.first is flagged alike, and kept
+    const steps = collapseMessages(outcomes.filter((outcome) => !(outcome.flow === true && outcome.group === flow.name)));
     const values: Record<string, string> = {};
     prepared!.slotNames.forEach((name, slot) => {
       const value = end.values?.[slot];

@@ -28,9 +28,12 @@ export function runSseStream(spec: SseSpec, run: StreamRun): LiveStream {
   let gotFirst = false;
   let status: number | null = null;
 
-  const record = (group: string, errorKind: ErrorKind | null, answered: boolean): void => {
+  const record = (group: string, errorKind: ErrorKind | null, answered: boolean, part = false): void => {
     const now = clock.nowMs();
     recorder.record({
+      // NAME.first is a measurement inside the stream's one request: its own group, never a
+      // request of the totals (the service saw one request, recorded as NAME)
+      ...(part ? { flow: true } : {}),
       group,
       phaseIndex,
       latencyUs: answered ? (now - run.startAtMs) * 1000 : null,
@@ -66,7 +69,7 @@ export function runSseStream(spec: SseSpec, run: StreamRun): LiveStream {
         recorder.count(name, stageIndexAt(plan, clock.nowMs() - ctx.startMs), 'sse.events');
         if (!gotFirst) {
           gotFirst = true;
-          record(`${name}.first`, null, true);
+          record(`${name}.first`, null, true, true);
         }
         if (until && (until.keyed ? until.keyOf(event.data, event.event) === untilText : until.answers(untilText, event.data, event.event))) return end(null, true);
       }

@@ -40,6 +40,15 @@ function groupShares(profile: Pick<Profile, 'requests' | 'flows'>): Map<string, 
   return shares;
 }
 
+/** `NAME.first` of every SSE request and step: a measurement inside the stream, no request of its own */
+function firstEventGroups(profile: Pick<Profile, 'requests' | 'flows'>): string[] {
+  const streams = [
+    ...profile.requests.flatMap((r) => (r.stream ? [{ name: r.name, spec: r.stream }] : [])),
+    ...profile.flows.flatMap((f) => f.steps.flatMap((step) => (step.kind === 'stream' ? [{ name: step.name, spec: step.spec }] : []))),
+  ];
+  return streams.filter((s) => s.spec.kind === 'sse').map((s) => `${s.name}.first`);
+}
+
 /**
  * The groups one stream records per arrival: an SSE stream `NAME` and `NAME.first`; a WebSocket
  * `NAME.connect`, and `NAME` once per message (rate × hold, when the hold is known).
@@ -65,7 +74,8 @@ function rowShare(row: TargetRow, shares: Map<string, number>, flowNames: Set<st
 
 export function predictChecks(profile: Pick<Profile, 'requests' | 'flows' | 'targets'>, plan: Plan, sliceCount = 1): PredictedCheck[] {
   const shares = groupShares(profile);
-  const flowNames = new Set(profile.flows.filter((f) => f.single !== true).map((f) => f.name));
+  // in scope only when a row names them exactly: whole flows, and an SSE stream's NAME.first
+  const flowNames = new Set([...profile.flows.filter((f) => f.single !== true).map((f) => f.name), ...firstEventGroups(profile)]);
   const out: PredictedCheck[] = [];
   for (const row of profile.targets) {
     const phase = phaseOfRow(row);

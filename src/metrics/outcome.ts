@@ -45,7 +45,8 @@ export interface Outcome {
   redirects?: number;
   /**
    * a whole flow iteration (think time included), not a request: kept in its own group only,
-   * never in the totals, phases or timeline (its steps are recorded there)
+   * never in the totals, phases or timeline (its steps are recorded there). Also a measurement
+   * inside another request (an SSE stream's `NAME.first`), which is no request of its own either.
    */
   flow?: boolean;
   /** stopped before it went on the wire: not a request (the service never saw it), counted as interrupted.unsent */

@@ -25,7 +25,9 @@ function flowSteps(result: Result): Map<string, string[]> {
 }
 
 export function requestRows(result: Result): RequestRow[] {
-  const flowNames = new Set(result.cells.filter((c) => c.flow === true).map((c) => c.group));
+  // (an SSE stream's NAME.first is kept apart from the requests as a flow is, but it is no flow)
+  const firstOfStream = (name: string): boolean => name.endsWith('.first') && result.groups[name.slice(0, -'.first'.length)] !== undefined;
+  const flowNames = new Set(result.cells.filter((c) => c.flow === true && !firstOfStream(c.group)).map((c) => c.group));
   const steps = flowSteps(result);
   for (const name of steps.keys()) if (result.groups[name] !== undefined) flowNames.add(name);
   const placed = new Set<string>();

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadProfile } from '../../src/config/load-profile.js';
 import { buildPlan } from '../../src/engine/plan.js';
 import { startLoad } from '../../src/engine/run-load.js';
-import { sumCells, type Cell } from '../../src/metrics/cell.js';
+import { requestCells, sumCells, type Cell } from '../../src/metrics/cell.js';
 import { summariseMs } from '../../src/metrics/histogram.js';
 import { startDemoServer, type DemoServer } from '../../src/demo/demo-server.js';
 import { runOnce } from '../../src/engine/run-once.js';
@@ -60,6 +60,8 @@ describe('demo real-time endpoints', () => {
     expect(whole.requests).toBe(10);
     expect(first.requests).toBe(stats.streams - stats.brokenStreams);
     expect(whole.counters?.['sse.events']).toBe(stats.streamEvents);
+    // one stream is one request, as the demo counts it: tutor.first is a measurement inside it
+    expect(sumCells(requestCells(outcome.cells)).requests).toBe(stats.streams);
     expect(summariseMs(first.latency).p50).toBeGreaterThan(150);
     expect(summariseMs(whole.latency).p50).toBeGreaterThan(1000);
     expect(summariseMs(first.latency).max).toBeLessThan(summariseMs(whole.latency).p50);

@@ -50,6 +50,9 @@ describe('pre-flight evidence', () => {
       ],
     };
     expect(predictChecks(streams, plan).map((check) => check.samples)).toEqual([200, 200, 200, 2000]);
+    // NAME.first is no request of its own: a row over everything does not count it (as the judge does not)
+    const all = predictChecks({ ...streams, targets: [row({ name: 'All', checks: [{ metric: 'p95', limit: 50 }] })] }, plan);
+    expect(all[0]!.samples).toBe(200 + 200 + 2000);
   });
 
   it('names the checks this length cannot judge, and the -d that could', () => {
