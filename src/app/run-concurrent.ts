@@ -12,8 +12,9 @@ export interface ConcurrentOptions {
   oneService: boolean;
 }
 
-/** A unique name among `taken`: the name, else name-2, name-3... */
-function uniqueName(name: string, taken: Set<string>): string {
+/** A unique name among `taken`: the name, else name-2, name-3... (a `/` would read as a scenario's stage) */
+function uniqueName(wanted: string, taken: Set<string>): string {
+  const name = wanted.replace(/\//g, '-');
   let unique = name;
   for (let n = 2; taken.has(unique); n++) unique = `${name}-${n}`;
   taken.add(unique);

@@ -44,7 +44,7 @@ export function describeShape(plan: Plan): string {
 }
 
 /** The description to record: unchanged without -d/--scale, else the actual shape and the original's. */
-export function describeAsRun(written: string | undefined, plan: Plan, adjust: Adjustments): string | undefined {
+export function describeAsRun(written: string | undefined, plan: Plan, adjust: Adjustments, scenarios?: ReadonlyArray<{ name: string; startAfterMs: number; plan: Plan }>): string | undefined {
   const flags = [
     adjust.vus !== undefined ? `-c ${adjust.vus}` : null,
     adjust.rate !== undefined ? `-R ${adjust.rate}` : null,
@@ -52,6 +52,10 @@ export function describeAsRun(written: string | undefined, plan: Plan, adjust: A
     adjust.scale !== 1 ? `--scale ${adjust.scale}` : null,
   ].filter((f): f is string => f !== null);
   if (flags.length === 0) return written;
-  const actual = `Run with ${flags.join(' ')}: ${span(plan.totalMs)} in all, ${describeShape(plan)}.`;
+  // scenarios: each one's own shape, in its own unit
+  const shape = scenarios
+    ? scenarios.map((s) => `${s.name}${s.startAfterMs > 0 ? ` from ${span(s.startAfterMs)}` : ''}: ${describeShape(s.plan)}`).join('; ')
+    : describeShape(plan);
+  const actual = `Run with ${flags.join(' ')}: ${span(plan.totalMs)} in all, ${shape}.`;
   return written === undefined || written.trim() === '' ? actual : `${actual} As written: ${written}`;
 }

@@ -67,7 +67,7 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io, pr
     ...(settings.vus !== undefined ? { vus: settings.vus } : {}),
     ...(settings.rate !== undefined ? { rate: settings.rate } : {}),
     scale: settings.scale,
-  });
+  }, scenarioPlan?.parts.map((part) => ({ name: part.spec.name, startAfterMs: part.startAfterMs, plan: { ...part.plan, stages: part.plan.stages.slice(part.waitStages) } })));
   const profile = { ...given, targets: scaleTimeLimits(given.targets, writtenMs > 0 ? plan.totalMs / writtenMs : 1), ...(description !== undefined ? { description } : {}) };
   for (const each of scenarioPlan ? scenarioPlan.parts.map((part) => part.plan) : [plan]) {
     assertWithinLimits(each, settings.scale !== 1 || settings.totalDurationMs !== undefined ? 'with -d/--scale, ' : '');

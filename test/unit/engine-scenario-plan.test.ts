@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { buildScenarioPlan, partStageAt, runPhaseIndex } from '../../src/engine/scenario-plan.js';
 import { cellsInRun, combineScenarioOutcomes } from '../../src/engine/run-scenarios.js';
 import { levelAt } from '../../src/engine/plan.js';
+import { describeAsRun } from '../../src/app/run-description.js';
 import { createCell } from '../../src/metrics/cell.js';
 import { recordMicros } from '../../src/metrics/histogram.js';
 import { buildScenarioViews } from '../../src/result/scenario-views.js';
@@ -133,5 +134,13 @@ describe('combining the scenarios\' runs', () => {
       ['wave', 5000, 9000, 2000, 500],
     ]);
     expect(Object.keys(views['login-wave']!.groups)).toEqual(['login']);
+  });
+});
+
+describe('the description of a run of scenarios shortened with -d', () => {
+  it('says each scenario\'s own shape in its own unit', () => {
+    const { plan, parts } = buildScenarioPlan([browsing, wave], { totalDurationMs: 5000 });
+    const text = describeAsRun('browsing while logins spike', plan, { duration: '5s', scale: 1 }, parts.map((part) => ({ name: part.spec.name, startAfterMs: part.startAfterMs, plan: { ...part.plan, stages: part.plan.stages.slice(part.waitStages) } })));
+    expect(text).toBe('Run with -d 5s: 5s in all, browsing: 5s at 100 users; login-wave from 1.5s: 1s at 50/s, jump to 500/s, 2s at 500/s. As written: browsing while logins spike');
   });
 });
