@@ -414,6 +414,29 @@ describe('charts tell the truth', () => {
   });
 });
 
+describe('charts of a run with scenarios', () => {
+  it('draws each scenario’s planned level in its own unit: users on the right axis, requests/s on the left; shades one scenario’s stages', () => {
+    const r = spikeRun({ withComparison: false });
+    const block = { ...r.totals, groups: {}, phases: [] };
+    r.scenarios = {
+      browsing: { ...block, model: 'closed', startAfterMs: 0, stages: [{ name: 'steady', durationMs: 120_000, fromLevel: 200, toLevel: 200 }] },
+      wave: { ...block, model: 'open', startAfterMs: 40_000, stages: [{ name: 'peak', durationMs: 40_000, fromLevel: 500, toLevel: 500 }] },
+    };
+    r.phases = [
+      { ...r.phases[0]!, name: 'browsing/steady', startMs: 0, endMs: 120_000 },
+      { ...r.phases[1]!, name: 'wave/peak', startMs: 40_000, endMs: 80_000 },
+    ];
+    const throughput = svgBlocks(renderHtml([r]))[0]!;
+    expect(throughput).toContain('>planned users (VUs)</text>');
+    expect(throughput).toContain('class="legend">browsing (users)</text>');
+    expect(throughput).toContain('class="legend">wave (req/s)</text>');
+    expect(count(throughput, 'class="series level scenario"')).toBe(2);
+    expect(throughput).not.toContain('planned rate (req/s)');
+    // overlapping stages: the first scenario's shaded, not a jumble of labels
+    expect(count(throughput, '<g class="stage">')).toBe(1);
+  });
+});
+
 describe('chart and number helpers', () => {
   it('nice ticks are round numbers covering the data', () => {
     expect(niceTicks(0, 1043).values).toEqual([0, 500, 1000, 1500]);

@@ -110,8 +110,15 @@ function runSeconds(result: Result): number {
   return Math.max(1, result.durationMs / 1000, lastT);
 }
 
+/**
+ * The stages as shaded bands. Scenarios run side by side, so their stages overlap in time:
+ * then only the first scenario's are shaded (the Stages table has every window).
+ */
 function stageBands(result: Result): Band[] {
-  return result.phases.map((p) => ({
+  const first = result.scenarios === undefined ? undefined : Object.keys(result.scenarios)[0];
+  const overlap = result.phases.some((p, i) => result.phases.some((q, j) => j > i && p.startMs < q.endMs && q.startMs < p.endMs));
+  const shown = overlap && first !== undefined ? result.phases.filter((p) => p.name.startsWith(`${first}/`)) : result.phases;
+  return shown.map((p) => ({
     name: p.name,
     start: p.startMs / 1000,
     end: p.endMs / 1000,
@@ -168,6 +175,9 @@ export function throughputChart(result: Result, id: string): TrustedSvg {
   const levelPoints: Array<[number, number]> = [];
   if (bins.length > 0 && startLevel !== undefined) levelPoints.push([0, startLevel]);
   for (const b of bins) levelPoints.push([b.t1, b.level]);
+  // scenarios side by side: the run's level adds users to requests/s, so each is drawn on its own
+  const scenarios = scenarioLevels(result);
+  if (scenarios !== null) return scenarioThroughputChart(result, id, scenarios);
 
   const maxRps = Math.max(0, ...bins.map((b) => b.rps));
   const maxLevel = Math.max(0, ...levelPoints.map(([, l]) => l));
@@ -222,6 +232,89 @@ export function throughputChart(result: Result, id: string): TrustedSvg {
     ),
   );
   return svgRoot(id, WIDTH, height, 'Throughput, planned level and errors over time', parts);
+}
+
+interface ScenarioLevel {
+  name: string;
+  /** users (closed) or requests/s (open) */
+  closed: boolean;
+  points: Array<[number, number]>;
+}
+
+/** Each scenario's planned level over the run's time, from its stages; null for a run without scenarios. */
+function scenarioLevels(result: Result): ScenarioLevel[] | null {
+  if (result.scenarios === undefined || Object.keys(result.scenarios).length === 0) return null;
+  return Object.entries(result.scenarios).map(([name, sc]) => {
+    let t = sc.startAfterMs / 1000;
+    const points: Array<[number, number]> = [];
+    for (const st of sc.stages) {
+      points.push([t, st.fromLevel]);
+      t += st.durationMs / 1000;
+      points.push([t, st.toLevel]);
+    }
+    return { name, closed: sc.model === 'closed', points };
+  });
+}
+
+const SCENARIO_DASHES = ['6 4', '2 3', '10 3 2 3', '1 2'];
+
+/** Throughput of a run with scenarios: requests/s on the left (achieved, and open scenarios' plans), users on the right. */
+function scenarioThroughputChart(result: Result, id: string, scenarios: ScenarioLevel[]): TrustedSvg {
+  const durationS = runSeconds(result);
+  const unit = timeUnit(durationS);
+  const { bins, secondsPerBin } = binTimeline(result.timeline);
+  const anyClosed = scenarios.some((sc) => sc.closed);
+  const margin = { left: 66, right: anyClosed ? 66 : 20 };
+  const top = 46;
+  const mainH = 150;
+  const gap = 12;
+  const errH = 66;
+  const height = top + mainH + gap + errH + 48;
+  const main: PlotArea = { x: margin.left, y: top, w: WIDTH - margin.left - margin.right, h: mainH };
+  const err: PlotArea = { x: margin.left, y: top + mainH + gap, w: main.w, h: errH };
+  const x = linearScale(0, durationS, main.x, main.x + main.w);
+  const ticks = timeTicks(durationS, unit, 6);
+  const openMax = Math.max(0, ...scenarios.filter((sc) => !sc.closed).flatMap((sc) => sc.points.map(([, l]) => l)));
+  const usersMax = Math.max(0, ...scenarios.filter((sc) => sc.closed).flatMap((sc) => sc.points.map(([, l]) => l)));
+  const yMax = Math.max(openMax, ...bins.map((b) => b.rps));
+  const yTicks = niceTicks(0, Math.max(yMax * HEADROOM, 1), 5, yMax === 0);
+  const y = linearScale(0, yTicks.max, main.y + main.h, main.y);
+  const maxErr = Math.max(0, ...bins.map((b) => b.errorsPerS));
+  const eTicks = niceTicks(0, Math.max(maxErr * HEADROOM, 1), 2, maxErr === 0);
+  const ey = linearScale(0, eTicks.max, err.y + err.h, err.y);
+  const parts: string[] = [];
+  parts.push(bands(x, main.y, err.y + err.h, stageBands(result)));
+  parts.push(valueAxisFor(main, y, yTicks, 'requests/s'));
+  parts.push(valueAxisFor(err, ey, eTicks, 'errors/s'));
+  parts.push(bottomAxis(main, x, ticks, null, false));
+  parts.push(bottomAxis(err, x, ticks, `elapsed time (${unit.name})${binNote(secondsPerBin)}`));
+  const items: LegendItem[] = [{ label: 'achieved req/s', color: SERIES.rps, kind: 'line' }];
+  const lTicks = niceTicks(0, Math.max(usersMax * HEADROOM, 1), 5, true);
+  const ly = linearScale(0, lTicks.max, main.y + main.h, main.y);
+  if (anyClosed) parts.push(valueAxisRight(main, ly, lTicks, 'planned users (VUs)'));
+  scenarios.forEach((sc, i) => {
+    const scale = sc.closed ? ly : y;
+    const path = seriesPath(sc.points.map(([t, l]) => [x(t), scale(l)]), SERIES.level, { dashed: true, cls: `series level scenario` });
+    // each scenario its own dash pattern
+    parts.push(path.replace('stroke-dasharray="6 4"', `stroke-dasharray="${SCENARIO_DASHES[i % SCENARIO_DASHES.length]}"`));
+    items.push({ label: `${sc.name} (${sc.closed ? 'users' : 'req/s'})`, color: SERIES.level, kind: 'dashed' });
+  });
+  if (bins.length === 0) parts.push(emptyNote(main, 'no timeline recorded'));
+  else {
+    parts.push(seriesPath(bins.map((b) => [x((b.t0 + b.t1) / 2), y(b.rps)]), SERIES.rps, { cls: 'series rps' }));
+    if (maxErr > 0) parts.push(stepArea(bins.filter((b) => b.errorsPerS > 0).map((b) => [x(b.t0), x(b.t1), ey(b.errorsPerS)]), ey(0), SERIES.errors));
+    else parts.push(emptyNote(err, 'no errors'));
+  }
+  parts.push(analysisMarks(result, x, main.y, err.y + err.h));
+  parts.push(legend(main.x, 18, main.w, items));
+  parts.push(
+    hoverColumns(
+      bins.map((b) => ({ x0: x(b.t0), x1: x(b.t1), text: `${pointLabel(result, b)}: ${formatRps(b.rps)} req/s achieved, ${formatRps(b.errorsPerS)} errors/s` })),
+      main.y,
+      err.y + err.h,
+    ),
+  );
+  return svgRoot(id, WIDTH, height, 'Throughput, each scenario’s planned level and errors over time', parts);
 }
 
 function valueAxisFor(area: PlotArea, scale: ReturnType<typeof linearScale>, ticks: ReturnType<typeof niceTicks>, label: string): string {
