@@ -231,7 +231,7 @@ function identityLine(result: Result): string {
     ...Object.entries(result.run?.meta ?? {}).map(([k, v]) => `${escapeMarkdown(k)}: ${escapeMarkdown(v)}`),
     `profile ${escapeMarkdown(result.profile.name)} (${escapeMarkdown(result.profile.source === 'builtin' ? 'built-in' : result.profile.source)})`,
     escapeMarkdown(result.baseUrl),
-    `git ${escapeMarkdown(result.environment.git ?? 'none')}`,
+    `git ${escapeMarkdown(result.environment.git?.slice(0, 12) ?? 'none')}`,
     `started ${escapeMarkdown(result.startedAt)}`,
   ].filter((p): p is string => p !== null);
   return parts.join(' · ');
@@ -307,7 +307,8 @@ export function renderMarkdown(results: Result[]): string {
   return (
     [
       `# ${VERDICT_BADGE[verdict]} perfctl sign-off`,
-      `${results.length} profiles: ${tally.join(', ')}.`,
+      // runs, not profiles: two runs of one profile are two rows
+      `${results.length} runs: ${tally.join(', ')}.`,
       summaryTable(results),
       ...results.map((r) => resultSection(r, 2)),
     ].join('\n\n') + '\n'

@@ -142,7 +142,7 @@ describe('renderMarkdown, several results', () => {
     c.verdict = 'inconclusive';
     const md = renderMarkdown([b, a, c]);
     expect(md.split('\n')[0]).toBe('# ❌ FAIL perfctl sign-off');
-    expect(md).toContain('3 profiles: 1 passed, 1 failed, 1 inconclusive.');
+    expect(md).toContain('3 runs: 1 passed, 1 failed, 1 inconclusive.');
     const summary = table(md, '# ❌ FAIL perfctl sign-off');
     expect(summary[0]).toEqual(['Run', 'Verdict', 'Meta', 'Base URL', 'Commit', 'Started', 'Requests', 'p95 ms', 'p99 ms', 'Error rate']);
     expect(summary.slice(2).map((r) => [r[0], r[1]])).toEqual([
