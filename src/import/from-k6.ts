@@ -131,10 +131,14 @@ export function importK6(text: string, options: K6Options): Conversion {
     },
   };
 
-  // options: stages / scenarios -> stages; thresholds -> targets
+  // options: stages / scenarios -> stages (several scenarios -> scenarios:); thresholds -> targets
   const load = readLoad(module, conversion);
-  const exec = load.exec ? module.functions.get(load.exec)?.node ?? null : module.defaultFn;
-  if (load.exec && !exec) conversion.leftOut.push({ line: 1, col: 1, construct: `exec: ${load.exec}`, advice: 'no such function in the script' });
+  const execOf = (own: Load): JsNode | null => {
+    const fn = own.exec ? module.functions.get(own.exec)?.node ?? null : module.defaultFn;
+    if (own.exec && !fn) conversion.leftOut.push({ line: 1, col: 1, construct: `exec: ${own.exec}`, advice: 'no such function in the script' });
+    return fn;
+  };
+  const exec = execOf(load);
 
   let setupActions: Action[] = [];
   if (module.setupFn) {
@@ -151,24 +155,56 @@ export function importK6(text: string, options: K6Options): Conversion {
   }
   if (module.teardownFn) conversion.leave(module.teardownFn, 'runs once after the load: perfctl\'s teardown steps are on the way', 'teardown()');
 
-  let alternatives: Alternative[] = [];
-  if (exec) {
-    const reader = new FunctionReader(context, module.functions);
-    const scope = new Map(module.scope);
-    const param = (exec['params'] as JsNode[])[0];
-    if (param && param.type === 'Identifier') scope.set(param['name'] as string, new SetupRef([]));
-    alternatives = expand(reader.read(exec, scope), conversion, exec);
-  }
   const setupRequests = setupActions.filter((action): action is RequestAction => action.kind === 'request');
-  const mix = buildMix(alternatives, load.model, conversion, exec, options.baseUrl, setupRequests);
+  // each function an iteration runs is read once (two scenarios may run the same one)
+  const mixes = new Map<JsNode | null, Map<LoadModel, Mix>>();
+  const mixOf = (fn: JsNode | null, model: LoadModel): Mix => {
+    const byModel = mixes.get(fn) ?? new Map<LoadModel, Mix>();
+    mixes.set(fn, byModel);
+    const known = byModel.get(model);
+    if (known) return known;
+    let alternatives: Alternative[] = [];
+    if (fn) {
+      const reader = new FunctionReader(context, module.functions);
+      const scope = new Map(module.scope);
+      const param = (fn['params'] as JsNode[])[0];
+      if (param && param.type === 'Identifier') scope.set(param['name'] as string, new SetupRef([]));
+      alternatives = expand(reader.read(fn, scope), conversion, fn);
+    }
+    const built = buildMix(alternatives, model, conversion, fn, options.baseUrl, setupRequests);
+    byModel.set(model, built);
+    return built;
+  };
+  const mix = mixOf(exec, load.model);
   const document: Record<string, unknown> = {
     name: options.file.replace(/\.(m?js|ts)$/i, '').replace(/[^A-Za-z0-9_-]+/g, '-') || 'imported',
     description: `Imported from the k6 script ${options.file}`,
     baseUrl: mix.baseUrl,
-    stages: load.stages,
   };
-  if (load.maxInFlight !== undefined) document['maxInFlight'] = load.maxInFlight;
-  if (mix.thinkTime) document['thinkTime'] = mix.thinkTime;
+  if (load.scenarios) {
+    // several k6 scenarios: perfctl scenarios, each with its own load shape and the mix of its exec
+    const taken = new Set<string>();
+    document['scenarios'] = Object.fromEntries(load.scenarios.map((part) => {
+      const base = part.name.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[.-]+/, '') || 'scenario';
+      let name = base;
+      for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
+      taken.add(name);
+      const own = mixOf(execOf(part.load), part.load.model);
+      const scenario: Record<string, unknown> = {};
+      if (part.startAfter !== undefined) scenario['startAfter'] = part.startAfter;
+      scenario['stages'] = part.load.stages;
+      if (part.load.maxInFlight !== undefined) scenario['maxInFlight'] = part.load.maxInFlight;
+      if (own.thinkTime) scenario['thinkTime'] = own.thinkTime;
+      if (own.requests.length > 0) scenario['requests'] = own.requests;
+      if (own.flows.length > 0) scenario['flows'] = own.flows.map((flow) => flow.value);
+      if (own.requests.length === 0 && own.flows.length === 0) scenario['requests'] = [commented({ name: `${name}-placeholder`, path: '/' }, 'stands in for the requests its function does not have')];
+      return [name, scenario];
+    }));
+  } else {
+    document['stages'] = load.stages;
+  }
+  if (!load.scenarios && load.maxInFlight !== undefined) document['maxInFlight'] = load.maxInFlight;
+  if (!load.scenarios && mix.thinkTime) document['thinkTime'] = mix.thinkTime;
   if (setupActions.length > 0) {
     document['setup'] = setupActions.flatMap((action) => {
       if (action.kind === 'sleep') return [commented({ think: action.think }, conversion.where(action.node))];
@@ -177,9 +213,9 @@ export function importK6(text: string, options: K6Options): Conversion {
       return [];
     });
   }
-  if (mix.requests.length > 0) document['requests'] = mix.requests;
-  if (mix.flows.length > 0) document['flows'] = mix.flows.map((flow) => flow.value);
-  if (mix.requests.length === 0 && mix.flows.length === 0) {
+  if (!load.scenarios && mix.requests.length > 0) document['requests'] = mix.requests;
+  if (!load.scenarios && mix.flows.length > 0) document['flows'] = mix.flows.map((flow) => flow.value);
+  if (!load.scenarios && mix.requests.length === 0 && mix.flows.length === 0) {
     // options alone (as plans quote them): the load shape converts, the requests are the user's to write
     const where = exec ? script.place(exec) : { line: 1, col: 1 };
     conversion.leftOut.push({ ...where, construct: exec ? 'the default function' : 'no default function', advice: 'sends no request perfctl can convert: a GET / stands in; write your requests (or import the script that has them)' });
@@ -188,7 +224,8 @@ export function importK6(text: string, options: K6Options): Conversion {
   const targets = readThresholds(module, conversion);
   if (targets.length > 0) document['targets'] = targets;
 
-  const requestCount = mix.requests.length + mix.flows.reduce((sum, flow) => sum + flow.requests, 0);
+  const counted = load.scenarios ? [...new Set(load.scenarios.map((part) => mixOf(execOf(part.load), part.load.model)))] : [mix];
+  const requestCount = counted.reduce((sum, m) => sum + m.requests.length + m.flows.reduce((n, flow) => n + flow.requests, 0), 0);
   return {
     output: 'profile',
     document,
@@ -196,7 +233,7 @@ export function importK6(text: string, options: K6Options): Conversion {
     leftOut: conversion.leftOut.sort((a, b) => a.line - b.line || a.col - b.col),
     notes: conversion.notes.sort((a, b) => a.line - b.line || a.col - b.col),
     placeholders: [...conversion.placeholders].map(([name, what]) => ({ name, what })),
-    summary: `${load.stages.length} stage${load.stages.length === 1 ? '' : 's'} (${load.model} model), ${requestCount} request${requestCount === 1 ? '' : 's'}${mix.flows.length > 0 ? ` in ${mix.flows.length} flow${mix.flows.length === 1 ? '' : 's'}` : ''}${targets.length > 0 ? `, ${targets.length} target row${targets.length === 1 ? '' : 's'}` : ''}`,
+    summary: `${load.scenarios ? `${load.scenarios.length} scenarios` : `${load.stages.length} stage${load.stages.length === 1 ? '' : 's'} (${load.model} model)`}, ${requestCount} request${requestCount === 1 ? '' : 's'}${mix.flows.length > 0 ? ` in ${mix.flows.length} flow${mix.flows.length === 1 ? '' : 's'}` : ''}${targets.length > 0 ? `, ${targets.length} target row${targets.length === 1 ? '' : 's'}` : ''}`,
   };
 }
 
@@ -292,6 +329,8 @@ interface Load {
   maxInFlight?: number;
   /** scenarios[...].exec: the function an iteration runs */
   exec?: string;
+  /** several k6 scenarios: each its own load (and exec), started after its startTime */
+  scenarios?: Array<{ name: string; load: Load; startAfter?: string }>;
 }
 
 const isRecord = (value: Value): value is { [key: string]: Value } => typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
@@ -345,8 +384,16 @@ function readLoad(module: Module, conversion: K6Conversion): Load {
 
   if (isRecord(options['scenarios'])) {
     const entries = Object.entries(options['scenarios']);
-    entries.slice(1).forEach(([name]) => conversion.leave(at('scenarios', name), 'one scenario is converted (the first); perfctl scenarios: (several load shapes in one run) are on the way: import each as its own profile meanwhile', `scenarios.${name}`));
-    const [name, scenario] = entries[0] ?? [];
+    const readable = entries.filter((entry): entry is [string, { [key: string]: Value }] => isRecord(entry[1]));
+    if (readable.length > 1) {
+      const scenarios = readable.map(([name, scenario]) => {
+        const startAfter = scenario['startTime'] === undefined ? undefined : k6Duration(scenario['startTime']);
+        if (startAfter === null) conversion.leave(at('scenarios', name, 'startTime'), 'not a duration: the scenario starts with the others', `scenarios.${name}.startTime`);
+        return { name, load: readScenario(name, scenario, (...path) => at('scenarios', name, ...path), conversion, true), ...(startAfter ? { startAfter } : {}) };
+      });
+      return { ...scenarios[0]!.load, scenarios };
+    }
+    const [name, scenario] = readable[0] ?? [];
     if (name !== undefined && isRecord(scenario)) return readScenario(name, scenario, (...path) => at('scenarios', name, ...path), conversion);
   }
   if (Array.isArray(options['stages'])) {
@@ -388,12 +435,12 @@ function round(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
-function readScenario(name: string, scenario: { [key: string]: Value }, at: (...path: string[]) => JsNode, conversion: K6Conversion): Load {
+function readScenario(name: string, scenario: { [key: string]: Value }, at: (...path: string[]) => JsNode, conversion: K6Conversion, several = false): Load {
   const executor = typeof scenario['executor'] === 'string' ? scenario['executor'] : '';
   const exec = typeof scenario['exec'] === 'string' ? scenario['exec'] : undefined;
-  const handled = ['executor', 'exec', 'stages', 'startVUs', 'vus', 'duration', 'startRate', 'timeUnit', 'rate', 'preAllocatedVUs', 'maxVUs', 'gracefulRampDown', 'gracefulStop'];
+  const handled = ['executor', 'exec', 'stages', 'startVUs', 'vus', 'duration', 'startRate', 'timeUnit', 'rate', 'preAllocatedVUs', 'maxVUs', 'gracefulRampDown', 'gracefulStop', ...(several ? ['startTime'] : [])];
   for (const key of Object.keys(scenario)) {
-    if (!handled.includes(key)) conversion.leave(at(key), key === 'startTime' ? 'perfctl scenarios: with startAfter are on the way' : 'not converted', `scenarios.${name}.${key}`);
+    if (!handled.includes(key)) conversion.leave(at(key), key === 'startTime' ? 'the only scenario starts at once (a startTime matters beside other scenarios: perfctl startAfter)' : 'not converted', `scenarios.${name}.${key}`);
   }
   const base = { ...(exec ? { exec } : {}) };
   const timeUnitMs = scenario['timeUnit'] === undefined ? 1000 : durationMs(scenario['timeUnit']);

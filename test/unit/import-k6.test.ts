@@ -144,8 +144,7 @@ describe('importK6', () => {
         [
           'export const options = {',
           '  scenarios: {',
-          "    api: { executor: 'ramping-arrival-rate', startRate: 60, timeUnit: '1m', preAllocatedVUs: 10, maxVUs: 50, stages: [ { target: 600, duration: '2m' } ] },",
-          "    other: { executor: 'constant-vus', vus: 1, duration: '1m' },",
+          "    api: { executor: 'ramping-arrival-rate', startRate: 60, timeUnit: '1m', preAllocatedVUs: 10, maxVUs: 50, stages: [ { target: 600, duration: '2m' } ], startTime: '5s' },",
           '  },',
           "  thresholds: { 'http_req_duration{name:home}': [{ threshold: 'p(95)<300', abortOnFail: true }], http_req_failed: ['rate<0.05'], checks: ['rate>0.9'] },",
           '};',
@@ -165,7 +164,39 @@ describe('importK6', () => {
       { name: 'All requests', errorRate: '5%' },
       { name: 'Checks', requests: ['home'], errorRate: '10%' },
     ]);
-    expect(leftOut).toEqual(["6: scenarios.other", "12: check 'fast'", "13: for...of loop"]);
+    expect(leftOut).toEqual(["5: scenarios.api.startTime", "11: check 'fast'", "12: for...of loop"]);
+  });
+
+  it('several scenarios are perfctl scenarios: each its executor\'s load shape, its exec\'s mix and its startTime; the result validates', async () => {
+    const conversion = importK6(
+      header +
+        [
+          'export const options = {',
+          '  scenarios: {',
+          "    browsing: { executor: 'constant-vus', vus: 20, duration: '10m', exec: 'browse' },",
+          "    'login wave': { executor: 'ramping-arrival-rate', startRate: 5, timeUnit: '1s', maxVUs: 100, startTime: '2m', stages: [ { target: 50, duration: '1m' } ], exec: 'login' },",
+          '  },',
+          "  thresholds: { http_req_failed: ['rate<0.01'] },",
+          '};',
+          "export function browse() { http.get('http://h/items'); sleep(1); }",
+          "export function login() { http.post('http://h/login', 'x'); }",
+        ].join('\n'),
+      { file: 'mixed.js' },
+    );
+    const text = emitYaml(conversion.document);
+    const data = parse(text) as Record<string, any>;
+    expect(data['stages']).toBeUndefined();
+    expect(Object.keys(data['scenarios'])).toEqual(['browsing', 'login-wave']);
+    expect(data['scenarios']['browsing']).toEqual({ stages: [{ name: 'browsing', duration: '10m', vus: 20 }], thinkTime: '1s', requests: [{ name: 'get-items', path: '/items' }] });
+    expect(data['scenarios']['login-wave']).toEqual({ startAfter: '2m', stages: [{ duration: '1m', from: 5, rate: 50 }], maxInFlight: 100, requests: [{ name: 'post-login', method: 'POST', path: '/login', body: 'x' }] });
+    expect(conversion.leftOut.map((remark) => remark.construct)).toEqual([]);
+    const { checkProfileText } = await import('../../src/config/check-source.js');
+    const checked = await checkProfileText(text, '/tmp/mixed.yaml', 'mixed.yaml', { cwd: '/tmp', env: {}, defaultName: 'mixed' });
+    expect(checked.issues).toEqual([]);
+    expect(checked.profile.scenarios!.map((s) => [s.name, s.model, s.startAfterMs])).toEqual([
+      ['browsing', 'closed', 0],
+      ['login-wave', 'open', 120_000],
+    ]);
   });
 
   it('without setup steps, setup() is listed and data.token becomes a placeholder', () => {
