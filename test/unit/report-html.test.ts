@@ -435,6 +435,24 @@ describe('charts of a run with scenarios', () => {
     // overlapping stages: the first scenario's shaded, not a jumble of labels
     expect(count(throughput, '<g class="stage">')).toBe(1);
   });
+
+  it('a scenario of flows plans journeys/s: on the right axis when no scenario plans users, else named and not drawn', () => {
+    const r = spikeRun({ withComparison: false });
+    const block = { ...r.totals, groups: {}, phases: [] };
+    r.cells.push({ ...r.cells[0]!, group: 'checkout', flow: true });
+    const journeys = { ...block, groups: { checkout: r.totals }, model: 'open' as const, startAfterMs: 0, stages: [{ name: 'a', durationMs: 120_000, fromLevel: 5, toLevel: 5 }] };
+    const rate = { ...block, model: 'open' as const, startAfterMs: 0, stages: [{ name: 'b', durationMs: 120_000, fromLevel: 300, toLevel: 300 }] };
+    const users = { ...block, model: 'closed' as const, startAfterMs: 0, stages: [{ name: 'c', durationMs: 120_000, fromLevel: 50, toLevel: 50 }] };
+    r.scenarios = { shop: journeys, api: rate };
+    const two = svgBlocks(renderHtml([r]))[0]!;
+    expect(two).toContain('>planned journeys/s</text>');
+    expect(two).toContain('class="legend">shop (journeys/s)</text>');
+    r.scenarios = { shop: journeys, api: rate, browse: users };
+    const three = svgBlocks(renderHtml([r]))[0]!;
+    expect(three).toContain('>planned users (VUs)</text>');
+    expect(three).toContain('shop: journeys/s, not drawn');
+    expect(count(three, 'class="series level scenario"')).toBe(2);
+  });
 });
 
 describe('chart and number helpers', () => {

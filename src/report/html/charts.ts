@@ -236,14 +236,15 @@ export function throughputChart(result: Result, id: string): TrustedSvg {
 
 interface ScenarioLevel {
   name: string;
-  /** users (closed) or requests/s (open) */
-  closed: boolean;
+  /** users (closed), journeys/s (open, flows) or requests/s (open) */
+  unit: 'users' | 'journeys/s' | 'req/s';
   points: Array<[number, number]>;
 }
 
 /** Each scenario's planned level over the run's time, from its stages; null for a run without scenarios. */
 function scenarioLevels(result: Result): ScenarioLevel[] | null {
   if (result.scenarios === undefined || Object.keys(result.scenarios).length === 0) return null;
+  const flows = new Set(result.cells.filter((c) => c.flow === true).map((c) => c.group));
   return Object.entries(result.scenarios).map(([name, sc]) => {
     let t = sc.startAfterMs / 1000;
     const points: Array<[number, number]> = [];
@@ -252,7 +253,8 @@ function scenarioLevels(result: Result): ScenarioLevel[] | null {
       t += st.durationMs / 1000;
       points.push([t, st.toLevel]);
     }
-    return { name, closed: sc.model === 'closed', points };
+    const unit = sc.model === 'closed' ? 'users' : Object.keys(sc.groups).some((g) => flows.has(g)) ? 'journeys/s' : 'req/s';
+    return { name, unit, points };
   });
 }
 
@@ -263,7 +265,10 @@ function scenarioThroughputChart(result: Result, id: string, scenarios: Scenario
   const durationS = runSeconds(result);
   const unit = timeUnit(durationS);
   const { bins, secondsPerBin } = binTimeline(result.timeline);
-  const anyClosed = scenarios.some((sc) => sc.closed);
+  // the right axis: users if any scenario is closed, else journeys/s if any plans journeys; a
+  // scenario in a third unit is named in the legend, not drawn on an axis of another unit
+  const right: ScenarioLevel['unit'] | null = scenarios.some((sc) => sc.unit === 'users') ? 'users' : scenarios.some((sc) => sc.unit === 'journeys/s') ? 'journeys/s' : null;
+  const anyClosed = right !== null;
   const margin = { left: 66, right: anyClosed ? 66 : 20 };
   const top = 46;
   const mainH = 150;
@@ -274,8 +279,8 @@ function scenarioThroughputChart(result: Result, id: string, scenarios: Scenario
   const err: PlotArea = { x: margin.left, y: top + mainH + gap, w: main.w, h: errH };
   const x = linearScale(0, durationS, main.x, main.x + main.w);
   const ticks = timeTicks(durationS, unit, 6);
-  const openMax = Math.max(0, ...scenarios.filter((sc) => !sc.closed).flatMap((sc) => sc.points.map(([, l]) => l)));
-  const usersMax = Math.max(0, ...scenarios.filter((sc) => sc.closed).flatMap((sc) => sc.points.map(([, l]) => l)));
+  const openMax = Math.max(0, ...scenarios.filter((sc) => sc.unit === 'req/s').flatMap((sc) => sc.points.map(([, l]) => l)));
+  const usersMax = Math.max(0, ...scenarios.filter((sc) => sc.unit === right).flatMap((sc) => sc.points.map(([, l]) => l)));
   const yMax = Math.max(openMax, ...bins.map((b) => b.rps));
   const yTicks = niceTicks(0, Math.max(yMax * HEADROOM, 1), 5, yMax === 0);
   const y = linearScale(0, yTicks.max, main.y + main.h, main.y);
@@ -289,15 +294,19 @@ function scenarioThroughputChart(result: Result, id: string, scenarios: Scenario
   parts.push(bottomAxis(main, x, ticks, null, false));
   parts.push(bottomAxis(err, x, ticks, `elapsed time (${unit.name})${binNote(secondsPerBin)}`));
   const items: LegendItem[] = [{ label: 'achieved req/s', color: SERIES.rps, kind: 'line' }];
-  const lTicks = niceTicks(0, Math.max(usersMax * HEADROOM, 1), 5, true);
+  const lTicks = niceTicks(0, Math.max(usersMax * HEADROOM, 1), 5, right === 'users');
   const ly = linearScale(0, lTicks.max, main.y + main.h, main.y);
-  if (anyClosed) parts.push(valueAxisRight(main, ly, lTicks, 'planned users (VUs)'));
+  if (right !== null) parts.push(valueAxisRight(main, ly, lTicks, right === 'users' ? 'planned users (VUs)' : 'planned journeys/s'));
   scenarios.forEach((sc, i) => {
-    const scale = sc.closed ? ly : y;
+    if (sc.unit !== 'req/s' && sc.unit !== right) {
+      items.push({ label: `${sc.name}: ${sc.unit}, not drawn`, color: SERIES.level, kind: 'dashed' });
+      return;
+    }
+    const scale = sc.unit === 'req/s' ? y : ly;
     const path = seriesPath(sc.points.map(([t, l]) => [x(t), scale(l)]), SERIES.level, { dashed: true, cls: `series level scenario` });
     // each scenario its own dash pattern
     parts.push(path.replace('stroke-dasharray="6 4"', `stroke-dasharray="${SCENARIO_DASHES[i % SCENARIO_DASHES.length]}"`));
-    items.push({ label: `${sc.name} (${sc.closed ? 'users' : 'req/s'})`, color: SERIES.level, kind: 'dashed' });
+    items.push({ label: `${sc.name} (${sc.unit})`, color: SERIES.level, kind: 'dashed' });
   });
   if (bins.length === 0) parts.push(emptyNote(main, 'no timeline recorded'));
   else {
