@@ -2,6 +2,7 @@
 // make one release sign-off document.
 import { dirname, resolve } from 'node:path';
 import { renderHtml } from '../report/html/render-html.js';
+import { renderVerdictLine } from '../report/terminal.js';
 import { parseFormats, writeReports } from '../report/write-reports.js';
 import { readResult } from '../result/read-result.js';
 import { defaultOutDir } from './run-options.js';
@@ -16,6 +17,8 @@ export async function reportCommand(files: string[], flags: { out?: string; form
   );
   // rewriting reports never rewrites a result: result.json stays as the run wrote it
   const written = await writeReports(results, outDir, results.length === 1 ? formats.filter((f) => f !== 'json') : formats, { html: renderHtml });
+  // the verdict each result carries (judged once, by run or merge): rendering never judges again
+  for (const result of results) io.out(`${renderVerdictLine(result, { color: io.color })}\n`);
   io.out(`${written.join('\n')}\n`);
   return 0;
 }

@@ -56,6 +56,10 @@ describe('perfctl report (built CLI)', () => {
     // the overall verdict: search failed its target (unless this machine made it inconclusive)
     const overall = visible.slice(visible.search(/sign-off/i));
     const verdicts = [readResultFile(join(dir, 'checkout')).verdict, readResultFile(join(dir, 'search')).verdict];
+    // the terminal shows each result's own verdict and reason, as stored (report never judges again)
+    const stored = [readResultFile(join(dir, 'checkout')), readResultFile(join(dir, 'search'))];
+    const lines = run.stdout.split('\n');
+    stored.forEach((result, i) => expect(lines[i]).toMatch(new RegExp(`^\\S+ ${result.verdict.toUpperCase()}\\s+${result.profile.name}\\b.* — ${result.reason.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`)));
     if (verdicts.includes('fail')) {
       expect(overall).toMatch(/FAIL/);
       expect(overall).toMatch(/1 of 2 runs? failed: search/);
