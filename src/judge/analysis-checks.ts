@@ -7,8 +7,9 @@
 //   cpu: 60%           the service's mean CPU over the row's phase (or the run) below 60% of a core
 //   memory: 1.5GB      the service's peak resident memory over the row's phase (or the run) below it
 //   breakingPoint: { atLeast: 400 }
-//                      a staircase: no step below level 400 broke; passes once a step at 400 or
-//                      more broke or held with every step before it judged and held
+//                      a staircase: fails when a step below level 400 broke; passes when the
+//                      first broken step is at 400 or more, or when none broke and the highest
+//                      step, at 400 or more, was shown to hold (its checks all judged)
 // cpu and memory are the monitor's samples on the timeline (a point covers (t-1, t] s), so a
 // row's `requests` do not narrow them: they are the whole service's.
 import { formatDuration } from '../config/duration.js';
@@ -223,16 +224,17 @@ function breakingPointCheck(base: Base, analysis: Analysis): TargetCheckResult {
     return { ...base, actual: broken.level, samples: steps, state: 'fail', pass: false, message: `breakingPoint: ${broken.phase} at ${level(broken.level)} broke${why} (below ${level(atLeast)})` };
   }
   if (bp.note === NO_STEP_ROWS) return notJudged(base, NO_STEP_ROWS, steps);
-  // every step below the level must have been judged: a step with too few samples proves nothing
-  const unjudged = bp.steps.find((s) => s.level < atLeast && s.insufficient > 0);
-  if (unjudged) {
-    return { ...base, actual: null, samples: steps, state: 'uncertain', pass: false, message: `breakingPoint not judged: ${unjudged.phase} at ${level(unjudged.level)} had ${unjudged.insufficient} checks with too few samples (a longer run would judge it)` };
-  }
   if (broken) {
+    // the staircase's breaking point is its first broken step; the steps below it did not break
     return { ...base, actual: broken.level, samples: steps, state: 'pass', pass: true, message: `breakingPoint: first broken at ${broken.phase} (${level(broken.level)}) ≥ ${level(atLeast)}` };
   }
-  const held = bp.steps.filter((s) => s.complete && s.pass).map((s) => s.level);
-  const top = held.length > 0 ? Math.max(...held) : null;
+  // nothing broke: the highest step that held must reach the level, and be shown to have held
+  const held = bp.steps.filter((s) => s.complete && s.pass);
+  const topStep = held.reduce<(typeof held)[number] | undefined>((a, b) => (a === undefined || b.level > a.level ? b : a), undefined);
+  const top = topStep?.level ?? null;
+  if (topStep && topStep.level >= atLeast && topStep.insufficient > 0) {
+    return notJudged(base, `${topStep.phase} at ${level(topStep.level)} held, but ${topStep.insufficient} of its checks had too few samples (a longer run would judge it)`, steps);
+  }
   if (top !== null && top >= atLeast) {
     return { ...base, actual: top, samples: steps, state: 'pass', pass: true, message: `breakingPoint: every step held, up to ${level(top)} ≥ ${level(atLeast)}` };
   }

@@ -107,7 +107,7 @@ describe('stopOnBreak through the CLI (capacity 200 req/s: K = 2, T = 10 ms)', (
     capacity = await startCapacityServer({ slots: 2, serviceMs: 10 });
     dir = makeTempDir();
     const steps = [100, 150, 200, 250, 300, 350].map((level, i) => `  - { name: step-${i + 1}, duration: 3s, from: ${level}, rate: ${level} }`);
-    const file = writeProfile(dir, 'stairs', ['name: stairs', `baseUrl: ${capacity.url}`, 'stopOnBreak: true', 'stages:', ...steps, 'requests:', '  - { name: ping, path: /ping }', 'targets:', '  - { name: API, p95: 100ms }', ''].join('\n'));
+    const file = writeProfile(dir, 'stairs', ['name: stairs', `baseUrl: ${capacity.url}`, 'stopOnBreak: true', 'stages:', ...steps, 'requests:', '  - { name: ping, path: /ping }', 'targets:', '  - { name: API, p95: 100ms }', '  - { name: Holds 150, breakingPoint: { atLeast: 150 } }', '  - { name: Holds 400, breakingPoint: { atLeast: 400 } }', ''].join('\n'));
     const out = `${dir}/out`;
     const run = await runCli(['run', file, '--out', out, '--no-progress', '--format', 'json,md,html'], { cwd: dir, timeoutMs: 50_000 });
     const result = readResultFile(out);
@@ -122,6 +122,13 @@ describe('stopOnBreak through the CLI (capacity 200 req/s: K = 2, T = 10 ms)', (
     // the whole run's p95 broke its target too: a fail, not an abort
     expect([1, 4]).toContain(run.code);
     expect(run.stdout).toMatch(/Breaking point: last good step-\d .* first broken step-\d .*the run stopped there \(stopOnBreak\)/);
+    // capacity rows judged on that analysis: the first broken step is the breaking point
+    const capacityChecks = result.targets.filter((c) => c.metric === 'breakingPoint');
+    expect(capacityChecks.map((c) => [c.row, c.state, c.actual, c.unit])).toEqual([
+      ['Holds 150', bp!.firstBroken!.level >= 150 ? 'pass' : 'fail', bp!.firstBroken!.level, 'level'],
+      ['Holds 400', 'fail', bp!.firstBroken!.level, 'level'],
+    ]);
+    expect(capacityChecks[1]!.message).toMatch(new RegExp(`^breakingPoint: ${bp!.firstBroken!.phase} at ${bp!.firstBroken!.level} broke: API p95 .* \\(below 400\\)$`));
   });
 });
 

@@ -129,7 +129,8 @@ describe('judging breakingPoint: { atLeast } on the breaking-point analysis', ()
     ['the first broken step is at 500: pass', [step('s1', 300), step('s2', 400), broke(step('s3', 500))], 'pass', 500, /first broken at s3 \(500\) ≥ 400/],
     ['nothing broke, up to 500: pass', [step('s1', 300), step('s2', 400), step('s3', 500)], 'pass', 500, /every step held, up to 500 ≥ 400/],
     ['nothing broke, but only up to 300: not judged', [step('s1', 100), step('s2', 200), step('s3', 300)], 'uncertain', null, /never reached 400/],
-    ['a step below 400 had too few samples: not judged', [step('s1', 200, { insufficient: 2 }), step('s2', 300), broke(step('s3', 500))], 'uncertain', null, /s1 at 200 had 2 checks with too few samples/],
+    ['a low step had too few samples but did not break, the first broken is at 500: pass', [step('s1', 200, { insufficient: 2 }), step('s2', 300), broke(step('s3', 500))], 'pass', 500, /first broken at s3 \(500\) ≥ 400/],
+    ['nothing broke, but the top step had too few samples to show it held: not judged', [step('s1', 300), step('s2', 400), step('s3', 500, { insufficient: 1 })], 'uncertain', null, /s3 at 500 held, but 1 of its checks had too few samples/],
   ] as const)('%s', (_name, steps, state, actual, message) => {
     const [check] = judge([capacity], { breakingPoint: bp([...steps]) });
     expect(check).toMatchObject({ metric: 'breakingPoint', state, actual, unit: 'level' });
