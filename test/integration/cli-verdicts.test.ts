@@ -93,6 +93,27 @@ describe('verdicts (built CLI)', () => {
     expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toMatch(/<property name="warning" value="p95 \d+\.\d ms &gt; 20 ms"\/>/);
   });
 
+  it('cpu and memory rows are judged on the service monitor\'s samples (--demo monitors the demo process); without a monitor they are exit 2', async () => {
+    const rows = 'targets:\n  - { name: Service, cpu: 150%, memory: 2GB }\n  - { name: Tiny, memory: 1MB }';
+    const file = writeProfile(dir, 'resources.yaml', profile('resources', '  - { name: main, duration: 5s, rate: 40 }', rows));
+    const bare = await runCli(['run', file, '-u', 'http://127.0.0.1:1']);
+    expect(bare.code, describeRun(bare)).toBe(2);
+    expect(bare.stderr).toMatch(/resources\.yaml:\d+:\d+: targets\.0\.cpu: cpu is read from the service monitor/);
+    const out = join(dir, 'resources');
+    const run = await runCli(['run', file, '--demo', '--out', out, '--quiet']);
+    const result = readResultFile(out);
+    const resources = result.analysis?.resources;
+    expect(resources?.samples, describeRun(run)).toBeGreaterThanOrEqual(2);
+    const [cpu, memory, tiny] = result.targets;
+    const sampled = result.timeline.filter((p) => p.cpuPercent !== undefined);
+    expect(cpu).toMatchObject({ metric: 'cpu', state: 'pass', unit: 'ratio', samples: sampled.length });
+    expect(cpu!.actual!).toBeCloseTo(sampled.reduce((a, p) => a + p.cpuPercent!, 0) / sampled.length / 100, 6);
+    expect(memory).toMatchObject({ metric: 'memory', state: 'pass', unit: 'MB', actual: resources!.peakMemoryMB });
+    expect(tiny).toMatchObject({ metric: 'memory', state: 'fail', actual: resources!.peakMemoryMB });
+    // (4 only when this busy machine kept perfctl from delivering the load)
+    expect([1, 4]).toContain(run.code);
+  });
+
   it('validate --targets checks a table exactly as run --targets would (exit 2 naming the rows a profile cannot have)', async () => {
     const file = writeProfile(dir, 'plain.yaml', profile('plain', '  - { name: main, duration: 3s, rate: 50 }', ''));
     const table = writeProfile(dir, 'table.yaml', 'targets:\n  - { name: Login, requests: [login], p95: 200ms }\n  - { name: Spike, phase: spike, errorRate: 5% }\n');
