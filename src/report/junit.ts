@@ -102,9 +102,12 @@ function seconds(ms: number): string {
 function renderSuite(result: Result, id: number): { xml: string; tests: number; failures: number } {
   const cases = testCases(result);
   const failures = cases.filter((c) => c.failure).length;
-  const profile = result.profile.name;
-  const classname = escapeXml(`perfctl.${profile}`);
+  // `spike (rc-1)`: two runs of one profile are two suites told apart by their labels
+  const profile = result.profile.name + (result.run?.label ? ` (${result.run.label})` : '');
+  const classname = escapeXml(`perfctl.${result.profile.name}`);
   const properties: Array<[string, string]> = [
+    ...(result.run?.label ? [['label', result.run.label] as [string, string]] : []),
+    ...Object.entries(result.run?.meta ?? {}).map(([k, v]): [string, string] => [`meta.${k}`, v]),
     ['baseUrl', result.baseUrl],
     ['status', result.status],
     ['verdict', result.verdict],

@@ -193,11 +193,17 @@ function amber(c: ChalkInstance): ChalkInstance {
   return c.level >= 2 ? c.hex('#ffb000') : c.yellow;
 }
 
+/** `spike · rc-1`: the label tells two runs of one profile apart */
+function runName(result: Result): string {
+  const label = result.run?.label;
+  return plain(result.profile.name) + (label ? ` · ${plain(label)}` : '');
+}
+
 /** `✔ PASS  spike  12000 requests, p95 23.4 ms, 0.10% errors — all 9 checks passed` */
 export function renderVerdictLine(result: Result, opts: TerminalOptions): string {
   const c = palette(opts);
   const t = result.totals;
-  const name = plain(result.profile.name) + (result.status === 'completed' ? '' : ` (${result.status})`);
+  const name = runName(result) + (result.status === 'completed' ? '' : ` (${result.status})`);
   const errors = `${formatPercent(t.errorRate)} errors`;
   // failed requests are never shown as a success, whatever the targets said (or with none)
   const numbers = `${t.requests} requests, p95 ${formatMs(t.latencyMs.p95)} ms, ${t.errors > 0 ? c.red.bold(errors) : errors}`;
@@ -358,7 +364,7 @@ export function renderSummary(result: Result, opts: TerminalOptions): string {
   const width = tableWidth(opts);
   const scenarioCount = Object.keys(result.scenarios ?? {}).length;
   const model = scenarioCount > 0 ? `${scenarioCount} scenarios` : result.profile.model === 'open' ? 'open model' : 'closed model';
-  const header = `${c.bold(plain(result.profile.name))} — ${model}, ${formatDuration(result.durationMs)} against ${plain(result.baseUrl)}`;
+  const header = `${c.bold(runName(result))} — ${model}, ${formatDuration(result.durationMs)} against ${plain(result.baseUrl)}`;
   const sections: string[] = [header, renderRequests(result, c, width)];
   const protocols = renderProtocols(result, c, width);
   if (protocols) sections.push(protocols);

@@ -141,6 +141,21 @@ describe('renderJunit', () => {
     expect(all(suite, 'failure')[0]!.attrs['message']).toBe('p95 > 200 ms & "bad"');
   });
 
+  it('two runs of one profile are two suites told apart by label, with the label and meta as properties (escaped)', () => {
+    const a = checked('spike');
+    const b = checked('spike');
+    a.run = { options: {}, label: 'rc-1', meta: { build: '101' } };
+    b.run = { options: {}, label: 'rc-2 <&>', meta: { 'git"sha': 'x&y' } };
+    const doc = parseXml(renderJunit([a, b]));
+    const [sa, sb] = all(doc, 'testsuite');
+    expect(sa!.attrs['name']).toBe('spike (rc-1)');
+    expect(sb!.attrs['name']).toBe('spike (rc-2 <&>)');
+    const props = (suite: typeof sa): Record<string, string> => Object.fromEntries(all(suite!, 'property').map((p) => [p.attrs['name']!, p.attrs['value']!]));
+    expect(props(sa)).toMatchObject({ label: 'rc-1', 'meta.build': '101' });
+    expect(props(sb)).toMatchObject({ label: 'rc-2 <&>', 'meta.git"sha': 'x&y' });
+    expect(all(sb!, 'testcase')[0]!.attrs['classname']).toBe('perfctl.spike');
+  });
+
   it('drops characters XML cannot carry', () => {
     const r = checked('bad\u0001name');
     const doc = parseXml(renderJunit([r]));

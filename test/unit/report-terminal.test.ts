@@ -111,6 +111,15 @@ describe('renderVerdictLine', () => {
     return r;
   };
 
+  it('names the run by profile and label, control characters made harmless', () => {
+    const r = passing();
+    r.run = { options: {}, label: 'rc-2\u001b[31m' };
+    const line = renderVerdictLine(r, { color: false });
+    expect(line).toMatch(/^✔ PASS  spike · rc-2\?\[31m  12000 requests/);
+    expect(line).not.toContain('\u001b');
+    expect(renderSummary(r, { color: false }).split('\n')[0]).toMatch(/^spike · rc-2\?\[31m — open model/);
+  });
+
   it('a pass: requests, p95, error rate and the checks', () => {
     const r = passing();
     expect(renderVerdictLine(r, { color: false })).toBe(
