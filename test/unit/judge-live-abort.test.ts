@@ -84,3 +84,26 @@ describe('AbortWatch', () => {
     expect(decision).toMatchObject({ row: 'A', check: { metric: 'max' } });
   });
 });
+
+describe('AbortWatch in a run with scenarios', () => {
+  // the run's phases: each scenario's stages, overlapping in time
+  const runPhases = [
+    { name: 'browsing/hold', startMs: 0, endMs: 60_000 },
+    { name: 'wave/warm', startMs: 10_000, endMs: 30_000 },
+    { name: 'wave/peak', startMs: 30_000, endMs: 60_000 },
+  ];
+
+  it('a row of one scenario sees only its cells; with a phase, only that stage of it, once it has started', () => {
+    const byScenario = new AbortWatch([errorRow({ name: 'Wave', phase: null, scenario: 'wave' })], { graceMs: 0 });
+    const atPeak = new AbortWatch([errorRow({ name: 'Peak', phase: 'peak', scenario: 'wave' })], { graceMs: 0 });
+    // the browsing users fail, the wave does not
+    const browsingFails = [cell(0, 1000, 5, 500, 'list'), cell(1, 500, 5, 0, 'login'), cell(2, 500, 5, 0, 'login')];
+    expect(byScenario.check(browsingFails, runPhases, 40_000)).toBeNull();
+    expect(atPeak.check(browsingFails, runPhases, 40_000)).toBeNull();
+    // the wave fails at its peak
+    const peakFails = [cell(0, 1000, 5, 0, 'list'), cell(1, 500, 5, 0, 'login'), cell(2, 500, 5, 200, 'login')];
+    expect(atPeak.check(peakFails, runPhases, 29_000)).toBeNull();
+    expect(atPeak.check(peakFails, runPhases, 40_000)).toMatchObject({ row: 'Peak', check: { metric: 'errorRate', scenario: 'wave', pass: false } });
+    expect(byScenario.check(peakFails, runPhases, 40_000)).toMatchObject({ row: 'Wave', check: { samples: 1000, pass: false } });
+  });
+});
