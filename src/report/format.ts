@@ -144,3 +144,9 @@ export function sortedCounts(counts: Record<string, number>): Array<[string, num
     .filter(([, n]) => n > 0)
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
+
+/** What a check judged beyond its row's requests: its phase, its scenario, or a scenario's stage ('' for the whole run). */
+export function checkScope(check: Pick<TargetCheckResult, 'phase' | 'scenario'>): string {
+  if (check.scenario !== undefined) return check.phase ? `${check.scenario}/${check.phase}` : check.scenario;
+  return check.phase ?? '';
+}

@@ -1,7 +1,7 @@
 // junit.xml: one <testsuite> per result, one <testcase> per target check, so CI lists each one.
 // Failures in the file match the verdict: a run that is not a pass always has a failing testcase.
 import type { ComparisonEntry, Result } from '../result/types.js';
-import { checkName, checkOutcome, comparisonUnit, describeCheck, formatBound, formatComparisonChange, formatValue } from './format.js';
+import { checkName, checkOutcome, checkScope, comparisonUnit, describeCheck, formatBound, formatComparisonChange, formatValue } from './format.js';
 
 function describeRegression(e: ComparisonEntry): string {
   const unit = comparisonUnit(e.metric);
@@ -52,7 +52,8 @@ function testCases(result: Result): TestCase[] {
     const evidence = `samples: ${check.samples ?? 'unknown'}${check.bound !== undefined ? `, 95% bound: ${formatBound(check)}` : ''}`;
     const failure: Failure | undefined =
       outcome === 'UNCERTAIN' ? { type: 'uncertain', message, details: evidence } : outcome === 'FAIL' ? { type: 'threshold', message, details: evidence } : undefined;
-    const name = check.phase ? `${checkName(check)} (phase ${check.phase})` : checkName(check);
+    const scope = checkScope(check);
+    const name = scope ? `${checkName(check)} (${check.scenario !== undefined && !check.phase ? 'scenario' : 'phase'} ${scope})` : checkName(check);
     if (outcome === 'WARN') return { name, warning: message };
     return failure ? { name, failure } : { name };
   });

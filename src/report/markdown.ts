@@ -3,6 +3,7 @@
 import { forcedMergeNotice } from './merge-notice.js';
 import type { Comparison, Result, StatsBlock, Verdict } from '../result/types.js';
 import {
+  checkScope,
   checkOutcome,
   comparisonUnit,
   describeCheck,
@@ -71,7 +72,7 @@ function checksSection(result: Result, h: string): string {
   if (result.targets.length === 0) return `${h} Target checks\n\nNo target checks were defined for this run.`;
   const ordered = result.targets.map((check, i) => ({ check, i })).sort((a, b) => OUTCOME_ORDER[checkOutcome(a.check)] - OUTCOME_ORDER[checkOutcome(b.check)] || a.i - b.i);
   const rows = ordered.map(({ check }) => [
-    escapeMarkdown(check.phase ? `${check.row} (phase ${check.phase})` : check.row),
+    escapeMarkdown(checkScope(check) ? `${check.row} (${check.scenario !== undefined && !check.phase ? 'scenario' : 'phase'} ${checkScope(check)})` : check.row),
     escapeMarkdown(check.metric),
     escapeMarkdown(formatLimit(check)),
     escapeMarkdown(formatActual(check)),

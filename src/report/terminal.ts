@@ -6,6 +6,7 @@ import type { LoadModel } from '../config/types.js';
 import type { ProgressSnapshot } from '../observers/progress-line.js';
 import type { Result, StatsBlock, TargetCheckResult, Verdict } from '../result/types.js';
 import {
+  checkScope,
   checkOutcome,
   formatActual,
   formatBound,
@@ -297,7 +298,8 @@ function colourOutcome(outcome: CheckOutcome, c: ChalkInstance): string {
 
 function renderChecks(checks: TargetCheckResult[], c: ChalkInstance, width: number): string {
   const rows = checks.map((check) => {
-    const row = check.phase ? `${plain(check.row)} (${plain(check.phase)})` : plain(check.row);
+    const scope = checkScope(check);
+    const row = scope ? `${plain(check.row)} (${plain(scope)})` : plain(check.row);
     const severity = check.severity === 'warn' ? ' (warn)' : '';
     return [
       row,

@@ -81,4 +81,18 @@ describe('scenarios in the reports', () => {
     });
     expect(merged.scenarios!['<wave>']!.rps).toBe(1000);
   });
+
+  it('a check of one scenario says so in every report: its scenario, or its scenario\'s stage', async () => {
+    const { renderJunit } = await import('../../src/report/junit.js');
+    const result = scenarioResult();
+    result.targets = [
+      { row: 'Logins', metric: 'p95', limit: 200, actual: 20, unit: 'ms', pass: true, state: 'pass', severity: 'fail', samples: 2000, scenario: '<wave>', phase: null },
+      { row: 'Peak', metric: 'p99', limit: 500, actual: 20, unit: 'ms', pass: true, state: 'pass', severity: 'fail', samples: 2000, scenario: '<wave>', phase: 'wave' },
+    ];
+    result.verdict = 'pass';
+    expect(renderSummary(result, { color: false, width: 160 })).toMatch(/Logins \(<wave>\)[\s\S]*Peak \(<wave>\/wave\)/);
+    expect(renderMarkdown([result])).toMatch(/Logins \(scenario &lt;wave&gt;\)[\s\S]*Peak \(phase &lt;wave&gt;\/wave\)/);
+    expect(renderJunit([result])).toMatch(/Logins[^"]*\(scenario &lt;wave&gt;\)[\s\S]*Peak[^"]*\(phase &lt;wave&gt;\/wave\)/);
+    expect(renderHtml([result])).toContain('<td class="name stage">&lt;wave&gt;/wave</td>');
+  });
 });

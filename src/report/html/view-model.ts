@@ -5,7 +5,7 @@ import type { ComparisonEntry, ComparisonState, PhaseStats, Result, StatsBlock, 
 import { distributionChart, latencyChart, throughputChart } from './charts.js';
 import { serviceChart } from './service-chart.js';
 import { analysisFindings, breakingSteps, type Finding, type StepRow } from '../analysis-text.js';
-import { checkOutcome, countChecks, formatActual, formatBound, formatLimit, summariseChecks, type CheckOutcome } from '../format.js';
+import { checkOutcome, checkScope, countChecks, formatActual, formatBound, formatLimit, summariseChecks, type CheckOutcome } from '../format.js';
 import { overallVerdict as signOffVerdict } from '../../judge/verdict.js';
 import { formatCheck } from '../../judge/checks.js';
 import {
@@ -259,7 +259,7 @@ function checkRow(t: TargetCheckResult): CheckRow {
   const cls = OUTCOME_CLASS[checkOutcome(t)];
   return {
     row: t.row,
-    phase: t.phase ?? '',
+    phase: checkScope(t),
     metric: METRIC_NAMES[t.metric] ?? t.metric,
     limit: `${formatLimit(t)}${t.severity === 'warn' ? ' (warn)' : ''}`,
     actual: formatActual(t),
