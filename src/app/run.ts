@@ -51,7 +51,7 @@ export async function runCommand(profileRef: string, flags: RunFlags, io: Io, pr
   // everything that can be wrong with the input is found before anything is sent
   const settings = parseRunFlags(flags, io.env);
   const inputs = prepared ?? (await resolveRunInputs(profileRef, flags, settings, io));
-  const given = withCommandLineTargets(inputs.profile, flags.target);
+  const given = withCommandLineTargets(inputs.profile, flags.target, settings.demo);
   // --baseline: a result, a directory of results or several joined with commas (each run one observation)
   const baseline = settings.baselineFile ? (await readSide(settings.baselineFile, io.cwd)).map((b) => b.result) : undefined;
   const tolerance = settings.tolerance ? parseTolerance(settings.tolerance) : undefined;

@@ -198,7 +198,7 @@ function checkReferences(
 }
 
 /** `60%` (of one core; `150%` is one and a half cores) or a share such as 0.6 -> 0.6 */
-function readCpuLimit(value: unknown): Read<number> {
+export function readCpuLimit(value: unknown): Read<number> {
   if (typeof value === 'number' && value > 0 && value <= 1) return { ok: true, value };
   const percent = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(value) : null;
   if (percent && Number(percent[1]) > 0) return { ok: true, value: Number(percent[1]) / 100 };
@@ -213,7 +213,8 @@ export function readMemoryLimit(value: unknown): Read<number> {
   const factor = match ? MEMORY_UNITS[match[2]!.toLowerCase()] : undefined;
   if (match && factor !== undefined && Number(match[1]) > 0) return { ok: true, value: Number(match[1]) * factor };
   const hint = 'write a size with its unit, e.g. `memory: 512MB` or `memory: 1.5GB`';
-  if (typeof value === 'number') return { ok: false, message: `memory ${value} has no unit`, hint: `write "${value}MB" or "${value}GB"` };
+  const bare = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? value.trim() : undefined;
+  if (bare !== undefined) return { ok: false, message: `memory ${bare} has no unit`, hint: `write "${bare}MB" or "${bare}GB"` };
   return { ok: false, message: `${JSON.stringify(value)} is not a memory size`, hint };
 }
 

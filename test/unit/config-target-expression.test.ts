@@ -13,6 +13,8 @@ describe('--target expressions (k6 threshold syntax)', () => {
     ['rps>=500', null, 'rps', 500],
     ['login:p99<500ms', ['login'], 'p99', 500],
     ['list-*:p95<100ms', ['list-*'], 'p95', 100],
+    ['cpu<60%', null, 'cpu', 0.6],
+    ['memory<1.5GB', null, 'memory', 1536],
   ])('%s', (text, requests, metric, limit) => {
     expect(parseTargetExpression(text)).toEqual({ name: text.trim(), requests, phase: null, checks: [{ metric, limit }], abortOnFail: false });
   });
@@ -25,6 +27,8 @@ describe('--target expressions (k6 threshold syntax)', () => {
     ['p95<fast', /not a duration|duration/],
     ['p95', /not a target expression/],
     ['errorRate<200%', /more than 100%/],
+    ['memory<512', /no unit/],
+    ['cpu>50%', /must stay below/],
   ])('%s is an input error', (text, message) => {
     expect(() => parseTargetExpression(text)).toThrow(message);
   });
