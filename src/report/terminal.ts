@@ -377,6 +377,10 @@ export function renderSummary(result: Result, opts: TerminalOptions): string {
   const analysis = renderAnalysis(result, c, width);
   if (analysis) sections.push(analysis);
   if (result.totals.errors > 0) sections.push(renderErrors(result, c, width));
+  const unsent = result.cells.reduce((sum, cell) => sum + (cell.counters?.['interrupted.unsent'] ?? 0), 0);
+  if (unsent > 0) {
+    sections.push(`${c.bold('Not sent')}: ${unsent.toLocaleString('en')} requests were still waiting for a connection when the run stopped; they never reached the service and are not counted as requests (counters."interrupted.unsent")`);
+  }
   const regressions = renderRegressions(result, c, width);
   if (regressions) sections.push(regressions);
   sections.push(renderVerdictLine(result, opts));

@@ -49,6 +49,8 @@ describe('SIGTERM against a listener that never accepts', () => {
       // a connect the service completed in its backlog carries at most one request
       expect(seen.requests).toBeLessThanOrEqual(seen.connections);
       expect(seen.connections).toBeLessThanOrEqual(backlog + 2);
+      // and the summary says so
+      expect(run.stdout).toContain(`Not sent: ${unsent.toLocaleString('en')} requests`);
       console.log(`[stop-stops] backlog ${backlog}: exit ${Math.round(run.exitAfterSignalMs!)} ms after SIGTERM; result ${result.totals.requests} requests + ${unsent} unsent; service ${seen.connections} connections, ${seen.requests} requests`);
     });
   }
