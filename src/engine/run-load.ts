@@ -255,7 +255,7 @@ export function startLoad(options: LoadRunOptions): LoadRun {
   if (transport.prewarm) void transport.prewarm(prewarmConnections(plan, slice.count, connections));
   // a busy first second: the hot paths are optimised before t = 0 (made-up data, nothing sent),
   // with a longer head start for the compiler to finish
-  const warm = wantsWarmUp(plan, pacer, slice.count);
+  const warm = wantsWarmUp(plan, pacer, slice.count, (options.thinkTime.minMs + options.thinkTime.maxMs) / 2);
   if (warm) warmUp(plan, pacer, requests.map((r) => r.name));
   const startMs = options.startAtMs ?? clock.nowMs() + (warm ? WARM_HEAD_START_MS : PREWARM_HEAD_START_MS);
   const startedAt = new Date(Date.now() + (startMs - clock.nowMs()));

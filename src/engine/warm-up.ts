@@ -18,17 +18,22 @@ const ITERATIONS = 1000;
 const RESPONSE = Buffer.from('HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 2\r\nconnection: keep-alive\r\nkeep-alive: timeout=5\r\n\r\nok');
 const PLAIN: ParseRequest = { head: false, headers: false, bodyBytes: 0 };
 
-/** Whether the plan's first second is busy enough to be worth a warm-up. */
-export function wantsWarmUp(plan: Plan, pacer: Pacer | null, sliceCount: number): boolean {
+/**
+ * Whether the plan's first second is busy enough to be worth a warm-up. Closed model: the users'
+ * rate at a 5 ms answer plus their mean think time (`thinkMs`).
+ */
+export function wantsWarmUp(plan: Plan, pacer: Pacer | null, sliceCount: number, thinkMs = 0): boolean {
   if (pacer !== null) {
     // open model: arrivals due in the first second
     let n = 0;
     while (n < WARM_UP_FROM_PER_SECOND && pacer.dueMs(n) < 1000) n++;
     return n >= WARM_UP_FROM_PER_SECOND;
   }
-  // closed model: many users start at once, each at full speed
+  // closed model: the users start at once, each at most one request per answer and think
   const first = plan.stages[0];
-  return first !== undefined && Math.max(first.fromLevel, first.toLevel) / sliceCount >= 20;
+  if (first === undefined) return false;
+  const users = Math.max(first.fromLevel, first.toLevel) / sliceCount;
+  return (users * 1000) / (5 + thinkMs) >= WARM_UP_FROM_PER_SECOND;
 }
 
 /** Runs the hot paths on made-up data (a few milliseconds). */

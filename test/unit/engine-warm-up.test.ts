@@ -9,7 +9,7 @@ const open = (from: number, to: number, durationMs = 5000) => buildPlan('open', 
 const closed = (users: number) => buildPlan('closed', [{ name: 's', durationMs: 5000, fromLevel: users, toLevel: users }]);
 
 describe('wantsWarmUp', () => {
-  const cases: Array<[string, ReturnType<typeof buildPlan>, number, boolean]> = [
+  const cases: Array<[string, ReturnType<typeof buildPlan>, number, boolean, number?]> = [
     ['20,000/s', open(20_000, 20_000), 1, true],
     ['2,000/s, exactly the threshold', open(2000, 2000), 1, true],
     ['1,999/s', open(1999, 1999), 1, false],
@@ -17,12 +17,15 @@ describe('wantsWarmUp', () => {
     ['a ramp from 0 to 1,000/s over 5 s (few arrivals in the first second)', open(0, 1000), 1, false],
     ['20,000/s over 4 worker threads (5,000/s each)', open(20_000, 20_000), 4, true],
     ['20,000/s over 16 worker threads (1,250/s each)', open(20_000, 20_000), 16, false],
-    ['50 users', closed(50), 1, true],
-    ['5 users', closed(5), 1, false],
+    ['50 users without think time (up to 10,000/s)', closed(50), 1, true],
+    ['10 users without think time (up to 2,000/s)', closed(10), 1, true],
+    ['5 users without think time', closed(5), 1, false],
+    ['100 users thinking 1 s (about 100/s)', closed(100), 1, false, 1000],
+    ['5,000 users thinking 1 s (about 5,000/s)', closed(5000), 1, true, 1000],
   ];
-  it.each(cases)('%s', (_name, plan, sliceCount, expected) => {
+  it.each(cases)('%s', (_name, plan, sliceCount, expected, thinkMs) => {
     const pacer = plan.model === 'open' ? createPacer(plan, { index: 0, count: sliceCount }) : null;
-    expect(wantsWarmUp(plan, pacer, sliceCount)).toBe(expected);
+    expect(wantsWarmUp(plan, pacer, sliceCount, thinkMs)).toBe(expected);
   });
 });
 
