@@ -14,13 +14,6 @@ import type { PreparedMixRequest } from './prepare-requests.js';
 
 /** How often the number of users is brought to the planned level. */
 const CONTROL_INTERVAL_MS = 50;
-/**
- * A user without think time starts its next request right in the answer's callback, as a real
- * client would (no extra turn of the event loop per request); at most this many in a row
- * before a turn of the loop, so a transport that answers in a microtask cannot starve timers.
- */
-const DIRECT_STARTS_PER_TURN = 2000;
-
 export function startClosedExecution(ctx: ExecutionContext): Execution {
   const { plan, clock, recorder, transport, startMs } = ctx;
   const mix = new WeightedMix(ctx.requests);
@@ -47,28 +40,14 @@ export function startClosedExecution(ctx: ExecutionContext): Execution {
     }
   };
 
-  let directStarts = 0;
-  let turnPending = false;
-  const newTurn = (): void => {
-    directStarts = 0;
-    turnPending = false;
-  };
-
-  /** the user's pause between iterations; `inSend`: the answer came before send() returned */
-  const rest = (user: User, unanswered: boolean, inSend = false): void => {
+  /** the user's pause between iterations */
+  const rest = (user: User, unanswered: boolean): void => {
     const pauseMs = drawPause(ctx.thinkTime.minMs, ctx.thinkTime.maxMs, user.think);
     // a failed connection answers at once: pause briefly so a dead service is not spun on
     const floorMs = unanswered ? 10 : 0;
-    if (pauseMs + floorMs > 0) setTimeout(() => iterate(user), pauseMs + floorMs);
-    else if (inSend || directStarts >= DIRECT_STARTS_PER_TURN) setImmediate(() => iterate(user));
-    else {
-      directStarts++;
-      if (!turnPending) {
-        turnPending = true;
-        setImmediate(newTurn);
-      }
-      iterate(user);
-    }
+    if (pauseMs + floorMs > 0) setTimeout(user.next, pauseMs + floorMs);
+    // (the next turn of the loop: starting it inside the answer's callback measured slower)
+    else setImmediate(user.next);
   };
 
   /** a user's answer (one callback per user, made once: no closure per request) */
@@ -76,7 +55,7 @@ export function startClosedExecution(ctx: ExecutionContext): Execution {
     inFlight--;
     recorder.record(outcomeOfSend(user.request!.name, user.phaseIndex, sent, user.sentAt, false));
     if (stopped || exhausted()) return finishIfIdle();
-    rest(user, sent.status === null, user.inSend);
+    rest(user, sent.status === null);
   };
 
   const iterate = (user: User): void => {
@@ -113,10 +92,8 @@ export function startClosedExecution(ctx: ExecutionContext): Execution {
     user.request = request;
     user.sentAt = sentAt;
     user.phaseIndex = stageIndexAt(plan, sentAt - startMs);
-    user.inSend = true;
     inFlight++;
     transport.send(request, user.onAnswer, user.context);
-    user.inSend = false;
   };
 
   const control = (): void => {
@@ -137,8 +114,8 @@ export function startClosedExecution(ctx: ExecutionContext): Execution {
         request: undefined,
         sentAt: 0,
         phaseIndex: 0,
-        inSend: false,
         onAnswer: (sent) => answered(user, sent),
+        next: () => iterate(user),
       };
       users.push(user);
       iterate(user);
@@ -177,10 +154,11 @@ interface User {
   think: Rng | undefined;
   /** the user's cookie jar, handed to each send */
   context: SendContext & { jar: CookieJar };
-  /** the request in flight: what, when, in which stage; inSend while send() has not returned */
+  /** the request in flight: what, when, in which stage */
   request: PreparedMixRequest | undefined;
   sentAt: number;
   phaseIndex: number;
-  inSend: boolean;
   onAnswer: (sent: SendResult) => void;
+  /** starts the user's next iteration */
+  next: () => void;
 }
