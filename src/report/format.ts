@@ -9,6 +9,18 @@ const trimZeros = (text: string): string => (text.includes('.') ? text.replace(/
 // the one number formatter (src/judge/numbers.ts) serves every report
 export { formatChange, formatMs, formatPercent, formatRps } from '../judge/numbers.js';
 
+/**
+ * Whether the run's error figure is shown as bad: failed requests are never shown as a success
+ * unless an error-rate check judged them within its limit (one beyond its limit, warn or fail, keeps
+ * them bad).
+ */
+export function errorsAreBad(result: Pick<Result, 'totals' | 'targets'>): boolean {
+  if (result.totals.errors === 0) return false;
+  const rateChecks = (result.targets ?? []).filter((check) => check.metric === 'errorRate');
+  if (rateChecks.some((check) => stateOf(check) === 'fail')) return true;
+  return !rateChecks.some((check) => stateOf(check) === 'pass');
+}
+
 /** The unit a compared metric is shown in. */
 export function comparisonUnit(metric: ComparisonEntry['metric']): TargetCheckResult['unit'] {
   return metric === 'rps' ? 'rps' : metric === 'errorRate' ? 'ratio' : 'ms';

@@ -21,6 +21,7 @@ import {
   sortedCounts,
   summariseChecks,
   type CheckOutcome,
+  errorsAreBad,
 } from './format.js';
 import { analysisFindings, breakingSteps } from './analysis-text.js';
 import { describeCounts, describeMethod, describeUnmatched, entryState, regressionsOf, sectionsByScope, STATE_WORDS } from '../compare/comparison-view.js';
@@ -215,7 +216,7 @@ function headline(result: Result): string {
   return (
     `${t.requests} requests in ${formatDuration(result.durationMs)} against ${escapeMarkdown(result.baseUrl)} ` +
     `(${result.profile.model} model): p95 ${formatMs(t.latencyMs.p95)} ms, p99 ${formatMs(t.latencyMs.p99)} ms, ` +
-    `${t.errors > 0 ? `**❌ ${formatPercent(t.errorRate)} errors**` : `${formatPercent(t.errorRate)} errors`}, ${formatRps(t.rps)} req/s. ${escapeMarkdown(summariseChecks(result))}.${status}`
+    `${errorsAreBad(result) ? `**❌ ${formatPercent(t.errorRate)} errors**` : `${formatPercent(t.errorRate)} errors`}, ${formatRps(t.rps)} req/s. ${escapeMarkdown(summariseChecks(result))}.${status}`
   );
 }
 

@@ -22,6 +22,7 @@ import {
   sortedCounts,
   summariseChecks,
   type CheckOutcome,
+  errorsAreBad,
 } from './format.js';
 import { analysisFindings, breakingSteps, type FindingTone } from './analysis-text.js';
 import { protocolRows } from './protocol-text.js';
@@ -206,8 +207,7 @@ export function renderVerdictLine(result: Result, opts: TerminalOptions): string
   const t = result.totals;
   const name = runName(result) + (result.status === 'completed' ? '' : ` (${result.status})`);
   const errors = `${formatPercent(t.errorRate)} errors`;
-  // failed requests are never shown as a success, whatever the targets said (or with none)
-  const numbers = `${t.requests} requests, p95 ${formatMs(t.latencyMs.p95)} ms, ${t.errors > 0 ? c.red.bold(errors) : errors}`;
+  const numbers = `${t.requests} requests, p95 ${formatMs(t.latencyMs.p95)} ms, ${errorsAreBad(result) ? c.red.bold(errors) : errors}`;
   const why = result.verdict === 'pass' || !result.reason ? summariseChecks(result) : plain(result.reason);
   return `${verdictMark(result.verdict, c)}  ${c.bold(name)}  ${numbers} — ${why}`;
 }

@@ -5,7 +5,7 @@ import type { ComparisonEntry, ComparisonState, PhaseStats, Result, StatsBlock, 
 import { distributionChart, latencyChart, throughputChart } from './charts.js';
 import { serviceChart } from './service-chart.js';
 import { analysisFindings, breakingSteps, type Finding, type StepRow } from '../analysis-text.js';
-import { checkOutcome, checkScope, countChecks, formatActual, formatBound, formatLimit, summariseChecks, type CheckOutcome } from '../format.js';
+import { checkOutcome, errorsAreBad, checkScope, countChecks, formatActual, formatBound, formatLimit, summariseChecks, type CheckOutcome } from '../format.js';
 import { overallVerdict as signOffVerdict } from '../../judge/verdict.js';
 import { formatCheck } from '../../judge/checks.js';
 import {
@@ -497,8 +497,8 @@ function runView(result: Result, index: number, count: number): RunView {
     figures: [
       { field: 'requests', label: 'requests', value: formatCount(t.requests), unit: '' },
       { field: 'rps', label: 'throughput', value: formatRps(t.rps), unit: 'req/s' },
-      { field: 'errors', label: 'errors', value: formatCount(t.errors), unit: '', ...(t.errors > 0 ? { tone: 'bad' as const } : {}) },
-      { field: 'error-rate', label: 'error rate', value: formatPercent(t.errorRate), unit: '', ...(t.errors > 0 ? { tone: 'bad' as const } : {}) },
+      { field: 'errors', label: 'errors', value: formatCount(t.errors), unit: '', ...(errorsAreBad(result) ? { tone: 'bad' as const } : {}) },
+      { field: 'error-rate', label: 'error rate', value: formatPercent(t.errorRate), unit: '', ...(errorsAreBad(result) ? { tone: 'bad' as const } : {}) },
       { field: 'p50', label: 'p50', value: formatMs(t.latencyMs.p50), unit: 'ms' },
       { field: 'p95', label: 'p95', value: formatMs(t.latencyMs.p95), unit: 'ms' },
       { field: 'p99', label: 'p99', value: formatMs(t.latencyMs.p99), unit: 'ms' },
