@@ -270,16 +270,17 @@ function banner(profile: Profile, plan: Plan, baseUrl: string, shard: { index: n
   const target = `${redactText(baseUrl, profile.secrets)}${demo ? ' (demo service)' : ''}`;
   const lines = [
     `perfctl ${version} · ${profile.name} (${source}) · ${plan.model} model · ${formatDuration(plan.totalMs)} · ${target}${slice}`,
-    ...(scenarioPlan ? describeScenarios(scenarioPlan) : describePlan(plan, formatDuration)).map((line) => `  ${line}`),
+    ...(scenarioPlan ? describeScenarios(scenarioPlan, baseUrl, profile.secrets) : describePlan(plan, formatDuration)).map((line) => `  ${line}`),
     ...evidenceLines(profile, shard.count, plan, scenarioPlan).map((line) => `  ${line}`),
   ];
   return `${lines.join('\n')}\n`;
 }
 
 /** each scenario's model, start and stages, for the banner */
-function describeScenarios(scenarioPlan: ScenarioPlan): string[] {
+function describeScenarios(scenarioPlan: ScenarioPlan, baseUrl: string, secrets: readonly string[]): string[] {
   return scenarioPlan.parts.flatMap((part) => [
-    `${part.spec.name} · ${part.spec.model} model${part.startAfterMs > 0 ? ` · starts after ${formatDuration(part.startAfterMs)}` : ''}`,
+    // --concurrent: a scenario against a service of its own says which
+    `${part.spec.name} · ${part.spec.model} model${part.startAfterMs > 0 ? ` · starts after ${formatDuration(part.startAfterMs)}` : ''}${part.spec.baseUrl !== undefined && part.spec.baseUrl !== baseUrl ? ` · ${redactText(part.spec.baseUrl, secrets)}` : ''}`,
     ...describePlan({ ...part.plan, stages: part.plan.stages.slice(part.waitStages) }, formatDuration).map((line) => `  ${line}`),
   ]);
 }

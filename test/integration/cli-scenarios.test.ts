@@ -166,6 +166,8 @@ targets: [ { name: Calls, errorRate: 5% } ]
     const run = await runCli(['run', users, api, '--concurrent', '--out', out, '--no-progress'], { timeoutMs: 45_000 });
     expect([0, 4], describeRun(run)).toContain(run.code);
     const result = readResultFile(out);
+    // the banner names the second service beside its scenario
+    expect(run.stdout).toContain(`api · open model · ${other.url}`);
     // each service saw only its own profile's requests
     expect([...server.routes.keys()]).toEqual(['/page']);
     expect([...other.routes.keys()]).toEqual(['/call']);
