@@ -16,7 +16,7 @@ import { startScenarioLoads } from '../engine/run-scenarios.js';
 import { buildScenarioPlan, type ScenarioPlan } from '../engine/scenario-plan.js';
 import type { ScenarioShape } from '../result/scenario-views.js';
 import { renderHtml } from '../report/html/render-html.js';
-import { renderSummary, renderVerdictLine } from '../report/terminal.js';
+import { plain, renderSummary, renderVerdictLine } from '../report/terminal.js';
 import { writeReports } from '../report/write-reports.js';
 import { prepareOutDir } from '../result/out-dir.js';
 import { assembleResult, buildMeasured, phaseWindows } from '../result/build-result.js';
@@ -299,8 +299,9 @@ function writtenScenariosMs(scenarios: readonly ScenarioSpec[]): number {
 function runNotes(settings: ReturnType<typeof parseRunFlags>): string {
   const notes = [
     ...(settings.requestLimit !== undefined ? [`stops once ${settings.requestLimit} requests were sent`] : []),
-    ...(settings.label !== undefined ? [`label: ${settings.label}`] : []),
-    ...Object.entries(settings.meta).map(([key, value]) => `${key}: ${value}`),
+    ...(settings.label !== undefined ? [`label: ${plain(settings.label)}`] : []),
+    // control characters in a label or meta value would drive the terminal, not be read on it
+    ...Object.entries(settings.meta).map(([key, value]) => `${plain(key)}: ${plain(value)}`),
   ];
   return notes.map((note) => `  ${note}\n`).join('');
 }

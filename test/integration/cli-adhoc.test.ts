@@ -107,20 +107,23 @@ describe('run overrides on a profile', () => {
     writeFileSync(join(dir, '.env'), '# the service\nexport TARGET_URL=http://127.0.0.1:1\nPING_PATH="from-file"\nAPI_TOKEN=hidden\n');
     const out = join(dir, 'out');
     const run = await runCli(
-      ['run', file, '--env-file', '.env', '-e', `TARGET_URL=${server.url}`, '-e', 'API_TOKEN=s3cr3t', '-c', '3', '-n', '30', '--label', 'rc-2', '--meta', 'commit=abc123', '--meta', 'by=ci', '--seed', '7', '--out', out],
+      ['run', file, '--env-file', '.env', '-e', `TARGET_URL=${server.url}`, '-e', 'API_TOKEN=s3cr3t', '-c', '3', '-n', '30', '--label', 'rc-2', '--meta', 'commit=abc123', '--meta', 'by=ci', '--meta', 'note=a\u001b[2Jb', '--seed', '7', '--out', out],
       { cwd: dir, env: { PING_PATH: 'from-env' } },
     );
     expect(run.code, describeRun(run)).toBe(0);
     expect(server.seen.byPath).toEqual({ '/from-env': 30 });
     expect(server.seen.maxInFlight).toBeLessThanOrEqual(3);
     expect(run.stdout).toContain('label: rc-2');
+    // a control character in a meta value is shown, never sent to the terminal
+    expect(run.stdout).toContain('note: a?[2Jb');
+    expect(run.stdout).not.toContain('\u001b[2J');
     const result = readResultFile(out);
     expect(validateResult(result)).toEqual([]);
     expect(result.profile.model).toBe('closed');
     expect(result.run).toEqual({
       options: expect.objectContaining({ vus: '3', requests: '30', envFile: '.env', env: { TARGET_URL: server.url, API_TOKEN: '***' }, seed: 7, label: 'rc-2' }),
       label: 'rc-2',
-      meta: { commit: 'abc123', by: 'ci' },
+      meta: { commit: 'abc123', by: 'ci', note: 'a\u001b[2Jb' },
     });
     expect(JSON.stringify(result)).not.toContain('s3cr3t');
   });
