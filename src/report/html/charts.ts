@@ -155,51 +155,23 @@ export function throughputChart(result: Result, id: string): TrustedSvg {
   const journeys = !closed && plansJourneys(result);
   // the planned level has its own axis unless it is in requests/s too
   const levelAxis = closed ? 'planned users (VUs)' : journeys ? 'planned journeys/s' : null;
-  const durationS = runSeconds(result);
-  const unit = timeUnit(durationS);
-  const { bins, secondsPerBin } = binTimeline(result.timeline);
-  const margin = { left: 66, right: levelAxis !== null ? 66 : 20 };
-  const legendY = 18;
-  const top = 46;
-  const mainH = 150;
-  const gap = 12;
-  const errH = 66;
-  const bottom = 48;
-  const height = top + mainH + gap + errH + bottom;
-  const main: PlotArea = { x: margin.left, y: top, w: WIDTH - margin.left - margin.right, h: mainH };
-  const err: PlotArea = { x: margin.left, y: top + mainH + gap, w: main.w, h: errH };
-  const x = linearScale(0, durationS, main.x, main.x + main.w);
-  const ticks = timeTicks(durationS, unit, 6);
-
-  const startLevel = result.profile.stages[0]?.fromLevel;
-  const levelPoints: Array<[number, number]> = [];
-  if (bins.length > 0 && startLevel !== undefined) levelPoints.push([0, startLevel]);
-  for (const b of bins) levelPoints.push([b.t1, b.level]);
   // scenarios side by side: the run's level adds users to requests/s, so each is drawn on its own
   const scenarios = scenarioLevels(result);
   if (scenarios !== null) return scenarioThroughputChart(result, id, scenarios);
 
+  const { bins, secondsPerBin } = binTimeline(result.timeline);
+  const startLevel = result.profile.stages[0]?.fromLevel;
+  const levelPoints: Array<[number, number]> = [];
+  if (bins.length > 0 && startLevel !== undefined) levelPoints.push([0, startLevel]);
+  for (const b of bins) levelPoints.push([b.t1, b.level]);
   const maxRps = Math.max(0, ...bins.map((b) => b.rps));
   const maxLevel = Math.max(0, ...levelPoints.map(([, l]) => l));
-  const yMax = levelAxis !== null ? maxRps : Math.max(maxRps, maxLevel);
-  const yTicks = niceTicks(0, Math.max(yMax * HEADROOM, 1), 5, yMax === 0);
-  const y = linearScale(0, yTicks.max, main.y + main.h, main.y);
-  const maxErr = Math.max(0, ...bins.map((b) => b.errorsPerS));
-  const eTicks = niceTicks(0, Math.max(maxErr * HEADROOM, 1), 2, maxErr === 0);
-  const ey = linearScale(0, eTicks.max, err.y + err.h, err.y);
-
-  const parts: string[] = [];
-  parts.push(bands(x, main.y, err.y + err.h, stageBands(result)));
-  parts.push(valueAxisFor(main, y, yTicks, 'requests/s'));
-  parts.push(valueAxisFor(err, ey, eTicks, 'errors/s'));
-  parts.push(bottomAxis(main, x, ticks, null, false));
-  parts.push(bottomAxis(err, x, ticks, `elapsed time (${unit.name})${binNote(secondsPerBin)}`));
+  const frame = throughputFrame(result, bins, secondsPerBin, levelAxis !== null, levelAxis !== null ? maxRps : Math.max(maxRps, maxLevel));
+  const { main, x, y, parts } = frame;
 
   const items: LegendItem[] = [{ label: 'achieved req/s', color: SERIES.rps, kind: 'line' }];
   const levelUnit = closed ? ' users' : journeys ? ' journeys/s' : '/s';
-  if (bins.length === 0) {
-    parts.push(emptyNote(main, 'no timeline recorded'));
-  } else {
+  if (bins.length > 0) {
     if (levelAxis !== null) {
       const lTicks = niceTicks(0, Math.max(maxLevel * HEADROOM, 1), 5, closed);
       const ly = linearScale(0, lTicks.max, main.y + main.h, main.y);
@@ -210,28 +182,68 @@ export function throughputChart(result: Result, id: string): TrustedSvg {
       parts.push(seriesPath(levelPoints.map(([t, l]) => [x(t), y(l)]), SERIES.level, { dashed: true, cls: 'series level' }));
       items.push({ label: 'planned rate (req/s)', color: SERIES.level, kind: 'dashed' });
     }
-    parts.push(seriesPath(bins.map((b) => [x((b.t0 + b.t1) / 2), y(b.rps)]), SERIES.rps, { cls: 'series rps' }));
-    if (maxErr > 0) {
-      parts.push(stepArea(bins.filter((b) => b.errorsPerS > 0).map((b) => [x(b.t0), x(b.t1), ey(b.errorsPerS)]), ey(0), SERIES.errors));
-    } else {
-      parts.push(emptyNote(err, 'no errors'));
-    }
   }
   items.push({ label: 'errors/s', color: SERIES.errors, kind: 'area' });
+  const hover = (b: Bin): string =>
+    `${pointLabel(result, b)}: ${formatRps(b.rps)} req/s achieved, planned ${formatRps(b.level)}${levelUnit}, ${formatRps(b.errorsPerS)} errors/s`;
+  return finishThroughput(result, id, frame, items, hover, 'Throughput, planned level and errors over time');
+}
+
+/** The throughput chart's frame: requests/s above, errors/s below, stage bands and both time axes. */
+interface ThroughputFrame {
+  main: PlotArea;
+  err: PlotArea;
+  x: ReturnType<typeof linearScale>;
+  y: ReturnType<typeof linearScale>;
+  ey: ReturnType<typeof linearScale>;
+  height: number;
+  bins: Bin[];
+  parts: string[];
+}
+
+function throughputFrame(result: Result, bins: Bin[], secondsPerBin: number, rightAxis: boolean, yMax: number): ThroughputFrame {
+  const durationS = runSeconds(result);
+  const unit = timeUnit(durationS);
+  const margin = { left: 66, right: rightAxis ? 66 : 20 };
+  const top = 46;
+  const mainH = 150;
+  const gap = 12;
+  const errH = 66;
+  const bottom = 48;
+  const height = top + mainH + gap + errH + bottom;
+  const main: PlotArea = { x: margin.left, y: top, w: WIDTH - margin.left - margin.right, h: mainH };
+  const err: PlotArea = { x: margin.left, y: top + mainH + gap, w: main.w, h: errH };
+  const x = linearScale(0, durationS, main.x, main.x + main.w);
+  const ticks = timeTicks(durationS, unit, 6);
+  const yTicks = niceTicks(0, Math.max(yMax * HEADROOM, 1), 5, yMax === 0);
+  const y = linearScale(0, yTicks.max, main.y + main.h, main.y);
+  const maxErr = Math.max(0, ...bins.map((b) => b.errorsPerS));
+  const eTicks = niceTicks(0, Math.max(maxErr * HEADROOM, 1), 2, maxErr === 0);
+  const ey = linearScale(0, eTicks.max, err.y + err.h, err.y);
+  const parts: string[] = [];
+  parts.push(bands(x, main.y, err.y + err.h, stageBands(result)));
+  parts.push(valueAxisFor(main, y, yTicks, 'requests/s'));
+  parts.push(valueAxisFor(err, ey, eTicks, 'errors/s'));
+  parts.push(bottomAxis(main, x, ticks, null, false));
+  parts.push(bottomAxis(err, x, ticks, `elapsed time (${unit.name})${binNote(secondsPerBin)}`));
+  return { main, err, x, y, ey, height, bins, parts };
+}
+
+/** The achieved rate and the errors drawn into the frame, then the marks, legend and hover columns. */
+function finishThroughput(result: Result, id: string, frame: ThroughputFrame, items: LegendItem[], hover: (bin: Bin) => string, title: string): TrustedSvg {
+  const { main, err, x, y, ey, bins, parts } = frame;
+  if (bins.length === 0) {
+    parts.push(emptyNote(main, 'no timeline recorded'));
+  } else {
+    parts.push(seriesPath(bins.map((b) => [x((b.t0 + b.t1) / 2), y(b.rps)]), SERIES.rps, { cls: 'series rps' }));
+    const errorBins = bins.filter((b) => b.errorsPerS > 0);
+    if (errorBins.length > 0) parts.push(stepArea(errorBins.map((b) => [x(b.t0), x(b.t1), ey(b.errorsPerS)]), ey(0), SERIES.errors));
+    else parts.push(emptyNote(err, 'no errors'));
+  }
   parts.push(analysisMarks(result, x, main.y, err.y + err.h));
-  parts.push(legend(main.x, legendY, main.w, items));
-  parts.push(
-    hoverColumns(
-      bins.map((b) => ({
-        x0: x(b.t0),
-        x1: x(b.t1),
-        text: `${pointLabel(result, b)}: ${formatRps(b.rps)} req/s achieved, planned ${formatRps(b.level)}${levelUnit}, ${formatRps(b.errorsPerS)} errors/s`,
-      })),
-      main.y,
-      err.y + err.h,
-    ),
-  );
-  return svgRoot(id, WIDTH, height, 'Throughput, planned level and errors over time', parts);
+  parts.push(legend(main.x, 18, main.w, items));
+  parts.push(hoverColumns(bins.map((b) => ({ x0: x(b.t0), x1: x(b.t1), text: hover(b) })), main.y, err.y + err.h));
+  return svgRoot(id, WIDTH, frame.height, title, parts);
 }
 
 interface ScenarioLevel {
@@ -262,37 +274,14 @@ const SCENARIO_DASHES = ['6 4', '2 3', '10 3 2 3', '1 2'];
 
 /** Throughput of a run with scenarios: requests/s on the left (achieved, and open scenarios' plans), users on the right. */
 function scenarioThroughputChart(result: Result, id: string, scenarios: ScenarioLevel[]): TrustedSvg {
-  const durationS = runSeconds(result);
-  const unit = timeUnit(durationS);
   const { bins, secondsPerBin } = binTimeline(result.timeline);
   // the right axis: users if any scenario is closed, else journeys/s if any plans journeys; a
   // scenario in a third unit is named in the legend, not drawn on an axis of another unit
   const right: ScenarioLevel['unit'] | null = scenarios.some((sc) => sc.unit === 'users') ? 'users' : scenarios.some((sc) => sc.unit === 'journeys/s') ? 'journeys/s' : null;
-  const anyClosed = right !== null;
-  const margin = { left: 66, right: anyClosed ? 66 : 20 };
-  const top = 46;
-  const mainH = 150;
-  const gap = 12;
-  const errH = 66;
-  const height = top + mainH + gap + errH + 48;
-  const main: PlotArea = { x: margin.left, y: top, w: WIDTH - margin.left - margin.right, h: mainH };
-  const err: PlotArea = { x: margin.left, y: top + mainH + gap, w: main.w, h: errH };
-  const x = linearScale(0, durationS, main.x, main.x + main.w);
-  const ticks = timeTicks(durationS, unit, 6);
   const openMax = Math.max(0, ...scenarios.filter((sc) => sc.unit === 'req/s').flatMap((sc) => sc.points.map(([, l]) => l)));
   const usersMax = Math.max(0, ...scenarios.filter((sc) => sc.unit === right).flatMap((sc) => sc.points.map(([, l]) => l)));
-  const yMax = Math.max(openMax, ...bins.map((b) => b.rps));
-  const yTicks = niceTicks(0, Math.max(yMax * HEADROOM, 1), 5, yMax === 0);
-  const y = linearScale(0, yTicks.max, main.y + main.h, main.y);
-  const maxErr = Math.max(0, ...bins.map((b) => b.errorsPerS));
-  const eTicks = niceTicks(0, Math.max(maxErr * HEADROOM, 1), 2, maxErr === 0);
-  const ey = linearScale(0, eTicks.max, err.y + err.h, err.y);
-  const parts: string[] = [];
-  parts.push(bands(x, main.y, err.y + err.h, stageBands(result)));
-  parts.push(valueAxisFor(main, y, yTicks, 'requests/s'));
-  parts.push(valueAxisFor(err, ey, eTicks, 'errors/s'));
-  parts.push(bottomAxis(main, x, ticks, null, false));
-  parts.push(bottomAxis(err, x, ticks, `elapsed time (${unit.name})${binNote(secondsPerBin)}`));
+  const frame = throughputFrame(result, bins, secondsPerBin, right !== null, Math.max(openMax, ...bins.map((b) => b.rps)));
+  const { main, x, y, parts } = frame;
   const items: LegendItem[] = [{ label: 'achieved req/s', color: SERIES.rps, kind: 'line' }];
   const lTicks = niceTicks(0, Math.max(usersMax * HEADROOM, 1), 5, right === 'users');
   const ly = linearScale(0, lTicks.max, main.y + main.h, main.y);
@@ -308,22 +297,8 @@ function scenarioThroughputChart(result: Result, id: string, scenarios: Scenario
     parts.push(path.replace('stroke-dasharray="6 4"', `stroke-dasharray="${SCENARIO_DASHES[i % SCENARIO_DASHES.length]}"`));
     items.push({ label: `${sc.name} (${sc.unit})`, color: SERIES.level, kind: 'dashed' });
   });
-  if (bins.length === 0) parts.push(emptyNote(main, 'no timeline recorded'));
-  else {
-    parts.push(seriesPath(bins.map((b) => [x((b.t0 + b.t1) / 2), y(b.rps)]), SERIES.rps, { cls: 'series rps' }));
-    if (maxErr > 0) parts.push(stepArea(bins.filter((b) => b.errorsPerS > 0).map((b) => [x(b.t0), x(b.t1), ey(b.errorsPerS)]), ey(0), SERIES.errors));
-    else parts.push(emptyNote(err, 'no errors'));
-  }
-  parts.push(analysisMarks(result, x, main.y, err.y + err.h));
-  parts.push(legend(main.x, 18, main.w, items));
-  parts.push(
-    hoverColumns(
-      bins.map((b) => ({ x0: x(b.t0), x1: x(b.t1), text: `${pointLabel(result, b)}: ${formatRps(b.rps)} req/s achieved, ${formatRps(b.errorsPerS)} errors/s` })),
-      main.y,
-      err.y + err.h,
-    ),
-  );
-  return svgRoot(id, WIDTH, height, 'Throughput, each scenario’s planned level and errors over time', parts);
+  const hover = (b: Bin): string => `${pointLabel(result, b)}: ${formatRps(b.rps)} req/s achieved, ${formatRps(b.errorsPerS)} errors/s`;
+  return finishThroughput(result, id, frame, items, hover, 'Throughput, each scenario’s planned level and errors over time');
 }
 
 function valueAxisFor(area: PlotArea, scale: ReturnType<typeof linearScale>, ticks: ReturnType<typeof niceTicks>, label: string): string {
