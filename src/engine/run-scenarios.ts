@@ -4,13 +4,13 @@
 // stage indexes moved to its place among the run's phases, and their seconds are added into
 // one timeline, exactly (each second's histograms are added, never percentiles averaged).
 import { monotonicClock } from './clock.js';
-import { addInto, createHistogram, decodeHistogram, encodeHistogram, percentileMs, type LatencyHistogram } from '../metrics/histogram.js';
+import { addInto, createHistogram, decodeHistogram, encodeHistogram, type LatencyHistogram } from '../metrics/histogram.js';
 import { combineTimeBlocks, phaseBlockKey } from '../metrics/cell-codec.js';
 import { levelAt } from './plan.js';
 import { startLoadInWorkers } from './run-workers.js';
 import { partStageAt, runPhaseIndex, type ScenarioPart, type ScenarioPlan } from './scenario-plan.js';
 import type { Cell } from '../metrics/cell.js';
-import type { TimelinePoint } from '../metrics/recorder.js';
+import { addTimelinePoints, type TimelinePoint } from '../metrics/recorder.js';
 import type { ScheduleHealth } from './executor.js';
 import type { LoadRun, LoadRunOptions, LoadRunOutcome, ScenarioLevel, SecondTick } from './run-load.js';
 
@@ -147,22 +147,7 @@ class ScenarioSeconds {
     const present = ticks.filter((tick): tick is SecondTick => tick !== undefined);
     const histogram = createHistogram();
     for (const tick of present) if (tick.secondHistogram !== undefined) addInto(histogram, decodeHistogram(tick.secondHistogram));
-    const sum = (pick: (p: TimelinePoint) => number | undefined): number => present.reduce((s, tick) => s + (pick(tick.point) ?? 0), 0);
-    const max = (pick: (p: TimelinePoint) => number | undefined): number => Math.max(...present.map((tick) => pick(tick.point) ?? 0));
-    const point: TimelinePoint = {
-      t,
-      requests: sum((p) => p.requests),
-      errors: sum((p) => p.errors),
-      rps: sum((p) => p.rps),
-      p50: percentileMs(histogram, 50),
-      p95: percentileMs(histogram, 95),
-      p99: percentileMs(histogram, 99),
-      level: Math.round(sum((p) => p.level) * 10) / 10,
-    };
-    if (present.some((tick) => tick.point.planned !== undefined)) point.planned = sum((p) => p.planned);
-    if (present.some((tick) => tick.point.loopLagMs !== undefined)) point.loopLagMs = max((p) => p.loopLagMs);
-    if (present.some((tick) => tick.point.startLagMs !== undefined)) point.startLagMs = max((p) => p.startLagMs);
-    if (present.some((tick) => tick.point.sockets !== undefined)) point.sockets = sum((p) => p.sockets);
+    const point = addTimelinePoints(t, present.map((tick) => tick.point), histogram);
     this.timeline.push(point);
     if (!this.onSecond) return;
     const endMs = t * 1000;

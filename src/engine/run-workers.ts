@@ -5,10 +5,10 @@ import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { ExitCode, PerfctlError } from '../errors.js';
 import { decodeCell, combineCells, combineTimeBlocks, decodeTimeBlocks } from '../metrics/cell-codec.js';
-import { createHistogram, decodeHistogram, encodeHistogram, percentileMs } from '../metrics/histogram.js';
+import { createHistogram, decodeHistogram, encodeHistogram } from '../metrics/histogram.js';
 import { startLoad, type LoadRun, type LoadRunOptions, type LoadRunOutcome, type StopReason } from './run-load.js';
 import type { Cell } from '../metrics/cell.js';
-import type { TimelinePoint } from '../metrics/recorder.js';
+import { addTimelinePoints, type TimelinePoint } from '../metrics/recorder.js';
 import type { ScheduleHealth } from './executor.js';
 import type { WorkerCommand, WorkerDone, WorkerInput, WorkerMessage, WorkerSecond } from './worker-protocol.js';
 
@@ -119,22 +119,7 @@ class SecondMerger {
     const first = reports[0]!;
     const histogram = createHistogram();
     for (const r of reports) histogram.add(decodeHistogram(r.secondHistogram));
-    const sum = (pick: (p: TimelinePoint) => number | undefined): number => reports.reduce((s, r) => s + (pick(r.point) ?? 0), 0);
-    const max = (pick: (p: TimelinePoint) => number | undefined): number => Math.max(...reports.map((r) => pick(r.point) ?? 0));
-    const point: TimelinePoint = {
-      t: first.point.t,
-      requests: sum((p) => p.requests),
-      errors: sum((p) => p.errors),
-      rps: sum((p) => p.rps),
-      p50: percentileMs(histogram, 50),
-      p95: percentileMs(histogram, 95),
-      p99: percentileMs(histogram, 99),
-      level: Math.round(sum((p) => p.level) * 10) / 10,
-    };
-    if (first.point.planned !== undefined) point.planned = sum((p) => p.planned);
-    if (first.point.loopLagMs !== undefined) point.loopLagMs = max((p) => p.loopLagMs);
-    if (first.point.startLagMs !== undefined) point.startLagMs = max((p) => p.startLagMs);
-    if (reports.some((r) => r.point.sockets !== undefined)) point.sockets = sum((p) => p.sockets);
+    const point = addTimelinePoints(first.point.t, reports.map((r) => r.point), histogram);
     this.timeline.push(point);
     const cells = this.latestCells;
     this.onSecond?.({

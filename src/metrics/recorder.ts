@@ -32,6 +32,31 @@ export interface TimelinePoint {
 }
 
 /**
+ * One second of several parts (workers, scenarios) as one point: counts and levels added, lags the
+ * worst of them, percentiles from the parts' histograms added (never averaged).
+ */
+export function addTimelinePoints(t: number, points: readonly TimelinePoint[], histogram: LatencyHistogram): TimelinePoint {
+  const sum = (pick: (p: TimelinePoint) => number | undefined): number => points.reduce((s, p) => s + (pick(p) ?? 0), 0);
+  const max = (pick: (p: TimelinePoint) => number | undefined): number => Math.max(...points.map((p) => pick(p) ?? 0));
+  const any = (pick: (p: TimelinePoint) => number | undefined): boolean => points.some((p) => pick(p) !== undefined);
+  const point: TimelinePoint = {
+    t,
+    requests: sum((p) => p.requests),
+    errors: sum((p) => p.errors),
+    rps: sum((p) => p.rps),
+    p50: percentileMs(histogram, 50),
+    p95: percentileMs(histogram, 95),
+    p99: percentileMs(histogram, 99),
+    level: Math.round(sum((p) => p.level) * 10) / 10,
+  };
+  if (any((p) => p.planned)) point.planned = sum((p) => p.planned);
+  if (any((p) => p.loopLagMs)) point.loopLagMs = max((p) => p.loopLagMs);
+  if (any((p) => p.startLagMs)) point.startLagMs = max((p) => p.startLagMs);
+  if (any((p) => p.sockets)) point.sockets = sum((p) => p.sockets);
+  return point;
+}
+
+/**
  * A run is also cut into this many equal time blocks per request group: latencies a second
  * apart are correlated, so `compare` judges a change by how many blocks show it.
  */
