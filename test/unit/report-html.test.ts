@@ -436,6 +436,28 @@ describe('charts of a run with scenarios', () => {
     expect(count(throughput, '<g class="stage">')).toBe(1);
   });
 
+  it('the stages table groups each scenario’s stages under its own heading, each in its scenario’s unit', () => {
+    const r = spikeRun({ withComparison: false });
+    const block = { ...r.totals, groups: {}, phases: [] };
+    r.scenarios = {
+      browsing: { ...block, model: 'closed', startAfterMs: 0, stages: [{ name: 'steady', durationMs: 120_000, fromLevel: 200, toLevel: 200 }] },
+      wave: { ...block, model: 'open', startAfterMs: 40_000, stages: [{ name: 'peak', durationMs: 40_000, fromLevel: 50, toLevel: 500 }] },
+    };
+    r.phases = [
+      { ...r.phases[0]!, name: 'browsing/steady', startMs: 0, endMs: 120_000 },
+      { ...r.phases[1]!, name: 'wave/peak', startMs: 40_000, endMs: 80_000 },
+    ];
+    const phases = renderHtml([r]).match(/<table class="stats phases">[\s\S]*?<\/table>/)![0];
+    const heads = [...phases.matchAll(/<th colspan="12" scope="rowgroup">([^<]*)<\/th>/g)].map((m) => m[1]);
+    expect(heads).toEqual(['Scenario browsing', 'Scenario wave']);
+    const names = [...phases.matchAll(/<td class="name">([^<]*)<\/td>/g)].map((m) => m[1]);
+    expect(names).toEqual(['steady', 'peak']);
+    expect(phases).toContain('200 users');
+    expect(phases).toContain('50 → 500 req/s');
+    // a run without scenarios has no scenario headings
+    expect(renderHtml([spikeRun({ withComparison: false })])).not.toContain('scope="rowgroup"');
+  });
+
   it('a scenario of flows plans journeys/s: on the right axis when no scenario plans users, else named and not drawn', () => {
     const r = spikeRun({ withComparison: false });
     const block = { ...r.totals, groups: {}, phases: [] };

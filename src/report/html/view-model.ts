@@ -150,7 +150,7 @@ export interface RunView {
     distributionNote: string;
   };
   requests: { rows: StatsRow[]; showService: boolean; statusCodes: string; errorKinds: string };
-  phases: { rows: StatsRow[]; plannedUnit: string };
+  phases: { rows: StatsRow[]; groups: Array<{ title: string; rows: StatsRow[] }>; plannedUnit: string };
   /** a run with scenarios: one row each (model, start, peak level, totals) */
   scenarios: { rows: StatsRow[] };
   comparison: ComparisonView | null;
@@ -350,24 +350,38 @@ function scenarioRows(result: Result): StatsRow[] {
   });
 }
 
-function phaseRows(result: Result): StatsRow[] {
+function phasesView(result: Result, plannedUnit: string): RunView['phases'] {
+  const groups = phaseGroups(result);
+  return { rows: groups.flatMap((g) => g.rows), groups, plannedUnit };
+}
+
+/** The stages table: one group, or with scenarios one group per scenario under its own heading. */
+function phaseGroups(result: Result): Array<{ title: string; rows: StatsRow[] }> {
   const runUnit = result.profile.model === 'open' ? 'req/s' : 'users';
-  // scenarios mix models: a phase `<scenario>/<stage>` is in its scenario's unit
-  const scenarioUnit = (phase: string): string | undefined => {
-    const model = Object.entries(result.scenarios ?? {}).find(([name]) => phase.startsWith(`${name}/`))?.[1].model;
-    return model === undefined ? undefined : model === 'open' ? 'req/s' : 'users';
-  };
-  return result.phases.map((p: PhaseStats, i) => {
-    const unit = scenarioUnit(p.name) ?? runUnit;
-    const stage = result.profile.stages.find((s) => s.name === p.name) ?? result.profile.stages[i];
+  const scenarios = Object.entries(result.scenarios ?? {});
+  const groups: Array<{ title: string; rows: StatsRow[] }> = [];
+  result.phases.forEach((p: PhaseStats, i) => {
+    // a phase `<scenario>/<stage>` is its scenario's, in that scenario's unit
+    const owner = scenarios.find(([name]) => p.name.startsWith(`${name}/`));
+    const name = owner === undefined ? p.name : p.name.slice(owner[0].length + 1);
+    const unit = owner === undefined ? runUnit : owner[1].model === 'open' ? 'req/s' : 'users';
+    const stage =
+      owner !== undefined
+        ? owner[1].stages.find((s) => s.name === name)
+        : (result.profile.stages.find((s) => s.name === p.name) ?? result.profile.stages[i]);
     const planned =
       stage === undefined
         ? ''
         : stage.fromLevel === stage.toLevel
           ? `${formatNumber(stage.toLevel, 0)} ${unit}`
           : `${formatNumber(stage.fromLevel, 0)} → ${formatNumber(stage.toLevel, 0)} ${unit}`;
-    return statsRow(p.name, p, { window: `${formatClock(p.startMs)} – ${formatClock(p.endMs)}`, planned });
+    const title = owner?.[0] ?? '';
+    const row = statsRow(name, p, { window: `${formatClock(p.startMs)} – ${formatClock(p.endMs)}`, planned });
+    const last = groups[groups.length - 1];
+    if (last !== undefined && last.title === title) last.rows.push(row);
+    else groups.push({ title, rows: [row] });
   });
+  return groups;
 }
 
 // ---------------------------------------------------------------- comparison
@@ -522,7 +536,7 @@ function runView(result: Result, index: number, count: number): RunView {
       statusCodes: countsText(t.statusCodes),
       errorKinds: countsText(t.errorKinds),
     },
-    phases: { rows: phaseRows(result), plannedUnit: unit },
+    phases: phasesView(result, unit),
     scenarios: { rows: scenarioRows(result) },
     comparison: comparisonView(result),
     regressionLine:
