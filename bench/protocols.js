@@ -37,8 +37,14 @@ function startChild(argv, name) {
   return child;
 }
 
-function cleanup() {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+// SIGTERM first: nginx's master stops its workers on it; a SIGKILLed master leaves them running
+async function cleanup() {
+  const running = children.filter((child) => child.exitCode === null && child.signalCode === null);
+  await Promise.all(running.map((child) => new Promise((resolve) => {
+    const hard = setTimeout(() => child.kill('SIGKILL'), 3000);
+    child.once('exit', () => { clearTimeout(hard); resolve(); });
+    child.kill('SIGTERM');
+  })));
   rmSync(tmpDir, { recursive: true, force: true });
 }
 
@@ -248,5 +254,5 @@ try {
   }
   writeFileSync(path.join(REPO, 'bench', 'results-protocols.json'), JSON.stringify(results, null, 2) + '\n');
 } finally {
-  cleanup();
+  await cleanup();
 }
