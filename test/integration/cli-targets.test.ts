@@ -57,7 +57,9 @@ describe('target tables through perfctl run (built CLI)', () => {
     expect(p50.actual).toBeGreaterThanOrEqual(5);
     expect(p50.actual).toBeLessThan(10);
     expect(p95).toMatchObject({ row: 'Ping', limit: 50, unit: 'ms', pass: false });
-    expect(p95.actual).toBeGreaterThanOrEqual(80);
+    // Node's timers count whole milliseconds from the loop's cached time: the server's 80 ms
+    // setTimeout fires up to 1 ms early against a high-resolution clock (it measures so itself)
+    expect(p95.actual).toBeGreaterThanOrEqual(79);
     expect(p95.actual).toBeLessThan(100);
 
     // junit.xml, parsed back: two test cases, one failure, which says what failed
