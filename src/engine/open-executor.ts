@@ -42,9 +42,11 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
   let immediate: NodeJS.Immediate | undefined;
   // precise starts serve the real clock only (tests with a fake clock keep timers)
   const precisely = clock === monotonicClock;
-  // the helper thread is started the first time an answer is pending at a precise start
-  // (a fast service may never need it); until it is up, a timer stands in
+  // the helper thread is started the first time an answer is still out at a precise start's
+  // due time (a service that answers within the gap never needs it: its answer comes first and
+  // the start is slept here); until then, and until it is up, a timer stands in
   let precise: PreciseWake | undefined;
+  let answersOutlastGaps = false;
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => (resolveDone = resolve)).finally(() => precise?.close());
   /** a precise start waiting for the in-flight answers to come in: its due time (ms from t = 0) */
@@ -153,7 +155,13 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
       preciseDueMs = -1;
       return tick();
     }
-    // answers pending: an answer that came in while this thread slept would be measured late
+    // answers pending: an answer that came in while this thread slept would be measured late.
+    // Until an answer has outlasted a gap, a timer wakes us (the answer usually comes first and
+    // startPrecisely takes over); the helper thread costs a thread's start and two wake-ups per start
+    if (!answersOutlastGaps) {
+      timer = setTimeout(answerStillOut, waitMs > 1 ? waitMs - 1 : 0);
+      return;
+    }
     precise ??= new PreciseWake();
     if (precise.ready) {
       // (an answer that completes the in-flight set first still sleeps the rest here: startPrecisely cancels this)
@@ -162,6 +170,13 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
         tick();
       });
     } else timer = setTimeout(earlyWake, waitMs > 1 ? waitMs - 1 : 0);
+  };
+
+  /** The timer stood in for the helper and an answer is still out: from now on the helper wakes precise starts. */
+  const answerStillOut = (): void => {
+    timer = undefined;
+    if (inFlight > 0) answersOutlastGaps = true;
+    earlyWake();
   };
 
   /** Nothing in flight: sleep until the precise start on this thread, then start. */

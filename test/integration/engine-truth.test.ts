@@ -72,6 +72,20 @@ describe('coordinated omission', () => {
   });
 });
 
+describe('precise starts at a low rate', () => {
+  it('400/s against a service that answers within the gap: each request leaves within a fraction of a ms of its due time', async () => {
+    // 2.5 ms between arrivals, answers in well under that: the start is slept on the run's own
+    // thread after each answer (the helper thread is never needed)
+    server = await startTestServer(() => undefined);
+    const outcome = await holdRate(400, 3);
+    const total = sumCells(outcome.cells);
+    const startLag = summariseMs(total.latency).p50 - summariseMs(total.service).p50;
+    expect(server.seen.requests).toBe(1200);
+    expect(startLag, `latency p50 − service time p50 = ${startLag.toFixed(3)} ms`).toBeLessThan(1);
+    expect(startLag).toBeGreaterThanOrEqual(0);
+  });
+});
+
 describe('generator health', () => {
   it('an impossible rate (200,000/s) is judged inconclusive with the reason, not blamed on the service', async () => {
     server = await startTestServer();
