@@ -1,26 +1,57 @@
 // The only module that touches handlebars. Templates live in <package root>/reports-templates/
-// (report.hbs plus partials/*.hbs) and are read once, at first use. Every `{{ }}` escapes; the
-// one way to print markup is the `svg` helper, and it accepts only a TrustedSvg (built by
-// svg.ts, where every text went through escapeXml).
-import { readdirSync, readFileSync } from 'node:fs';
+// (report.hbs plus partials/*.hbs). The build precompiles them (scripts/precompile-templates.mjs)
+// and a built perfctl loads only the handlebars runtime; from src/ (tests) or for another
+// directory they are read and compiled at first use. Every `{{ }}` escapes; the one way to print
+// markup is the `svg` helper, and it accepts only a TrustedSvg (built by svg.ts, where every text
+// went through escapeXml).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Handlebars from 'handlebars';
+import type HandlebarsNamespace from 'handlebars';
 import { TrustedSvg } from './svg.js';
 
 /** src/report/html/ (tests) and dist/report/html/ (built) are both three levels below the root. */
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../../reports-templates/', import.meta.url));
+/** written by the build next to the built module; absent under src/ */
+const PRECOMPILED = fileURLToPath(new URL('./precompiled-templates.cjs', import.meta.url));
+// The compile options; scripts/precompile-templates.mjs uses the same. strict: a misspelt field
+// throws instead of printing nothing; preventIndent keeps <pre> intact.
+const COMPILE_OPTIONS = { strict: true, preventIndent: true } as const;
 
+type Handlebars = typeof HandlebarsNamespace;
 type Render = (context: object) => string;
+interface Precompiled {
+  pages: Record<string, TemplateSpecification>;
+  partials: Record<string, TemplateSpecification>;
+}
+
+// required lazily: the full handlebars (its parser and compiler) is loaded only when compiling
+const require = createRequire(import.meta.url);
 
 let cached: Render | undefined;
 
-function load(dir: string, name = 'report'): Render {
-  const hb = Handlebars.create();
+function withSvgHelper(hb: Handlebars): Handlebars {
   hb.registerHelper('svg', (value: unknown) => {
     if (value instanceof TrustedSvg) return new hb.SafeString(value.markup);
     throw new Error('the svg helper prints only charts built by svg.ts');
   });
+  return hb;
+}
+
+function loadPrecompiled(name: string): Render | undefined {
+  if (!existsSync(PRECOMPILED)) return undefined;
+  const specs = require(PRECOMPILED) as Precompiled;
+  const page = specs.pages[name];
+  if (!page) return undefined;
+  const hb = withSvgHelper((require('handlebars/runtime') as Handlebars).create());
+  for (const [partial, spec] of Object.entries(specs.partials)) hb.registerPartial(partial, hb.template(spec));
+  const template = hb.template(page);
+  return (context) => template(context);
+}
+
+function compile(dir: string, name = 'report'): Render {
+  const hb = withSvgHelper((require('handlebars') as Handlebars).create());
   const partialsDir = join(dir, 'partials');
   let files: string[];
   try {
@@ -32,15 +63,16 @@ function load(dir: string, name = 'report'): Render {
     if (!file.endsWith('.hbs')) continue;
     hb.registerPartial(basename(file, '.hbs'), readFileSync(join(partialsDir, file), 'utf8'));
   }
-  // strict: a misspelt field throws instead of printing nothing; preventIndent keeps <pre> intact
-  const template = hb.compile(readFileSync(join(dir, `${name}.hbs`), 'utf8'), { strict: true, preventIndent: true });
+  const template = hb.compile(readFileSync(join(dir, `${name}.hbs`), 'utf8'), COMPILE_OPTIONS);
   return (context) => template(context);
 }
 
+const load = (name: string): Render => loadPrecompiled(name) ?? compile(TEMPLATES_DIR, name);
+
 /** Renders reports-templates/report.hbs with the given view. */
 export function renderReportTemplate(view: object, templatesDir: string = TEMPLATES_DIR): string {
-  if (templatesDir !== TEMPLATES_DIR) return load(templatesDir)(view);
-  cached ??= load(TEMPLATES_DIR);
+  if (templatesDir !== TEMPLATES_DIR) return compile(templatesDir)(view);
+  cached ??= load('report');
   return cached(view);
 }
 
@@ -50,7 +82,7 @@ const named = new Map<string, Render>();
 export function renderNamedTemplate(name: string, view: object): string {
   let render = named.get(name);
   if (!render) {
-    render = load(TEMPLATES_DIR, name);
+    render = load(name);
     named.set(name, render);
   }
   return render(view);
