@@ -1,7 +1,7 @@
 // Finished Result(s) -> what the templates print: every number formatted, every label
 // chosen, every chart drawn. No statistics here: the report shows the Result as it is.
 import { describeCounts, describeMethod, describeUnmatched, entryState, regressionsOf, sectionsByScope, STATE_WORDS } from '../../compare/comparison-view.js';
-import type { ComparisonEntry, ComparisonState, PhaseStats, Result, StatsBlock, TargetCheckResult, Verdict } from '../../result/types.js';
+import type { ComparisonEntry, ComparisonState, Result, StatsBlock, TargetCheckResult, Verdict } from '../../result/types.js';
 import { distributionChart, latencyChart, throughputChart } from './charts.js';
 import { serviceChart } from './service-chart.js';
 import { analysisFindings, breakingSteps, type Finding, type StepRow } from '../analysis-text.js';
@@ -25,6 +25,7 @@ import {
 import type { TrustedSvg } from './svg.js';
 import { forcedMergeNotice } from '../merge-notice.js';
 import { requestRows } from '../request-rows.js';
+import { phaseGroups } from '../phase-groups.js';
 import { compactProfile } from './compact-profile.js';
 
 export interface VerdictView {
@@ -351,37 +352,25 @@ function scenarioRows(result: Result): StatsRow[] {
 }
 
 function phasesView(result: Result, plannedUnit: string): RunView['phases'] {
-  const groups = phaseGroups(result);
+  const groups = phaseGroupViews(result);
   return { rows: groups.flatMap((g) => g.rows), groups, plannedUnit };
 }
 
 /** The stages table: one group, or with scenarios one group per scenario under its own heading. */
-function phaseGroups(result: Result): Array<{ title: string; rows: StatsRow[] }> {
-  const runUnit = result.profile.model === 'open' ? 'req/s' : 'users';
-  const scenarios = Object.entries(result.scenarios ?? {});
-  const groups: Array<{ title: string; rows: StatsRow[] }> = [];
-  result.phases.forEach((p: PhaseStats, i) => {
-    // a phase `<scenario>/<stage>` is its scenario's, in that scenario's unit
-    const owner = scenarios.find(([name]) => p.name.startsWith(`${name}/`));
-    const name = owner === undefined ? p.name : p.name.slice(owner[0].length + 1);
-    const unit = owner === undefined ? runUnit : owner[1].model === 'open' ? 'req/s' : 'users';
-    const stage =
-      owner !== undefined
-        ? owner[1].stages.find((s) => s.name === name)
-        : (result.profile.stages.find((s) => s.name === p.name) ?? result.profile.stages[i]);
-    const planned =
-      stage === undefined
-        ? ''
-        : stage.fromLevel === stage.toLevel
-          ? `${formatNumber(stage.toLevel, 0)} ${unit}`
-          : `${formatNumber(stage.fromLevel, 0)} → ${formatNumber(stage.toLevel, 0)} ${unit}`;
-    const title = owner?.[0] ?? '';
-    const row = statsRow(name, p, { window: `${formatClock(p.startMs)} – ${formatClock(p.endMs)}`, planned });
-    const last = groups[groups.length - 1];
-    if (last !== undefined && last.title === title) last.rows.push(row);
-    else groups.push({ title, rows: [row] });
+function phaseGroupViews(result: Result): Array<{ title: string; rows: StatsRow[] }> {
+  return phaseGroups(result).map((group) => {
+    const unit = group.model === 'open' ? 'req/s' : 'users';
+    const rows = group.rows.map(({ name, phase: p, stage }) => {
+      const planned =
+        stage === undefined
+          ? ''
+          : stage.fromLevel === stage.toLevel
+            ? `${formatNumber(stage.toLevel, 0)} ${unit}`
+            : `${formatNumber(stage.fromLevel, 0)} → ${formatNumber(stage.toLevel, 0)} ${unit}`;
+      return statsRow(name, p, { window: `${formatClock(p.startMs)} – ${formatClock(p.endMs)}`, planned });
+    });
+    return { title: group.scenario ?? '', rows };
   });
-  return groups;
 }
 
 // ---------------------------------------------------------------- comparison
