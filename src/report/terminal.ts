@@ -2,9 +2,9 @@
 // cli-table3; colours through a chalk instance that is a no-op when colour is off.
 import chalk, { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
-import type { LoadModel } from '../config/types.js';
+import type { LoadModel, StageSpec } from '../config/types.js';
 import type { ProgressSnapshot } from '../observers/progress-line.js';
-import type { Result, StatsBlock, TargetCheckResult, Verdict } from '../result/types.js';
+import type { PhaseStats, Result, StatsBlock, TargetCheckResult, Verdict } from '../result/types.js';
 import {
   checkScope,
   checkOutcome,
@@ -27,6 +27,7 @@ import {
 import { analysisFindings, breakingSteps, type FindingTone } from './analysis-text.js';
 import { protocolRows } from './protocol-text.js';
 import { requestRows } from './request-rows.js';
+import { hasScenarioGroups, phaseGroups, type PhaseGroup } from './phase-groups.js';
 import { describeCounts, describeUnmatched, regressionsOf } from '../compare/comparison-view.js';
 
 export interface TerminalOptions {
@@ -139,6 +140,30 @@ function tableText(c: ChalkInstance, width: number, head: string[], rows: string
     ...(widths === null ? {} : { colWidths: widths.map((w) => w + 2) }),
   });
   for (const row of rows) t.push(fit(row));
+  return t.toString();
+}
+
+/**
+ * tableText's table in groups of rows, each group under a heading row across the whole table
+ * (null: no heading); the columns are fitted over every group's rows at once, so they line up.
+ */
+function groupedTableText(c: ChalkInstance, width: number, head: string[], groups: Array<{ title: string | null; rows: string[][] }>, numericFrom: number): string {
+  const numeric = head.map((_, i) => i >= numericFrom);
+  const all = [head, ...groups.flatMap((g) => g.rows)];
+  // fixed widths even when it fits: a heading across the columns must never widen them
+  const widths = fitColumnWidths(all, numeric, width) ?? head.map((_, i) => Math.max(1, ...all.map((r) => Math.max(...(r[i] ?? '').split('\n').map(visible)))));
+  const across = widths.reduce((a, b) => a + b, 0) + 3 * (widths.length - 1);
+  const fit = (cells: string[]): string[] => cells.map((cell, i) => wrapCell(cell, widths[i]!));
+  const t = new Table({
+    head: fit(head).map((h) => c.bold(h)),
+    colAligns: numeric.map((right) => (right ? 'right' : 'left')),
+    style: { head: [], border: [] },
+    colWidths: widths.map((w) => w + 2),
+  });
+  for (const group of groups) {
+    if (group.title !== null) t.push([{ colSpan: head.length, content: c.bold(wrapCell(group.title, across)) }]);
+    for (const row of group.rows) t.push(fit(row));
+  }
   return t.toString();
 }
 
@@ -266,21 +291,43 @@ function renderProtocols(result: Result, c: ChalkInstance, width: number): strin
   return [c.bold('Protocols'), tableText(c, width, ['request', 'protocol', 'sent', 'received', 'closed by server'], cells, 2, 4), c.dim('sent/received: WebSocket messages (received counts every message, broadcasts too); SSE: events')].join('\n');
 }
 
+/** A phase's numbers after its name and window: requests, rps, errors, mean, p95, p99. */
+function phaseCells(p: PhaseStats, c: ChalkInstance): string[] {
+  const errors = p.errors > 0 ? c.red(`${p.errors} (${formatPercent(p.errorRate)})`) : '0';
+  return [String(p.requests), formatRps(p.rps), errors, formatMs(p.latencyMs.mean), formatMs(p.latencyMs.p95), formatMs(p.latencyMs.p99)];
+}
+
+/** `00:20–01:20`, or on two lines (`00:20–` over `01:20`) where the table has no room for it on one */
+const phaseWindow = (p: PhaseStats, twoLines = false): string => `${formatClock(p.startMs)}–${twoLines ? '\n' : ''}${formatClock(p.endMs)}`;
+
+/** A stage's planned level in its scenario's unit: `200 users`, `50 → 500/s` (open: arrivals per second). */
+function plannedLevel(stage: StageSpec | undefined, model: LoadModel): string {
+  if (stage === undefined) return '';
+  const unit = model === 'open' ? '/s' : ' users';
+  const level = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(1));
+  return stage.fromLevel === stage.toLevel ? `${level(stage.toLevel)}${unit}` : `${level(stage.fromLevel)} → ${level(stage.toLevel)}${unit}`;
+}
+
 function renderPhases(result: Result, c: ChalkInstance, width: number): string {
-  const rows = result.phases.map((p) => {
-    const errors = p.errors > 0 ? c.red(`${p.errors} (${formatPercent(p.errorRate)})`) : '0';
-    return [
-      plain(p.name),
-      `${formatClock(p.startMs)}–${formatClock(p.endMs)}`,
-      String(p.requests),
-      formatRps(p.rps),
-      errors,
-      formatMs(p.latencyMs.mean),
-      formatMs(p.latencyMs.p95),
-      formatMs(p.latencyMs.p99),
-    ];
-  });
+  const groups = phaseGroups(result);
+  if (hasScenarioGroups(groups)) return renderScenarioPhases(groups, c, width);
+  const rows = result.phases.map((p) => [plain(p.name), phaseWindow(p), ...phaseCells(p, c)]);
   return [c.bold('Phases'), tableText(c, width, ['phase', 'window', 'requests', 'rps', 'errors', 'mean ms', 'p95 ms', 'p99 ms'], rows, 2)].join('\n');
+}
+
+/** A run of scenarios: each scenario's stages under its own heading, by their own names, planned in its unit. */
+function renderScenarioPhases(groups: PhaseGroup[], c: ChalkInstance, width: number): string {
+  const head = ['phase', 'window', 'planned', 'requests', 'rps', 'errors', 'mean ms', 'p95 ms', 'p99 ms'];
+  const sections = (twoLineWindows: boolean) =>
+    groups.map((g) => ({
+      title: g.scenario === null ? null : `Scenario ${plain(g.scenario)}`,
+      rows: g.rows.map(({ name, phase, stage }) => [plain(name), phaseWindow(phase, twoLineWindows), plannedLevel(stage, g.model), ...phaseCells(phase, c)]),
+    }));
+  // nine columns: on 80 a window would be cut mid-time (`00:00–02` over `:00`); it breaks after its dash instead
+  const oneLine = sections(false);
+  const widths = fitColumnWidths([head, ...oneLine.flatMap((s) => s.rows)], head.map((_, i) => i >= 3), width);
+  const cut = widths !== null && oneLine.some((s) => s.rows.some((row) => row[1]!.length > widths[1]!));
+  return [c.bold('Phases'), groupedTableText(c, width, head, cut ? sections(true) : oneLine, 3)].join('\n');
 }
 
 function colourOutcome(outcome: CheckOutcome, c: ChalkInstance): string {
