@@ -1,7 +1,8 @@
 // summary.md: the verdict and tables in GitHub-flavoured Markdown, for CI job summaries and
 // pull-request comments. Several results make a sign-off summary with an overall verdict.
 import { forcedMergeNotice } from './merge-notice.js';
-import type { Comparison, Result, StatsBlock, Verdict } from '../result/types.js';
+import type { LoadModel, StageSpec } from '../config/types.js';
+import type { Comparison, PhaseStats, Result, StatsBlock, Verdict } from '../result/types.js';
 import {
   checkScope,
   checkOutcome,
@@ -26,6 +27,7 @@ import {
 import { analysisFindings, breakingSteps } from './analysis-text.js';
 import { describeCounts, describeMethod, describeUnmatched, entryState, regressionsOf, sectionsByScope, STATE_WORDS } from '../compare/comparison-view.js';
 import { requestRows } from './request-rows.js';
+import { hasScenarioGroups, phaseGroups, type PhaseGroup } from './phase-groups.js';
 
 /** Failures first (then uncertain, warnings, passes), the table's order otherwise kept. */
 const OUTCOME_ORDER: Record<CheckOutcome, number> = { FAIL: 0, UNCERTAIN: 1, WARN: 2, PASS: 3 };
@@ -149,21 +151,45 @@ function scenariosSection(result: Result, h: string): string | null {
   return `${h} Scenarios\n\n${mdTable(head, rows, numeric(head.length, 3))}`;
 }
 
+const phaseCells = (p: PhaseStats): string[] => [
+  String(p.requests),
+  formatRps(p.rps),
+  String(p.errors),
+  formatPercent(p.errorRate),
+  formatMs(p.latencyMs.mean),
+  formatMs(p.latencyMs.p95),
+  formatMs(p.latencyMs.p99),
+];
+
+const phaseWindow = (p: PhaseStats): string => `${formatClock(p.startMs)}–${formatClock(p.endMs)}`;
+
+/** A stage's planned level in its scenario's unit: `200 users`, `50 → 500 req/s`. */
+function plannedLevel(stage: StageSpec | undefined, model: LoadModel): string {
+  if (stage === undefined) return '';
+  const unit = model === 'open' ? 'req/s' : 'users';
+  const level = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(1));
+  return stage.fromLevel === stage.toLevel ? `${level(stage.toLevel)} ${unit}` : `${level(stage.fromLevel)} → ${level(stage.toLevel)} ${unit}`;
+}
+
 function phasesSection(result: Result, h: string): string | null {
   if (result.phases.length === 0) return null;
-  const rows = result.phases.map((p) => [
-    escapeMarkdown(p.name),
-    `${formatClock(p.startMs)}–${formatClock(p.endMs)}`,
-    String(p.requests),
-    formatRps(p.rps),
-    String(p.errors),
-    formatPercent(p.errorRate),
-    formatMs(p.latencyMs.mean),
-    formatMs(p.latencyMs.p95),
-    formatMs(p.latencyMs.p99),
-  ]);
+  const groups = phaseGroups(result);
+  if (hasScenarioGroups(groups)) return scenarioPhasesSection(groups, h);
+  const rows = result.phases.map((p) => [escapeMarkdown(p.name), phaseWindow(p), ...phaseCells(p)]);
   const head = ['Phase', 'Window', 'Requests', 'RPS', 'Errors', 'Error rate', 'Mean ms', 'p95 ms', 'p99 ms'];
   return `${h} Phases\n\n${mdTable(head, rows, numeric(head.length, 2))}`;
+}
+
+/** A run of scenarios: a heading per scenario over its own stages (their own names), each planned in its unit. */
+function scenarioPhasesSection(groups: PhaseGroup[], h: string): string {
+  const head = ['Phase', 'Window', 'Planned', 'Requests', 'RPS', 'Errors', 'Error rate', 'Mean ms', 'p95 ms', 'p99 ms'];
+  const parts = [`${h} Phases`];
+  for (const g of groups) {
+    if (g.scenario !== null) parts.push(`${h}# Scenario ${escapeMarkdown(g.scenario)}`);
+    const rows = g.rows.map(({ name, phase, stage }) => [escapeMarkdown(name), phaseWindow(phase), plannedLevel(stage, g.model), ...phaseCells(phase)]);
+    parts.push(mdTable(head, rows, numeric(head.length, 3)));
+  }
+  return parts.join('\n\n');
 }
 
 /** Regressions first, then every other entry by scope; each entry's state in the shared words. */

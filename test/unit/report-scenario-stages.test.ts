@@ -1,8 +1,9 @@
-// The stages (phases) table of a run of scenarios in the terminal summary: each
+// The stages (phases) table of a run of scenarios in the terminal summary and summary.md: each
 // scenario's stages under its own heading, by their own names, planned in its own unit (users for a
 // closed-model scenario, per second for an open one). A run without scenarios renders as before.
 import { describe, expect, it } from 'vitest';
 import { renderSummary } from '../../src/report/terminal.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
 import { decodeCells } from '../../src/result/cells.js';
 import { buildScenarioViews } from '../../src/result/scenario-views.js';
 import type { Result } from '../../src/result/types.js';
@@ -51,6 +52,13 @@ function terminalPhases(text: string): string {
   return text.slice(from, text.indexOf('\n\n', from));
 }
 
+/** summary.md's Phases section: from its heading to the next heading of its level or the footer. */
+function markdownPhases(md: string): string {
+  const from = md.indexOf('### Phases');
+  const next = md.slice(from + 1).search(/\n(### |<sub>)/);
+  return md.slice(from, from + 1 + next).trimEnd();
+}
+
 /** The table's lines that hold a cell, split into trimmed cells (a wrapped row is several lines). */
 const cellLines = (table: string): string[][] =>
   table.split('\n').filter((l) => l.startsWith('│')).map((l) => l.split('│').slice(1, -1).map((cell) => cell.trim()));
@@ -89,6 +97,30 @@ describe('the stages table of a run of scenarios', () => {
     const wide = terminalPhases(renderSummary(twoScenarios(), { color: false, width: 120 }));
     expect(wide).toContain('│ 00:20–01:20 │');
   });
+
+  it('summary.md: a heading per scenario, each over its own table of stages, planned in its unit', () => {
+    const section = markdownPhases(renderMarkdown([twoScenarios()]));
+    const headings = section.split('\n').filter((l) => l.startsWith('#'));
+    expect(headings).toEqual(['### Phases', '#### Scenario browsing', '#### Scenario login-wave']);
+    const tables = section.split(/\n#### [^\n]*\n/).slice(1);
+    const rows = (table: string): string[][] => table.trim().split('\n').slice(2).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+    expect(tables.map((t) => rows(t).map((r) => r.slice(0, 4)))).toEqual([
+      [['steady', '00:00–02:00', '200 users', '1200']],
+      [
+        ['ramp', '00:20–01:20', '50 → 500 req/s', '600'],
+        ['peak', '01:20–02:00', '500 req/s', '800'],
+      ],
+    ]);
+    expect(section.split('\n').find((l) => l.startsWith('| Phase'))).toBe('| Phase | Window | Planned | Requests | RPS | Errors | Error rate | Mean ms | p95 ms | p99 ms |');
+  });
+
+  it('summary.md: a scenario’s name is escaped in its heading', () => {
+    const result = twoScenarios();
+    const [browsing] = Object.values(result.scenarios!);
+    result.scenarios = { '<b>*x*': browsing!, 'login-wave': result.scenarios!['login-wave']! };
+    result.phases[0]!.name = '<b>*x*/steady';
+    expect(markdownPhases(renderMarkdown([result]))).toContain('#### Scenario &lt;b&gt;\\*x\\*\n');
+  });
 });
 
 describe('a run without scenarios', () => {
@@ -107,8 +139,8 @@ describe('a run without scenarios', () => {
       ],
     });
 
-  it('renders its stages table exactly as before, in the terminal', () => {
-    // as the terminal printed it before the scenario headings (main at b44a7bd)
+  it('renders its stages table exactly as before, in the terminal and in summary.md', () => {
+    // both texts as the reports printed them before the scenario headings (main at b44a7bd)
     expect(terminalPhases(renderSummary(plainRun(), { color: false }))).toBe(`Phases
 ┌────────────┬─────────────┬──────────┬──────┬─────────┬───────┬───────┬───────┐
 │ phase      │ window      │ requests │  rps │  errors │  mean │   p95 │   p99 │
@@ -123,5 +155,11 @@ describe('a run without scenarios', () => {
 │ morning-   │             │          │      │         │       │       │       │
 │ rush       │             │          │      │         │       │       │       │
 └────────────┴─────────────┴──────────┴──────┴─────────┴───────┴───────┴───────┘`);
+    expect(markdownPhases(renderMarkdown([plainRun()]))).toBe(`### Phases
+
+| Phase | Window | Requests | RPS | Errors | Error rate | Mean ms | p95 ms | p99 ms |
+| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+| baseline | 00:00–00:30 | 1000 | 33.3 | 5 | 0.50% | 20.5 | 38.1 | 39.6 |
+| spike-to-the-peak-of-the-morning-rush | 00:30–01:00 | 2000 | 66.7 | 0 | 0.00% | 152.5 | 285.4 | 297.2 |`);
   });
 });
