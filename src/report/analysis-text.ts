@@ -2,7 +2,7 @@
 // one finding per analysis and the staircase's steps. Pure; reads a finished Result only.
 import type { Analysis, BreakingPointStep, BreakingStep, DriftMetric } from '../result/analysis-types.js';
 import type { Result } from '../result/types.js';
-import { formatClock, formatDuration, formatMs, formatPercent, formatRps } from './format.js';
+import { formatClock, formatDuration, formatLevel, formatMs, formatPercent, formatRps } from './format.js';
 
 export type FindingTone = 'good' | 'bad' | 'neutral';
 
@@ -21,10 +21,7 @@ const signed = (ratio: number | null): string => {
 };
 const points = (ratio: number | null): string => (ratio === null ? 'n/a' : `${ratio >= 0 ? '+' : ''}${(ratio * 100).toFixed(2)} pp`);
 
-function levelText(level: number, model: Result['profile']['model']): string {
-  const value = Number.isInteger(level) ? String(level) : level.toFixed(1);
-  return model === 'open' ? `${value} req/s` : `${value} VUs`;
-}
+const levelText = (level: number, model: Result['profile']['model']): string => formatLevel(model, level, level, ' req/s');
 
 function stepText(step: BreakingPointStep, model: Result['profile']['model']): string {
   return `${step.phase} (${levelText(step.level, model)}, ${formatRps(step.rps)} req/s achieved)`;

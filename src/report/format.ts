@@ -1,5 +1,6 @@
 // Shared number and check formatting for every report, so terminal, JUnit, Markdown (and HTML)
 // print the same values the same way. Pure; reads finished Result data only.
+import type { LoadModel } from '../config/types.js';
 import type { ComparisonEntry, Result, TargetCheckResult, Verdict } from '../result/types.js';
 import { formatCheck, stateOf } from '../judge/checks.js';
 import { formatAgainst, formatChange, formatLimitValue as limitValue, formatMeasured } from '../judge/numbers.js';
@@ -148,6 +149,26 @@ export function formatDuration(ms: number): string {
   const s = whole % 60;
   if (h > 0) return m > 0 ? `${h}h ${m}m` : `${h}h`;
   return s > 0 ? `${m}m ${s}s` : `${m}m`;
+}
+
+/** What drove the run, as every report's headline says it: `open model`, `closed model`, or `2 scenarios` (each has its own model). */
+export function describeLoad(result: Pick<Result, 'profile' | 'scenarios'>): string {
+  const scenarios = Object.keys(result.scenarios ?? {}).length;
+  if (scenarios > 0) return `${scenarios} scenario${scenarios === 1 ? '' : 's'}`;
+  return `${result.profile.model} model`;
+}
+
+/** An open level's unit: `/s` where the table is narrow (terminal), ` req/s` in prose. */
+export type OpenLevelUnit = '/s' | ' req/s';
+
+/**
+ * A planned level in its model's unit, the word the README and SPEC use: `200 users` (closed: the
+ * `vus` of a stage), `500/s` (open: arrivals per second); a ramp `0 → 200 users`.
+ */
+export function formatLevel(model: LoadModel, to: number, from: number = to, openUnit: OpenLevelUnit = '/s'): string {
+  const level = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(1));
+  const unit = model === 'open' ? openUnit : ' users';
+  return from === to ? `${level(to)}${unit}` : `${level(from)} → ${level(to)}${unit}`;
 }
 
 /** Keys of a count map sorted by count, largest first, zero counts left out. */

@@ -8,11 +8,13 @@ import {
   checkOutcome,
   comparisonUnit,
   describeCheck,
+  describeLoad,
   formatActual,
   formatBound,
   formatClock,
   formatComparisonChange,
   formatDuration,
+  formatLevel,
   formatLimit,
   formatMs,
   formatPercent,
@@ -144,8 +146,7 @@ function scenariosSection(result: Result, h: string): string | null {
   if (scenarios.length === 0) return null;
   const rows = scenarios.map(([name, s]) => {
     const peak = Math.max(0, ...s.stages.map((stage) => Math.max(stage.fromLevel, stage.toLevel)));
-    const level = Number.isInteger(peak) ? String(peak) : peak.toFixed(1);
-    return [escapeMarkdown(name), `${s.model}, peak ${level} ${s.model === 'open' ? 'req/s' : 'users'}`, formatClock(s.startAfterMs), ...statsCells(s)];
+    return [escapeMarkdown(name), `${s.model}, peak ${formatLevel(s.model, peak, peak, ' req/s')}`, formatClock(s.startAfterMs), ...statsCells(s)];
   });
   const head = ['Scenario', 'Load', 'Starts', 'Requests', 'RPS', 'Errors', 'Error rate', 'Mean ms', 'p50 ms', 'p95 ms', 'p99 ms', 'Max ms'];
   return `${h} Scenarios\n\n${mdTable(head, rows, numeric(head.length, 3))}`;
@@ -164,12 +165,7 @@ const phaseCells = (p: PhaseStats): string[] => [
 const phaseWindow = (p: PhaseStats): string => `${formatClock(p.startMs)}–${formatClock(p.endMs)}`;
 
 /** A stage's planned level in its scenario's unit: `200 users`, `50 → 500 req/s`. */
-function plannedLevel(stage: StageSpec | undefined, model: LoadModel): string {
-  if (stage === undefined) return '';
-  const unit = model === 'open' ? 'req/s' : 'users';
-  const level = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(1));
-  return stage.fromLevel === stage.toLevel ? `${level(stage.toLevel)} ${unit}` : `${level(stage.fromLevel)} → ${level(stage.toLevel)} ${unit}`;
-}
+const plannedLevel = (stage: StageSpec | undefined, model: LoadModel): string => (stage === undefined ? '' : formatLevel(model, stage.toLevel, stage.fromLevel, ' req/s'));
 
 function phasesSection(result: Result, h: string): string | null {
   if (result.phases.length === 0) return null;
@@ -241,7 +237,7 @@ function headline(result: Result): string {
   const status = result.status === 'completed' ? '' : ` The run was **${result.status}**.`;
   return (
     `${t.requests} requests in ${formatDuration(result.durationMs)} against ${escapeMarkdown(result.baseUrl)} ` +
-    `(${result.profile.model} model): p95 ${formatMs(t.latencyMs.p95)} ms, p99 ${formatMs(t.latencyMs.p99)} ms, ` +
+    `(${describeLoad(result)}): p95 ${formatMs(t.latencyMs.p95)} ms, p99 ${formatMs(t.latencyMs.p99)} ms, ` +
     `${errorsAreBad(result) ? `**❌ ${formatPercent(t.errorRate)} errors**` : `${formatPercent(t.errorRate)} errors`}, ${formatRps(t.rps)} req/s. ${escapeMarkdown(summariseChecks(result))}.${status}`
   );
 }

@@ -11,9 +11,11 @@ import {
   formatActual,
   formatBound,
   comparisonUnit,
+  describeLoad,
   formatComparisonChange,
   formatClock,
   formatDuration,
+  formatLevel,
   formatLimit,
   formatMs,
   formatPercent,
@@ -177,20 +179,15 @@ export function plainTable(head: string[], align: Array<'left' | 'right'>, rows:
   return t.toString();
 }
 
-function formatLevel(level: number, model: LoadModel): string {
-  const value = Number.isInteger(level) ? String(level) : level.toFixed(1);
-  return model === 'open' ? `${value}/s` : `${value} VUs`;
-}
-
 /** `[00:12/01:00] spike  level 400/s  rps 398  p95 12.3 ms  errors 0 (0.00%)` */
 export function renderProgressLine(p: ProgressSnapshot, opts: TerminalOptions): string {
   const c = palette(opts);
   const rate = p.requests === 0 ? 0 : p.errors / p.requests;
   const errors = `errors ${p.errors} (${formatPercent(rate)})`;
-  // scenarios: each one's stage and level (`browsing hold 100 VUs · login-wave wave 500/s`)
+  // scenarios: each one's stage and level (`browsing hold 100 users · login-wave wave 500/s`)
   const shape = p.scenarios
-    ? [p.scenarios.map((s) => `${c.cyan(plain(s.name))} ${plain(s.stage)} ${formatLevel(s.level, s.model)}`).join(c.dim(' · '))]
-    : [c.cyan(plain(p.stage)), `level ${formatLevel(p.level, p.model)}`];
+    ? [p.scenarios.map((s) => `${c.cyan(plain(s.name))} ${plain(s.stage)} ${formatLevel(s.model, s.level)}`).join(c.dim(' · '))]
+    : [c.cyan(plain(p.stage)), `level ${formatLevel(p.model, p.level)}`];
   return [
     c.dim(`[${formatClock(p.elapsedMs)}/${formatClock(p.totalMs)}]`),
     ...shape,
@@ -278,7 +275,7 @@ function renderScenarios(result: Result, c: ChalkInstance, width: number): strin
     const peak = Math.max(0, ...s.stages.map((stage) => Math.max(stage.fromLevel, stage.toLevel)));
     // name, requests, rps, errors, p50, p95, p99 (max is in the requests table)
     const [, requests, rps, errors, p50, p95, p99] = statsRow('', s, c);
-    return [plain(name), formatLevel(peak, s.model), formatClock(s.startAfterMs), requests!, rps!, errors!, p50!, p95!, p99!];
+    return [plain(name), formatLevel(s.model, peak), formatClock(s.startAfterMs), requests!, rps!, errors!, p50!, p95!, p99!];
   });
   return [c.bold('Scenarios'), tableText(c, width, ['scenario', 'peak', 'starts', 'requests', 'rps', 'errors', 'p50 ms', 'p95 ms', 'p99 ms'], rows, 1)].join('\n');
 }
@@ -301,12 +298,7 @@ function phaseCells(p: PhaseStats, c: ChalkInstance): string[] {
 const phaseWindow = (p: PhaseStats, twoLines = false): string => `${formatClock(p.startMs)}–${twoLines ? '\n' : ''}${formatClock(p.endMs)}`;
 
 /** A stage's planned level in its scenario's unit: `200 users`, `50 → 500/s` (open: arrivals per second). */
-function plannedLevel(stage: StageSpec | undefined, model: LoadModel): string {
-  if (stage === undefined) return '';
-  const unit = model === 'open' ? '/s' : ' users';
-  const level = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(1));
-  return stage.fromLevel === stage.toLevel ? `${level(stage.toLevel)}${unit}` : `${level(stage.fromLevel)} → ${level(stage.toLevel)}${unit}`;
-}
+const plannedLevel = (stage: StageSpec | undefined, model: LoadModel): string => (stage === undefined ? '' : formatLevel(model, stage.toLevel, stage.fromLevel));
 
 function renderPhases(result: Result, c: ChalkInstance, width: number): string {
   const groups = phaseGroups(result);
@@ -411,9 +403,7 @@ function renderAnalysis(result: Result, c: ChalkInstance, width: number): string
 export function renderSummary(result: Result, opts: TerminalOptions): string {
   const c = palette(opts);
   const width = tableWidth(opts);
-  const scenarioCount = Object.keys(result.scenarios ?? {}).length;
-  const model = scenarioCount > 0 ? `${scenarioCount} scenarios` : result.profile.model === 'open' ? 'open model' : 'closed model';
-  const header = `${c.bold(runName(result))} — ${model}, ${formatDuration(result.durationMs)} against ${plain(result.baseUrl)}`;
+  const header = `${c.bold(runName(result))} — ${describeLoad(result)}, ${formatDuration(result.durationMs)} against ${plain(result.baseUrl)}`;
   const sections: string[] = [header, renderRequests(result, c, width)];
   const protocols = renderProtocols(result, c, width);
   if (protocols) sections.push(protocols);

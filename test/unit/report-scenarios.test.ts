@@ -40,7 +40,7 @@ describe('scenarios in the reports', () => {
     expect(text).toContain('mixed — 2 scenarios');
     const rows = text.split('\n').filter((line) => /│ (browsing|<wave>) /.test(line));
     expect(rows.map((line) => line.split('│').map((cell) => cell.trim()).slice(1, 7))).toEqual([
-      ['browsing', '100 VUs', '00:00', '1000', '100.0', '0'],
+      ['browsing', '100 users', '00:00', '1000', '100.0', '0'],
       ['<wave>', '500/s', '00:04', '2000', '500.0', '20 (1.00%)'],
     ]);
     // on 80 columns it wraps by column to fit

@@ -183,7 +183,7 @@ describe('renderProgressLine', () => {
       { elapsedMs: 3_723_000, totalMs: 7_200_000, stage: 'soak', level: 50, model: 'closed', rps: 41.6, p95Ms: 230, errors: 3, requests: 1000 },
       { color: false },
     );
-    expect(line).toBe('[1:02:03/2:00:00]  soak  level 50 VUs  rps 42  p95 230.0 ms  errors 3 (0.30%)');
+    expect(line).toBe('[1:02:03/2:00:00]  soak  level 50 users  rps 42  p95 230.0 ms  errors 3 (0.30%)');
   });
 
   it('scenarios: each one\'s stage and level instead of one', () => {
@@ -197,7 +197,7 @@ describe('renderProgressLine', () => {
       },
       { color: false },
     );
-    expect(line).toBe('[00:05/00:10]  browsing hold 100 VUs · login-wave wave 500/s  rps 612  p95 8.00 ms  errors 0 (0.00%)');
+    expect(line).toBe('[00:05/00:10]  browsing hold 100 users · login-wave wave 500/s  rps 612  p95 8.00 ms  errors 0 (0.00%)');
   });
 
   it('colour only when asked', () => {
