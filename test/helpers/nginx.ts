@@ -15,6 +15,12 @@ export interface TestNginx {
   log: () => Array<{ status: number; bytes: number; uri: string }>;
   /** the log once it has at least `count` entries (nginx writes an entry just after the response) */
   logOf: (count: number) => Promise<Array<{ status: number; bytes: number; uri: string }>>;
+  /**
+   * the entries of requests tagged `?tag=<tag>` (redirects keep the query), once there are `count`
+   * of them, with the tag taken off their uri: a test's own entries, whatever entries of earlier
+   * requests nginx writes after it has read the log (it writes each just after its response)
+   */
+  entriesTagged: (tag: string, count: number) => Promise<Array<{ status: number; bytes: number; uri: string }>>;
   stop: () => Promise<void>;
 }
 
@@ -60,9 +66,9 @@ http {
   server {
     listen 127.0.0.1:${port};
     root ${root};
-    location = /r1 { return 302 /r2; }
-    location = /r2 { return 302 /r3; }
-    location = /r3 { return 302 /page.html; }
+    location = /r1 { return 302 /r2$is_args$args; }
+    location = /r2 { return 302 /r3$is_args$args; }
+    location = /r3 { return 302 /page.html$is_args$args; }
     location = /login { add_header Set-Cookie "session=abc123; Path=/; HttpOnly"; return 200 "logged in"; }
     location = /private {
       if ($cookie_session != "abc123") { return 401 "who are you"; }
@@ -103,6 +109,12 @@ http {
     logOf: async (count) => {
       for (let waited = 0; log().length < count && waited < 2000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
       return log();
+    },
+    entriesTagged: async (tag, count) => {
+      const suffix = `?tag=${tag}`;
+      const tagged = () => log().filter((e) => e.uri.endsWith(suffix)).map((e) => ({ ...e, uri: e.uri.slice(0, -suffix.length) }));
+      for (let waited = 0; tagged().length < count && waited < 5000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+      return tagged();
     },
     log: () =>
       (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '')
