@@ -25,6 +25,9 @@ export async function startWsEchoServer(options: { reject?: number } = {}): Prom
   const sockets = new Set<WebSocket>();
   server.on('upgrade', (request, socket, head) => {
     if (options.reject) {
+      // an upgrade's socket has no error listener of the server's any more: a client that drops the
+      // connection on reading the refusal (perfctl does) can reset it, an uncaught ECONNRESET here
+      socket.on('error', () => socket.destroy());
       socket.end(`HTTP/1.1 ${options.reject} Nope\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
       return;
     }
