@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { validateResult } from '../../src/result/validate-result.js';
-import { assertBuilt, describeRun, makeTempDir, readResultFile, removeTempDir, runCli, writeProfile } from '../helpers/cli.js';
+import { assertBuilt, describeRun, exitCodeFor, makeTempDir, readResultFile, removeTempDir, runCli, writeProfile } from '../helpers/cli.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 let server: TestServer | undefined;
@@ -79,7 +79,6 @@ describe('perfctl run (built CLI)', () => {
     expect(existsSync(join(dir, 'out', 'result.json'))).toBe(false);
   });
 
-  // timing on a shared 2-core machine: one retry, so a neighbour's CPU burst is not read as a perfctl bug
   it('1 request/s for 5 s: rps is 1 over the planned 5 s, not 1.25 over first-to-last answer (an rps >= 1.2 target fails)', async () => {
     server = await startTestServer(() => ({ delayMs: 1 }));
     dir = makeTempDir();
@@ -91,7 +90,9 @@ describe('perfctl run (built CLI)', () => {
     expect(result.totals.requests).toBe(5);
     expect(result.totals.rps).toBe(1);
     expect(result.phases[0]?.rps).toBe(1);
-    expect(run.code, describeRun(run)).toBe(1);
+    expect(result.targets.map((c) => [c.metric, c.state])).toEqual([['rps', 'fail']]);
+    // exit 1; one start of five over 50 ms late on a busy machine is perfctl's own miss: exit 4
+    expect(run.code, describeRun(run)).toBe(exitCodeFor(result, 1));
   });
 
   it('10 users against a 20 ms service: p50 in [20, 25) ms, about 480 rps, never more than 10 in flight', { retry: 1 }, async () => {
