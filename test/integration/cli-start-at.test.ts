@@ -2,7 +2,8 @@
 // counts down, a past instant is refused with nothing sent, and the result records both starts.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { assertBuilt, describeRun, makeTempDir, readResultFile, removeTempDir, runCli, writeProfile, type CliRun } from '../helpers/cli.js';
+import { assertBuilt, describeRun, exitCodeFor, makeTempDir, readResultFile, removeTempDir, runCli, writeProfile, type CliRun } from '../helpers/cli.js';
+import type { Result } from '../../src/result/types.js';
 import { startArrivalServer, type ArrivalServer } from '../helpers/arrival-server.js';
 
 let dir: string;
@@ -41,19 +42,30 @@ async function runStartingIn(leadMs: number, args: (startAt: string) => string[]
   return attempt!;
 }
 
+/**
+ * The result of a run that must exit 0: or 4 where perfctl recorded that it missed its own
+ * schedule (on a busy machine 3 of a 1 s run's 50 starts over 50 ms late are its 5%), which these
+ * tests of the start do not judge.
+ */
+function resultOf(run: CliRun, out: string): Result {
+  expect([0, 4], describeRun(run)).toContain(run.code);
+  const result = readResultFile(out);
+  expect(run.code, `${result.generator?.problem ?? 'no generator problem'}\n${describeRun(run)}`).toBe(exitCodeFor(result, 0));
+  return result;
+}
+
 describe('--start-at', () => {
   it('starts the load at the instant given, counts down, and records planned and actual start', async () => {
     server = await startArrivalServer();
     const file = writeProfile(dir, 'start-at.yaml', PROFILE);
     const out = join(dir, 'later');
     const { run, planned } = await runStartingIn(3000, (at) => ['run', file, '-u', server!.url, '--start-at', at, '--out', out, '--no-progress']);
-    expect(run.code, describeRun(run)).toBe(0);
+    const result = resultOf(run, out);
     expect(run.stdout).toMatch(/starts in \d\.\ds \(at \d{4}-\d\d-\d\dT[\d:.]+Z\)/);
     // the probe opens a connection but sends no request: the first request is the load's
     const first = Math.min(...server.arrivals);
     expect(first).toBeGreaterThanOrEqual(planned.getTime() - 5);
     expect(first - planned.getTime()).toBeLessThan(200);
-    const result = readResultFile(out);
     expect(result.start?.planned).toBe(planned.toISOString());
     expect(result.start?.requested).toBe(planned.toISOString());
     // t = 0 is the planned instant (wall and monotonic clocks agree to a millisecond)
@@ -93,8 +105,7 @@ describe('--start-at', () => {
     const file = writeProfile(dir, 'start-at.yaml', PROFILE);
     const out = join(dir, 'now');
     const run = await runCli(['run', file, '-u', server.url, '-d', '1s', '--out', out, '--quiet']);
-    expect(run.code, describeRun(run)).toBe(0);
-    const result = readResultFile(out);
+    const result = resultOf(run, out);
     expect(result.start?.planned).toBe(result.start?.actual);
     expect(result.start?.requested).toBeUndefined();
     expect(result.shard).toBeUndefined();
@@ -129,8 +140,7 @@ describe('--start-at', () => {
     const run = await runCli(['run', file, '-u', server.url, '--shard', 'k8s', '--start-at', '+1s', '--out', out, '--quiet'], {
       env: { JOB_COMPLETION_INDEX: '1', PERFCTL_SHARD_COUNT: '2' },
     });
-    expect(run.code, describeRun(run)).toBe(0);
-    const result = readResultFile(out);
+    const result = resultOf(run, out);
     expect(result.shard).toEqual({ index: 2, count: 2 });
     expect(result.profile.hash).toMatch(/^[0-9a-f]{16}$/);
     expect(result.start?.requested).toBe('+1s');
