@@ -219,6 +219,8 @@ describe('soak drift', () => {
   it('a service slowing steadily reports the drift and fails a drift target; its growing memory fails memoryGrowth (built CLI, monitor URL)', { timeout: 90_000 }, async () => {
     assertBuilt();
     let first = 0;
+    // the delay the service gave each request, by its arrival (s since the first)
+    const given: Array<{ atS: number; delayMs: number }> = [];
     server = await startTestServer((req) => {
       const now = performance.now();
       first ||= now;
@@ -234,8 +236,12 @@ describe('soak drift', () => {
         ].join('\n');
         return { body };
       }
-      // 5 ms at the start, 0.5 ms slower every second
-      return { delayMs: 5 + 0.5 * elapsedS };
+      // 5 ms at the start, 10 ms slower every second: from 35-95 ms in the early window to
+      // 245-305 ms in the late one, a change no loaded machine's tail can hide (at 0.5 ms a second,
+      // 6.5-9.5 ms against 17-20 ms, a busy neighbour's tail pushed the early p95 to 40 ms)
+      const delayMs = 5 + SLOPE_MS_PER_S * elapsedS;
+      given.push({ atS: elapsedS, delayMs });
+      return { delayMs };
     });
     dir = makeTempDir();
     const file = writeProfile(
@@ -267,7 +273,17 @@ describe('soak drift', () => {
         `(${pct(drift!.p95.change)}, at least ${pct(drift!.p95.changeLow)}), p99 ${pct(drift!.p99.change)}; memory ${resources?.startMemoryMB} → ${resources?.endMemoryMB} MB ` +
         `(${pct(resources?.memoryGrowth ?? null)}), CPU mean ${resources?.meanCpuPercent}%, ${resources?.samples} samples`,
     );
-    // early window 3-9 s: 6.5-9.5 ms; late window 24-30 s: 17-20 ms
+    // what the service itself did in each window: the p95 of the delays it gave the requests that
+    // arrived in it (perfctl's windows count answers by when they came, up to one answer later)
+    const window = (w: { startMs: number; endMs: number }): number[] => given.filter((g) => g.atS * 1000 >= w.startMs && g.atS * 1000 < w.endMs).map((g) => g.delayMs);
+    const early = percentile(window(drift!.early), 0.95);
+    const late = percentile(window(drift!.late), 0.95);
+    const shift = 1 + (SLOPE_MS_PER_S * Math.max(...window(drift!.late))) / 1000; // a timer up to 1 ms early, the window one answer later
+    console.log(`[slowing soak] the service's own p95: ${early.toFixed(1)} → ${late.toFixed(1)} ms (${pct(late / early - 1)})`);
+    expect(late / early - 1).toBeGreaterThan(1);
+    // perfctl never reports the service faster than it was, and sees the drift far beyond noise
+    expect(drift!.p95.early).toBeGreaterThan(early - shift);
+    expect(drift!.p95.late).toBeGreaterThan(late - shift);
     expect(drift!.p95.change!).toBeGreaterThan(0.5);
     expect(drift!.p95.changeLow!).toBeGreaterThan(0.02);
     const byMetric = Object.fromEntries(result.targets.map((c) => [c.metric, c]));
@@ -283,6 +299,14 @@ describe('soak drift', () => {
     expect(run.code, describeRun(run)).toBe(1);
   });
 });
+
+/** how much slower the slowing service gets every second, ms */
+const SLOPE_MS_PER_S = 10;
+
+function percentile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
+}
 
 function pct(ratio: number | null | undefined): string {
   if (ratio === null || ratio === undefined) return 'n/a';
