@@ -25,6 +25,8 @@ const PRECISE_GAP_MS = 2;
  * helper thread wakes the loop instead (precise-wake.ts).
  */
 const EARLY_WAKE_MS = 2;
+/** Precise starts in a row with answers still out at their due time before the helper thread wakes them. */
+const OUTLASTED_IN_A_ROW = 3;
 /** Atomics.wait needs a shared Int32Array; nobody ever notifies it, so a wait always times out. */
 const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
 
@@ -42,11 +44,12 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
   let immediate: NodeJS.Immediate | undefined;
   // precise starts serve the real clock only (tests with a fake clock keep timers)
   const precisely = clock === monotonicClock;
-  // the helper thread is started the first time an answer is still out at a precise start's
-  // due time (a service that answers within the gap never needs it: its answer comes first and
-  // the start is slept here); until then, and until it is up, a timer stands in
+  // the helper thread is started once answers have been still out at the due time of
+  // OUTLASTED_IN_A_ROW precise starts in a row (a service that answers within the gap never needs
+  // it: its answer comes first and the start is slept here; a one-off slow answer, a GC pause,
+  // does not start it either); until then, and until it is up, a timer stands in
   let precise: PreciseWake | undefined;
-  let answersOutlastGaps = false;
+  let outlastedInARow = 0;
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => (resolveDone = resolve)).finally(() => precise?.close());
   /** a precise start waiting for the in-flight answers to come in: its due time (ms from t = 0) */
@@ -96,7 +99,10 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
       recorder.record(outcomeOfSend(request.name, phaseIndex, sent, dueOnClock, true));
       finishIfIdle();
       // the last answer is in and the next start is close: sleep the rest of the way here
-      if (inFlight === 0 && preciseDueMs >= 0 && preciseDueMs - (clock.nowMs() - startMs) <= EARLY_WAKE_MS) startPrecisely();
+      if (inFlight === 0 && preciseDueMs >= 0 && preciseDueMs - (clock.nowMs() - startMs) <= EARLY_WAKE_MS) {
+        outlastedInARow = 0;
+        startPrecisely();
+      }
     });
   };
 
@@ -152,14 +158,16 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
     if (inFlight === 0) return startPrecisely();
     const waitMs = preciseDueMs - (clock.nowMs() - startMs);
     if (waitMs <= 0) {
+      // due, and answers are still out (a timer stood in for the helper thread)
+      outlastedInARow++;
       preciseDueMs = -1;
       return tick();
     }
     // answers pending: an answer that came in while this thread slept would be measured late.
-    // Until an answer has outlasted a gap, a timer wakes us (the answer usually comes first and
+    // Until answers outlast gaps, a timer wakes us (the answer usually comes first and
     // startPrecisely takes over); the helper thread costs a thread's start and two wake-ups per start
-    if (!answersOutlastGaps) {
-      timer = setTimeout(answerStillOut, waitMs > 1 ? waitMs - 1 : 0);
+    if (!precise && outlastedInARow < OUTLASTED_IN_A_ROW) {
+      timer = setTimeout(earlyWake, waitMs > 1 ? waitMs - 1 : 0);
       return;
     }
     precise ??= new PreciseWake();
@@ -170,13 +178,6 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
         tick();
       });
     } else timer = setTimeout(earlyWake, waitMs > 1 ? waitMs - 1 : 0);
-  };
-
-  /** The timer stood in for the helper and an answer is still out: from now on the helper wakes precise starts. */
-  const answerStillOut = (): void => {
-    timer = undefined;
-    if (inFlight > 0) answersOutlastGaps = true;
-    earlyWake();
   };
 
   /** Nothing in flight: sleep until the precise start on this thread, then start. */
