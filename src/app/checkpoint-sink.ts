@@ -2,11 +2,13 @@
 // uses) or this thread (`InlineSink`, for tests). Both keep their own copy of the timeline,
 // sent a few points at a time, so a checkpoint message carries only the histograms and counts.
 import { performance } from 'node:perf_hooks';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { serialiseResult } from '../report/write-reports.js';
 import { buildViews, decodeCells } from '../result/cells.js';
 import { writeFileAtomic } from '../result/write-atomic.js';
 import type { Result, TimelinePoint } from '../result/types.js';
+import { builtDir } from '../version.js';
 
 export type CheckpointMessage = { type: 'points'; points: TimelinePoint[] } | { type: 'write'; result: Result; seconds: number };
 export type CheckpointReply = { type: 'written'; bytes: number; ms: number } | { type: 'failed'; message: string };
@@ -63,7 +65,7 @@ export class WorkerSink implements CheckpointSink {
   /** started at the first checkpoint: a run shorter than the interval never starts it */
   private get worker(): Worker {
     if (this.started) return this.started;
-    const worker = new Worker(new URL('./checkpoint-worker.js', import.meta.url), { workerData: { path: this.path } });
+    const worker = new Worker(builtDir === undefined ? new URL('./checkpoint-worker.js', import.meta.url) : join(builtDir, 'app', 'checkpoint-worker.js'), { workerData: { path: this.path } });
     const answer = (reply: CheckpointReply): void => {
       const resolve = this.waiting;
       this.waiting = undefined;

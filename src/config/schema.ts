@@ -3,7 +3,9 @@
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { loadPrecompiled } from '../precompiled-validators.js';
+import { packageRoot } from '../version.js';
 import type { Ajv2020, AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { didYouMeanHint, suggest } from './did-you-mean.js';
 import type { PathSegment } from './yaml-source.js';
@@ -38,8 +40,7 @@ const notYetSupported: Record<string, string> = {};
 let validators: Record<SchemaKind, ValidateFunction> | undefined;
 
 function readSchema(file: string): AnySchemaObject {
-  // src/config/ and dist/config/ are both two levels below the package root
-  return JSON.parse(readFileSync(new URL(`../../schemas/${file}`, import.meta.url), 'utf8')) as AnySchemaObject;
+  return JSON.parse(readFileSync(join(packageRoot, 'schemas', file), 'utf8')) as AnySchemaObject;
 }
 
 function compileValidators(): Record<SchemaKind, ValidateFunction> {

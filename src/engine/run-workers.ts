@@ -2,6 +2,7 @@
 // N-th arrival, or its share of the users); this thread only coordinates. Each second's
 // histograms are added exactly (HdrHistogram add), never percentiles averaged.
 import { performance } from 'node:perf_hooks';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ExitCode, PerfctlError } from '../errors.js';
 import { decodeCell, combineCells, combineTimeBlocks, decodeTimeBlocks } from '../metrics/cell-codec.js';
@@ -11,6 +12,7 @@ import type { Cell } from '../metrics/cell.js';
 import { addTimelinePoints, type TimelinePoint } from '../metrics/recorder.js';
 import type { ScheduleHealth } from './executor.js';
 import type { WorkerCommand, WorkerDone, WorkerInput, WorkerMessage, WorkerSecond } from './worker-protocol.js';
+import { builtDir } from '../version.js';
 
 /** Margin between "all workers ready" and the shared t = 0, so the start message reaches all. */
 const START_MARGIN_MS = 50;
@@ -29,7 +31,7 @@ export function startLoadInWorkers(options: LoadRunOptions, workerCount: number,
       },
       liveCells,
     };
-    return new Worker(new URL('./load-worker.js', import.meta.url), { workerData: input });
+    return new Worker(builtDir === undefined ? new URL('./load-worker.js', import.meta.url) : join(builtDir, 'engine', 'load-worker.js'), { workerData: input });
   });
 
   const seconds = new SecondMerger(workerCount, onSecond, options.exportSecondHistograms === true);

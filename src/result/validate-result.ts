@@ -2,17 +2,18 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { join } from 'node:path';
 import { loadPrecompiled } from '../precompiled-validators.js';
+import { packageRoot } from '../version.js';
 
-/** Same relative path from src/result/ (vitest) and dist/result/ (the built package). */
-const schemaUrl = new URL('../../schemas/result.schema.json', import.meta.url);
+const schemaPath = join(packageRoot, 'schemas', 'result.schema.json');
 
 let compiled: ValidateFunction | undefined;
 
 function validator(): ValidateFunction {
   compiled ??= loadPrecompiled('result')?.['result'];
   if (!compiled) {
-    const schema = JSON.parse(readFileSync(schemaUrl, 'utf8')) as object;
+    const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as object;
     // ajv itself only where the build's precompiled validator is absent (tests run from src/)
     const { Ajv2020: Compiler } = createRequire(import.meta.url)('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 };
     const ajv = new Compiler({ allErrors: true, strict: true, strictNumbers: true });

@@ -7,14 +7,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type HandlebarsNamespace from 'handlebars';
+import { builtDir, packageRoot } from '../../version.js';
 import { TrustedSvg } from './svg.js';
 
-/** src/report/html/ (tests) and dist/report/html/ (built) are both three levels below the root. */
-export const TEMPLATES_DIR = fileURLToPath(new URL('../../../reports-templates/', import.meta.url));
-/** written by the build next to the built module; absent under src/ */
-const PRECOMPILED = fileURLToPath(new URL('./precompiled-templates.cjs', import.meta.url));
+export const TEMPLATES_DIR = join(packageRoot, 'reports-templates');
+/** written by the build; used by built code only (tests of src/ compile the .hbs files) */
+const PRECOMPILED = builtDir === undefined ? undefined : join(builtDir, 'report', 'html', 'precompiled-templates.cjs');
 // The compile options; scripts/precompile-templates.mjs uses the same. strict: a misspelt field
 // throws instead of printing nothing; preventIndent keeps <pre> intact.
 const COMPILE_OPTIONS = { strict: true, preventIndent: true } as const;
@@ -40,7 +39,7 @@ function withSvgHelper(hb: Handlebars): Handlebars {
 }
 
 function loadPrecompiled(name: string): Render | undefined {
-  if (!existsSync(PRECOMPILED)) return undefined;
+  if (PRECOMPILED === undefined || !existsSync(PRECOMPILED)) return undefined;
   const specs = require(PRECOMPILED) as Precompiled;
   const page = specs.pages[name];
   if (!page) return undefined;
