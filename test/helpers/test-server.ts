@@ -11,6 +11,8 @@ export interface Seen {
   byPath: Record<string, number>;
   /** how long the server itself took for each request, arrival to response end, ms */
   durationsMs: number[];
+  /** when each of those answers ended, ms since the first request (same order as durationsMs) */
+  answeredAtMs: number[];
 }
 
 export interface TestServer {
@@ -27,7 +29,7 @@ export function medianMs(values: number[]): number {
 export type Behaviour = (req: http.IncomingMessage, n: number) => { delayMs?: number; status?: number; body?: string } | void;
 
 export async function startTestServer(behaviour: Behaviour = () => undefined): Promise<TestServer> {
-  const seen: Seen = { requests: 0, perSecond: [], maxInFlight: 0, byPath: {}, durationsMs: [] };
+  const seen: Seen = { requests: 0, perSecond: [], maxInFlight: 0, byPath: {}, durationsMs: [], answeredAtMs: [] };
   let inFlight = 0;
   let firstAt = 0;
   const server = http.createServer((req, res) => {
@@ -47,7 +49,9 @@ export async function startTestServer(behaviour: Behaviour = () => undefined): P
         inFlight--;
         res.writeHead(answer.status ?? 200, { 'content-type': 'application/json' });
         res.end(answer.body ?? '{"ok":true}');
-        seen.durationsMs.push(performance.now() - now);
+        const end = performance.now();
+        seen.durationsMs.push(end - now);
+        seen.answeredAtMs.push(end - firstAt);
       };
       if (answer.delayMs) setTimeout(reply, answer.delayMs);
       else reply();

@@ -207,13 +207,30 @@ describe('soak drift', () => {
     );
     expect(drift!.early.requests).toBeGreaterThan(500);
     expect(drift!.late.requests).toBeGreaterThan(500);
-    // no drift beyond noise: at the low end of its 95% interval the change is within the 2%
-    // target (usually the interval holds 0), or it is under a millisecond
-    const noDrift = (drift!.p95.changeLow ?? 0) <= 0.02 || Math.abs(drift!.p95.late - drift!.p95.early) < 1;
-    expect(noDrift).toBe(true);
     expect(Math.abs(drift!.rps.change ?? 1)).toBeLessThan(0.05);
+    // what the service itself took in each window (its answers ending in it, as perfctl counts
+    // them): its 10 ms timers fire late on a busy machine, so a neighbour's CPU burst in one window
+    // makes the service really slower there (measured once: its own p95 10.7 -> 11.3 ms, perfctl's,
+    // on the same event loop, 11.3 -> 14.0 ms)
+    const own = (w: { startMs: number; endMs: number }): number =>
+      percentile(server!.seen.durationsMs.filter((_, i) => server!.seen.answeredAtMs[i]! >= w.startMs && server!.seen.answeredAtMs[i]! < w.endMs), 0.95);
+    const [ownEarly, ownLate] = [own(drift!.early), own(drift!.late)];
+    const ownChange = ownLate / ownEarly - 1;
+    console.log(`[flat soak] the service's own p95: ${ownEarly.toFixed(3)} → ${ownLate.toFixed(3)} ms (${pct(ownChange)})`);
+    // perfctl's latency of a request spans the service's time for it: never a faster p95 than the service's
+    expect(drift!.p95.early).toBeGreaterThan(ownEarly - 0.1);
+    expect(drift!.p95.late).toBeGreaterThan(ownLate - 0.1);
     const [check] = evaluateTargets(rows, outcome.cells, phaseWindows(plan), outcome.durationMs, analysis);
-    expect(check?.pass, check?.message).toBe(true);
+    if (Math.abs(ownChange) <= 0.02) {
+      // the service stayed flat: no drift beyond noise, at the low end of its 95% interval the
+      // change is within the 2% target (usually the interval holds 0), or it is under a millisecond
+      const noDrift = (drift!.p95.changeLow ?? 0) <= 0.02 || Math.abs(drift!.p95.late - drift!.p95.early) < 1;
+      expect(noDrift).toBe(true);
+      expect(check?.pass, check?.message).toBe(true);
+    } else {
+      // the machine changed the service between the windows: perfctl sees that change, the same way
+      expect(Math.sign(drift!.p95.change ?? 0), `service ${pct(ownChange)}, perfctl ${pct(drift!.p95.change)}`).toBe(Math.sign(ownChange));
+    }
   });
 
   it('a service slowing steadily reports the drift and fails a drift target; its growing memory fails memoryGrowth (built CLI, monitor URL)', { timeout: 90_000 }, async () => {
