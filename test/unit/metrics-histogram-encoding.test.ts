@@ -42,3 +42,30 @@ describe('histogram encoding', () => {
     expect(decoded.maxValue).toBeGreaterThan(7_000_000_000);
   });
 });
+
+/** What the summary was before it scanned the counts itself: hdr-histogram-js's own getters. */
+function summaryByGetters(h: ReturnType<typeof createHistogram>) {
+  const ms = (micros: number): number => Math.round((micros / 1000) * 1000) / 1000;
+  const at = (p: number): number => ms(h.getValueAtPercentile(p));
+  return { min: ms(h.minNonZeroValue), mean: ms(h.mean), stdev: ms(h.stdDeviation), p50: at(50), p75: at(75), p90: at(90), p95: at(95), p99: at(99), p999: at(99.9), max: ms(h.maxValue) };
+}
+
+describe('summariseMs: one scan of the counts gives what the getters give', () => {
+  const cases: Array<[string, number[], boolean]> = [
+    ['one value', [1234], false],
+    ['two values, far apart', [3, 3_600_000_000], false],
+    ['1,000 exact multiples (percentile boundaries land on counts)', Array.from({ length: 1000 }, (_, i) => (i + 1) * 100), false],
+    ['a long tail', Array.from({ length: 5000 }, (_, i) => 200 + Math.round(1e6 / (5000 - i))), false],
+    ['7 values (99.9% of 7 needs the 1-ulp guard)', [10, 20, 30, 40, 50, 60, 70], false],
+    ['coarse (2 digits), a spread', Array.from({ length: 3000 }, (_, i) => 50 + i * i * 0.3), true],
+  ];
+  it.each(cases)('%s', (_name, micros, coarse) => {
+    const h = createHistogram(coarse);
+    for (const m of micros) recordMicros(h, m);
+    expect(summariseMs(h)).toEqual(summaryByGetters(h));
+  });
+
+  it('an empty histogram is all zeros', () => {
+    expect(summariseMs(createHistogram())).toEqual({ min: 0, mean: 0, stdev: 0, p50: 0, p75: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 });
+  });
+});
