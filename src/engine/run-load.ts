@@ -2,6 +2,7 @@
 // timeline point every second (with the generator's own health), and stops on request.
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { isMainThread } from 'node:worker_threads';
 import { monotonicClock, type Clock } from './clock.js';
 import { startClosedExecution } from './closed-executor.js';
 import { HttpTransport } from './http-transport.js';
@@ -17,7 +18,8 @@ import { parseTarget, prepareRequest } from './prepare-requests.js';
 import { prepareStream, StreamRunner } from './stream-runner.js';
 import { H2Transport } from './h2-transport.js';
 import { NegotiatedTransport, type WireProtocol } from './negotiated-transport.js';
-import { wantsWarmUp, warmUp } from './warm-up.js';
+import { collectStartUpGarbage, wantsWarmUp, warmUp } from './warm-up.js';
+import { lowerOtherThreadsPriority } from './thread-priority.js';
 import { Recorder } from '../metrics/recorder.js';
 import type { HttpVersion, DataSourceSpec, LoadModel, FlowSpec, HttpSpec, RequestSpec, ThinkTime } from '../config/types.js';
 import type { Cell } from '../metrics/cell.js';
@@ -264,7 +266,13 @@ export function startLoad(options: LoadRunOptions): LoadRun {
   // a busy first second: the hot paths are optimised before t = 0 (made-up data, nothing sent),
   // with a longer head start for the compiler to finish
   const warm = wantsWarmUp(plan, pacer, slice.count, (options.thinkTime.minMs + options.thinkTime.maxMs) / 2);
-  if (warm) warmUp(plan, pacer, requests.map((r) => r.name));
+  if (warm) {
+    warmUp(plan, pacer, requests.map((r) => r.name));
+    collectStartUpGarbage();
+  }
+  // the schedule's thread first: the process's other threads yield to it (not in worker
+  // threads, where the other threads include the other load workers)
+  if (isMainThread) lowerOtherThreadsPriority();
   const startMs = options.startAtMs ?? clock.nowMs() + (warm ? WARM_HEAD_START_MS : PREWARM_HEAD_START_MS);
   const startedAt = new Date(Date.now() + (startMs - clock.nowMs()));
   const recorder = new Recorder(plan.stages.length, { plannedMs: plan.totalMs, elapsedMs: () => clock.nowMs() - startMs, phases: plan.stages });
