@@ -1,6 +1,6 @@
 // The only module that touches hdr-histogram-js. It owns the units: values are recorded
 // in microseconds and summarised in milliseconds.
-import { createRequire } from 'node:module';
+import { createRequire, Module } from 'node:module';
 import type * as hdr from 'hdr-histogram-js';
 
 // Only the parts used are loaded (the package's index also loads its WebAssembly build and its
@@ -8,9 +8,19 @@ import type * as hdr from 'hdr-histogram-js';
 // 32-bit histogram, and the V2 compressed encoding, which installs `encodeIntoCompressedBase64`
 // and `JsHistogram.decode`. The package has no "exports" map, so these paths are its public files.
 const require = createRequire(import.meta.url);
+const ENCODING = 'hdr-histogram-js/dist/JsHistogram.encoding.js';
+// The encoding loads pako, a JavaScript zlib it falls back to only where node's zlib is missing
+// (browsers): here it always uses node's zlib, so pako (~9 ms of CPU to load at every start) is
+// given to it as an empty module. Nothing else in perfctl's dependencies loads pako.
+const pakoPath = createRequire(require.resolve(ENCODING)).resolve('pako');
+if (require.cache[pakoPath] === undefined) {
+  const empty = new Module(pakoPath);
+  empty.loaded = true;
+  require.cache[pakoPath] = empty;
+}
 type HistogramConstructor = new (lowest: number, highest: number, digits: number) => hdr.JsHistogram;
 const Int32Histogram = (require('hdr-histogram-js/dist/Int32Histogram.js') as { default: HistogramConstructor }).default;
-const encoding = require('hdr-histogram-js/dist/JsHistogram.encoding.js') as { decompress(data: Uint8Array): Uint8Array };
+const encoding = require(ENCODING) as { decompress(data: Uint8Array): Uint8Array };
 const { JsHistogram } = require('hdr-histogram-js/dist/JsHistogram.js') as {
   JsHistogram: { decode(data: Uint8Array, bitBucketSize: 32, minBarForHighestTrackableValue: number): hdr.JsHistogram };
 };
