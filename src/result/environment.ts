@@ -1,6 +1,6 @@
 // What a result records about where it ran, so it can be repeated and compared fairly.
-import { execFileSync } from 'node:child_process';
 import os from 'node:os';
+import { gitHead } from './git-head.js';
 import type { Result } from './types.js';
 
 export function collectEnvironment(cwd: string): Result['environment'] {
@@ -9,14 +9,6 @@ export function collectEnvironment(cwd: string): Result['environment'] {
     os: `${os.platform()} ${os.release()}`,
     cpus: os.cpus().length,
     host: os.hostname(),
-    git: gitCommit(cwd),
+    git: gitHead(cwd),
   };
-}
-
-function gitCommit(cwd: string): string | null {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd, stdio: ['ignore', 'pipe', 'ignore'], timeout: 2000 }).toString().trim() || null;
-  } catch {
-    return null;
-  }
 }
