@@ -11,6 +11,8 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json ./
 COPY scripts ./scripts
 COPY schemas ./schemas
+# the build precompiles the report templates (scripts/precompile-templates.mjs)
+COPY reports-templates ./reports-templates
 COPY src ./src
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 

@@ -226,6 +226,12 @@ describe('the Dockerfile', () => {
     for (const path of copied) expect(ignored, path).not.toContain(path);
   });
 
+  it('its build stage copies everything `npm run build` reads (tsc, the schemas, the report templates, the build scripts)', () => {
+    const build = instructions.slice(0, instructions.lastIndexOf('FROM node:20-slim'));
+    const copied = build.filter((l) => l.startsWith('COPY ')).flatMap((l) => l.split(/\s+/).slice(1, -1));
+    for (const needed of ['package.json', 'package-lock.json', 'tsconfig.json', 'scripts', 'schemas', 'reports-templates', 'src']) expect(copied, needed).toContain(needed);
+  });
+
   it('the package it builds declares the files the image copies', () => {
     const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { files: string[] };
     for (const dir of ['bin', 'dist', 'schemas', 'scenarios', 'reports-templates', 'examples']) expect(pkg.files).toContain(dir);
