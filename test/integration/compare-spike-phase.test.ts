@@ -16,7 +16,13 @@ interface SpikeService {
   close(): Promise<void>;
 }
 
-/** Answers the spike profile's endpoints after 1 ms, or 31 ms when `penalty` and more than 4 are in flight. */
+/**
+ * Answers the spike profile's endpoints after 10 ms, or 40 ms when `penalty` and more than 4 are
+ * in flight. At the spike's 600/s, 10 ms keeps ~6 in flight (Little's law), so the penalty starts
+ * by itself and the queue it builds holds it for the whole spike; at 30/s ~0.3 are in flight and
+ * it never starts. (With 1 ms it took a burst from the generator to start it, ~1 in flight at
+ * 600/s: a run that kept its schedule exactly never slowed the service, and the test failed.)
+ */
 async function startSpikeService(penalty: boolean): Promise<SpikeService> {
   const seen = { requests: 0, slowed: 0 };
   let inFlight = 0;
@@ -31,7 +37,7 @@ async function startSpikeService(penalty: boolean): Promise<SpikeService> {
         inFlight--;
         res.writeHead((req.url ?? '').startsWith('/api/submissions') ? 201 : 200, { 'content-type': 'application/json' });
         res.end('{"ok":true,"token":"t"}');
-      }, slow ? 31 : 1),
+      }, slow ? 40 : 10),
     );
   });
   const { url, close } = await listenOnLoopback(server);
