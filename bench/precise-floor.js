@@ -10,10 +10,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { measureMethod, pinning, runMeasured } from './lib/proc.js';
+import { hasCommand, measureMethod, pinning, runMeasured } from './lib/proc.js';
 import { startNginx, startNodeTarget } from './lib/targets.js';
 import { profileYaml, REPO, runAutocannon, runPerfctl } from './lib/tools.js';
-import { hasCommand } from './lib/proc.js';
 
 const arg = (name, fallback) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const rate = arg('rate', 500);

@@ -25,6 +25,7 @@ import type { HttpVersion, DataSourceSpec, LoadModel, FlowSpec, HttpSpec, Reques
 import type { Cell } from '../metrics/cell.js';
 import type { LatencyHistogram } from '../metrics/histogram.js';
 import type { TimelinePoint } from '../metrics/recorder.js';
+import type { Execution, ScheduleHealth, Slice } from './executor.js';
 
 /**
  * The event loop's lag is sampled by a timer this often (node's monitorEventLoopDelay). Every
@@ -33,7 +34,6 @@ import type { TimelinePoint } from '../metrics/recorder.js';
  * inconclusive run) lasts longer than this and is always caught.
  */
 const LOOP_LAG_SAMPLE_MS = 50;
-import type { Execution, ScheduleHealth, Slice } from './executor.js';
 
 export interface LoadRunOptions {
   plan: Plan;
