@@ -8,6 +8,7 @@ import type { Execution, ExecutionContext } from './executor.js';
 import { outcomeOfSend } from './outcome-of-send.js';
 import { monotonicClock } from './clock.js';
 import { PreciseWake } from './precise-wake.js';
+import { WakeTimer } from './wake-timer.js';
 import type { SendResult } from './transport.js';
 
 /** Most requests launched in one turn of the event loop, so answers still get processed. */
@@ -40,7 +41,7 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
   let dropped = 0;
   let undelivered = 0;
   let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
+  const timer = new WakeTimer();
   let immediate: NodeJS.Immediate | undefined;
   // precise starts serve the real clock only (tests with a fake clock keep timers)
   const precisely = clock === monotonicClock;
@@ -51,7 +52,10 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
   let precise: PreciseWake | undefined;
   let outlastedInARow = 0;
   let resolveDone!: () => void;
-  const done = new Promise<void>((resolve) => (resolveDone = resolve)).finally(() => precise?.close());
+  const done = new Promise<void>((resolve) => (resolveDone = resolve)).finally(() => {
+    timer.close();
+    precise?.close();
+  });
   /** a precise start waiting for the in-flight answers to come in: its due time (ms from t = 0) */
   let preciseDueMs = -1;
 
@@ -107,7 +111,6 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
   };
 
   const tick = (): void => {
-    timer = undefined;
     immediate = undefined;
     if (stopped) return finishIfIdle();
     const nowMs = clock.nowMs() - startMs;
@@ -128,7 +131,7 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
     }
     if (next >= pacer.total) return finishIfIdle();
     if (launched === MAX_LAUNCHES_PER_TURN) {
-      timer = setTimeout(tick, 0);
+      timer.set(tick, 0);
       return;
     }
     scheduleNext(dueMs, dueMs - pacer.dueMs(next - 1));
@@ -142,18 +145,17 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
   // With a fake clock: wake 1 ms early and yield turn by turn until the due time.
   const scheduleNext = (dueMs: number, gapMs: number): void => {
     const waitMs = dueMs - (clock.nowMs() - startMs);
-    if (gapMs < PRECISE_GAP_MS) timer = setTimeout(tick, Math.max(0, waitMs));
+    if (gapMs < PRECISE_GAP_MS) timer.set(tick, waitMs);
     else if (precisely) {
       preciseDueMs = dueMs;
       if (inFlight === 0 && waitMs <= EARLY_WAKE_MS) startPrecisely();
-      else timer = setTimeout(earlyWake, Math.max(0, waitMs - EARLY_WAKE_MS));
-    } else if (waitMs > 1) timer = setTimeout(tick, waitMs - 1);
+      else timer.set(earlyWake, waitMs - EARLY_WAKE_MS);
+    } else if (waitMs > 1) timer.set(tick, waitMs - 1);
     else immediate = setImmediate(tick);
   };
 
   /** The timer EARLY_WAKE_MS before a precise start: sleep the rest here, or let the helper wake us. */
   const earlyWake = (): void => {
-    timer = undefined;
     if (stopped || preciseDueMs < 0) return tick();
     if (inFlight === 0) return startPrecisely();
     const waitMs = preciseDueMs - (clock.nowMs() - startMs);
@@ -167,7 +169,7 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
     // Until answers outlast gaps, a timer wakes us (the answer usually comes first and
     // startPrecisely takes over); the helper thread costs a thread's start and two wake-ups per start
     if (!precise && outlastedInARow < OUTLASTED_IN_A_ROW) {
-      timer = setTimeout(earlyWake, waitMs > 1 ? waitMs - 1 : 0);
+      timer.set(earlyWake, waitMs - 1);
       return;
     }
     precise ??= new PreciseWake();
@@ -177,13 +179,12 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
         preciseDueMs = -1;
         tick();
       });
-    } else timer = setTimeout(earlyWake, waitMs > 1 ? waitMs - 1 : 0);
+    } else timer.set(earlyWake, waitMs - 1);
   };
 
   /** Nothing in flight: sleep until the precise start on this thread, then start. */
   const startPrecisely = (): void => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
+    timer.cancel();
     precise?.cancel();
     const waitMs = preciseDueMs - (clock.nowMs() - startMs);
     preciseDueMs = -1;
@@ -197,7 +198,7 @@ export function startOpenExecution(ctx: ExecutionContext): Execution {
     stop() {
       stopped = true;
       preciseDueMs = -1;
-      if (timer) clearTimeout(timer);
+      timer.close();
       if (immediate) clearImmediate(immediate);
       precise?.cancel();
       // flow iterations pausing in a think step end now (and leave the in-flight count)
