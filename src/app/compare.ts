@@ -1,6 +1,7 @@
 // `perfctl compare <baseline> <current>`: exit 1 on a regression, else 0. Each side is a
 // result.json, a directory of results (every run is then one observation), or several of
 // either joined with commas.
+import { resolve } from 'node:path';
 import { assertComparable, compareResults, parseTolerance } from '../compare/compare.js';
 import { renderComparisonText } from '../report/comparison-text.js';
 import { ExitCode } from '../errors.js';
@@ -24,7 +25,6 @@ export function describeSide(arg: string, results: readonly CollectedResult[]): 
 
 /** The results a side names: `a.json`, `dir/`, or `a.json,b.json`. */
 export async function readSide(arg: string, cwd: string): Promise<CollectedResult[]> {
-  const { resolve } = await import('node:path');
   return collectResults(arg.split(',').filter((p) => p !== '').map((p) => resolve(cwd, p)), cwd);
 }
 

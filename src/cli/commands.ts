@@ -1,4 +1,5 @@
 // The commands and their flags (SPEC §1). Each action calls one use-case in src/app.
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Io } from '../io.js';
 
@@ -167,7 +168,6 @@ export function registerCommands(program: Command, io: Io, setExit: SetExit): vo
     .argument('[dir]', 'where to create them', '.')
     .action(async (dir: string) => {
       const { initProject } = await import('../app/init.js');
-      const { resolve } = await import('node:path');
       const written = await initProject(resolve(io.cwd, dir));
       io.out(written.length > 0 ? `${written.map((f) => `created ${f}`).join('\n')}\n` : 'nothing to do: every file already exists\n');
       setExit(0);

@@ -95,9 +95,12 @@ if (isEntryPoint()) {
     process.stdin.resume();
     process.stdin.unref?.();
   }
-  process.exitCode = await runDemoMain(process.argv.slice(2), {
+  // (no top-level await: this module is also bundled into the CLI's CommonJS bundle)
+  void runDemoMain(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
     onSignal: (signal, handler) => process.once(signal, handler),
+  }).then((code) => {
+    process.exitCode = code;
   });
 }
