@@ -53,7 +53,7 @@ export function warmUp(plan: Plan, pacer: Pacer | null, groups: readonly string[
   }
 }
 
-let fullGc: (() => void) | undefined;
+let fullGc: ((options?: { type: 'minor' | 'major' }) => void) | undefined;
 
 /**
  * A full garbage collection before t = 0 of a busy run. Start-up leaves megabytes of garbage
@@ -63,9 +63,24 @@ let fullGc: (() => void) | undefined;
  * can be set at run time and the function taken from a new context.
  */
 export function collectStartUpGarbage(): void {
+  exposedGc()();
+}
+
+/**
+ * Just before t = 0: two scavenges move what the head start left in the young generation
+ * (the pre-opened connections, the recorder) to the old one, where the first scavenges under
+ * load do not have to copy it again (they took 1.2 ms each in the first second, 0.25 ms later).
+ */
+export function promoteHeadStartObjects(): void {
+  const gc = exposedGc();
+  gc({ type: 'minor' });
+  gc({ type: 'minor' });
+}
+
+function exposedGc(): (options?: { type: 'minor' | 'major' }) => void {
   if (!fullGc) {
     setFlagsFromString('--expose-gc');
-    fullGc = runInNewContext('gc') as () => void;
+    fullGc = runInNewContext('gc') as (options?: { type: 'minor' | 'major' }) => void;
   }
-  fullGc();
+  return fullGc;
 }

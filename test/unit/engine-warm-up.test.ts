@@ -1,9 +1,10 @@
 // When a run warms its hot paths before t = 0 (a busy first second), and that the warm-up
 // itself records nothing anywhere a run could see.
+import { getHeapSpaceStatistics } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { createPacer } from '../../src/engine/pacer.js';
 import { buildPlan } from '../../src/engine/plan.js';
-import { wantsWarmUp, warmUp } from '../../src/engine/warm-up.js';
+import { promoteHeadStartObjects, wantsWarmUp, warmUp } from '../../src/engine/warm-up.js';
 
 const open = (from: number, to: number, durationMs = 5000) => buildPlan('open', [{ name: 's', durationMs, fromLevel: from, toLevel: to }]);
 const closed = (users: number) => buildPlan('closed', [{ name: 's', durationMs: 5000, fromLevel: users, toLevel: users }]);
@@ -37,5 +38,19 @@ describe('warmUp', () => {
     warmUp(plan, pacer, ['root']);
     warmUp(closed(50), null, []);
     expect([pacer.total, pacer.dueMs(0), pacer.dueMs(999)]).toEqual(before);
+  });
+});
+
+describe('promoteHeadStartObjects', () => {
+  const used = (space: string): number => getHeapSpaceStatistics().find((s) => s.space_name === space)!.space_used_size;
+
+  it('moves what is alive in the young generation to the old one, so the first scavenges under load need not copy it', () => {
+    // objects like the head start's: alive at t = 0, and young
+    const alive = Array.from({ length: 20_000 }, (_, i) => ({ i, name: `connection ${i}` }));
+    const youngBefore = used('new_space');
+    expect(youngBefore).toBeGreaterThan(500_000);
+    promoteHeadStartObjects();
+    expect(used('new_space')).toBeLessThan(youngBefore / 10);
+    expect(alive[19_999]!.name).toBe('connection 19999');
   });
 });
