@@ -41,6 +41,27 @@ describe('histogram encoding', () => {
     expect(decoded.totalCount).toBe(2);
     expect(decoded.maxValue).toBeGreaterThan(7_000_000_000);
   });
+
+  it.each([
+    ['fine as fine', false, false, 3],
+    ['coarse as coarse', true, true, 2],
+    ['fine read as coarse (copied to 2 digits)', false, true, 2],
+  ] as const)('decoded %s: every count kept, the precision asked for, merges of either kind exact', (_name, encodedCoarse, readCoarse, digits) => {
+    const source = createHistogram(encodedCoarse);
+    for (let i = 0; i < 3000; i++) recordMicros(source, 40 + ((i * 7919) % 250_000));
+    const encoded = encodeHistogram(source);
+    const decoded = decodeHistogram(encoded, readCoarse);
+    expect((decoded as unknown as { numberOfSignificantValueDigits: number }).numberOfSignificantValueDigits).toBe(digits);
+    expect(decoded.totalCount).toBe(3000);
+    // what decoding gave when it always copied: the package's decode added into one of ours
+    const copied = createHistogram(readCoarse);
+    copied.add(hdr.decodeFromCompressedBase64(encoded, 32, false));
+    expect(summariseMs(decoded)).toEqual(summariseMs(copied));
+    const merged = createHistogram(readCoarse);
+    merged.add(decoded);
+    merged.add(decodeHistogram(encodeHistogram(source), readCoarse));
+    expect(merged.totalCount).toBe(6000);
+  });
 });
 
 /** What the summary was before it scanned the counts itself: hdr-histogram-js's own getters. */
