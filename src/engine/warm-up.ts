@@ -53,7 +53,8 @@ export function warmUp(plan: Plan, pacer: Pacer | null, groups: readonly string[
   }
 }
 
-let fullGc: ((options?: { type: 'minor' | 'major' }) => void) | undefined;
+/** V8's gc(), exposed once (a full collection, or a scavenge with { type: 'minor' }) */
+let exposed: ((options?: { type: 'minor' | 'major' }) => void) | undefined;
 
 /**
  * A full garbage collection before t = 0 of a busy run. Start-up leaves megabytes of garbage
@@ -78,9 +79,9 @@ export function promoteHeadStartObjects(): void {
 }
 
 function exposedGc(): (options?: { type: 'minor' | 'major' }) => void {
-  if (!fullGc) {
+  if (!exposed) {
     setFlagsFromString('--expose-gc');
-    fullGc = runInNewContext('gc') as (options?: { type: 'minor' | 'major' }) => void;
+    exposed = runInNewContext('gc') as (options?: { type: 'minor' | 'major' }) => void;
   }
-  return fullGc;
+  return exposed;
 }
