@@ -245,6 +245,35 @@ async function measureOpen(ctx, target) {
   return { seconds, target: target.kind, steps, highestRateWithinOnePct: highestWithin, firstRateBehind: steps.find((s) => s.fellBehind)?.rate ?? null };
 }
 
+/** Rounds of the first-second figure at 20,000/s: the open step's run and this many more. */
+const FIRST_SECOND_ROUNDS = 3;
+
+/**
+ * The first second at 20,000/s in FIRST_SECOND_ROUNDS runs of 5 s. Each run's figure is the worst
+ * start of one second against the median of the later seconds' worst: one stall of the shared
+ * machine moves it by 2-20×, so the goal is judged on the median of the rounds' ratios, and
+ * every round is shown beside it.
+ */
+async function measureFirstSecond(ctx, target, openStep) {
+  const rate = 20_000;
+  const seconds = openStep?.seconds ?? (ctx.quick ? 3 : 5);
+  const rounds = [];
+  if (openStep) rounds.push(firstSecondRound(openStep));
+  while (rounds.length < FIRST_SECOND_ROUNDS) {
+    log(`first second at ${rate.toLocaleString('en')}/s, round ${rounds.length + 1} of ${FIRST_SECOND_ROUNDS}`);
+    const yaml = profileYaml({ name: `bench-first-second-${rounds.length + 1}`, baseUrl: target.url.replace(/\/$/, ''), stages: [{ duration: `${seconds}s`, rate }] });
+    const run = await runPerfctl({ label: `first-second-${rounds.length + 1}`, yaml, baseUrl: target.url.replace(/\/$/, ''), ...ctx.tool, expectedSeconds: seconds + 10 });
+    rounds.push(firstSecondRound(scheduleAccuracy(run.result, seconds)));
+  }
+  const ratios = rounds.map((r) => r.ratio).filter((x) => x !== null);
+  return { rate, seconds, rounds, ratio: ratios.length === rounds.length ? round(median(ratios), 2) : null };
+}
+
+function firstSecondRound({ firstSecondStartLagMs, steadyStartLagMs }) {
+  const ratio = firstSecondStartLagMs != null && steadyStartLagMs ? round(firstSecondStartLagMs / Math.max(steadyStartLagMs, 0.1), 2) : null;
+  return { firstSecondStartLagMs, steadyStartLagMs, ratio };
+}
+
 /**
  * Low rates, where most real tests run: CPU of a 10 s run at 100, 500 and 1,000 req/s for
  * perfctl (open model), autocannon -R and hey -q, against the same target, and perfctl's start
@@ -496,16 +525,16 @@ function goalRows(r) {
       pass: low.ratioVsAutocannon === null ? false : low.ratioVsAutocannon <= GOALS.lowRateVsAutocannon,
     });
   }
-  const at20k = r.open.steps.find((x) => x.rate === 20_000);
-  if (at20k) {
-    const ratio = at20k.firstSecondStartLagMs != null && at20k.steadyStartLagMs ? round(at20k.firstSecondStartLagMs / Math.max(at20k.steadyStartLagMs, 0.1), 2) : null;
+  const first = r.firstSecond;
+  if (first) {
+    const each = first.rounds.map((x) => (x.ratio === null ? 'n/a' : `${x.ratio.toFixed(2)}× (${fmt(x.firstSecondStartLagMs, 1)} / ${fmt(x.steadyStartLagMs, 1)} ms)`));
     rows.push({
       id: 'first-second-lag',
-      what: 'start lag at 20,000/s, first second / median of the later seconds (worst of each)',
-      actual: ratio,
-      display: ratio === null ? 'n/a' : `${ratio.toFixed(2)}× (${fmt(at20k.firstSecondStartLagMs, 1)} / ${fmt(at20k.steadyStartLagMs, 1)} ms)`,
+      what: `start lag at 20,000/s, first second / median of the later seconds (worst of each), median of ${first.rounds.length} runs`,
+      actual: first.ratio,
+      display: first.ratio === null ? 'n/a' : `${first.ratio.toFixed(2)}× (runs: ${each.join(', ')})`,
       goal: `≤ ${GOALS.firstSecondVsSteady}×`,
-      pass: ratio === null ? false : ratio <= GOALS.firstSecondVsSteady,
+      pass: first.ratio === null ? false : first.ratio <= GOALS.firstSecondVsSteady,
     });
   }
   const o = r.open;
@@ -807,6 +836,7 @@ async function main() {
     results.exports = await measureExports(ctx, target, { runPerfctl, profileYaml, perfctlSummary, log, round });
     results.exports.tick = await measureExportTick({ repo: REPO, tmpDir });
     results.open = await measureOpen(ctx, target);
+    results.firstSecond = await measureFirstSecond(ctx, target, results.open.steps.find((x) => x.rate === 20_000));
     results.lowRate = await measureLowRate(ctx, target);
     // scaling where one thread falls behind (or at 20,000/s if it never did)
     results.workers = await measureWorkers(ctx, target, results.open.firstRateBehind ?? 20000);
