@@ -32,6 +32,7 @@ import { startNginx, startNodeTarget } from './lib/targets.js';
 import { profileYaml, REPO, runAutocannon, runHey, runPerfctl, runWrk, toolVersions } from './lib/tools.js';
 import { measureExports } from './lib/exports.js';
 import { measureExportTick } from './lib/export-tick.js';
+import { noisyHostNotes } from './lib/noise.js';
 
 const GOALS = {
   closedVsAutocannon: 1.3,
@@ -854,6 +855,7 @@ async function main() {
   if (newestMtimeMs(path.join(REPO, 'dist')) !== distBuiltMs) {
     notes.push('dist/ was rebuilt while the bench ran (someone ran npm run build): later runs may have measured different code');
   }
+  notes.push(...noisyHostNotes(results));
   results.cpu = cpuSummary(results);
   results.goals = goalRows(results);
   results.durationS = Math.round((Date.now() - startedAt.getTime()) / 1000);
