@@ -20,7 +20,7 @@ import { H2Transport } from './h2-transport.js';
 import { NegotiatedTransport, type WireProtocol } from './negotiated-transport.js';
 import { collectStartUpGarbage, promoteHeadStartObjects, wantsWarmUp, warmUp } from './warm-up.js';
 import { lowerOtherThreadsPriority } from './thread-priority.js';
-import { Recorder } from '../metrics/recorder.js';
+import { Recorder, elapsedSince } from '../metrics/recorder.js';
 import type { HttpVersion, DataSourceSpec, LoadModel, FlowSpec, HttpSpec, RequestSpec, ThinkTime } from '../config/types.js';
 import type { Cell } from '../metrics/cell.js';
 import type { LatencyHistogram } from '../metrics/histogram.js';
@@ -277,7 +277,7 @@ export function startLoad(options: LoadRunOptions): LoadRun {
   // with a longer head start for the compiler to finish
   const warm = wantsWarmUp(plan, pacer, slice.count, (options.thinkTime.minMs + options.thinkTime.maxMs) / 2);
   if (warm) {
-    warmUp(plan, pacer, requests.map((r) => r.name));
+    warmUp(plan, pacer, requests.map((r) => r.name), clock);
     collectStartUpGarbage();
   }
   // the schedule's thread first: the process's other threads yield to it (not in worker
@@ -289,7 +289,7 @@ export function startLoad(options: LoadRunOptions): LoadRun {
     if (promoteInMs > 0) setTimeout(promoteHeadStartObjects, promoteInMs).unref();
   }
   const startedAt = new Date(Date.now() + (startMs - clock.nowMs()));
-  const recorder = new Recorder(plan.stages.length, { plannedMs: plan.totalMs, elapsedMs: () => clock.nowMs() - startMs, phases: plan.stages });
+  const recorder = new Recorder(plan.stages.length, { plannedMs: plan.totalMs, elapsedMs: elapsedSince(clock, startMs), phases: plan.stages });
   const streams = requests.some((r) => r.kind === 'stream' || (r.kind === 'flow' && r.steps.some((step) => step.kind === 'stream')))
     ? new StreamRunner({ plan, recorder, clock, startMs, target, timeoutMs: options.timeoutMs, measureServiceTime: plan.model === 'open', ...(tls !== undefined ? { tls } : {}) })
     : undefined;

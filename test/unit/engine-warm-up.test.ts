@@ -2,6 +2,7 @@
 // itself records nothing anywhere a run could see.
 import { getHeapSpaceStatistics } from 'node:v8';
 import { describe, expect, it } from 'vitest';
+import { monotonicClock } from '../../src/engine/clock.js';
 import { createPacer } from '../../src/engine/pacer.js';
 import { buildPlan } from '../../src/engine/plan.js';
 import { promoteHeadStartObjects, wantsWarmUp, warmUp } from '../../src/engine/warm-up.js';
@@ -35,8 +36,8 @@ describe('warmUp', () => {
     const plan = open(20_000, 20_000);
     const pacer = createPacer(plan);
     const before = [pacer.total, pacer.dueMs(0), pacer.dueMs(999)];
-    warmUp(plan, pacer, ['root']);
-    warmUp(closed(50), null, []);
+    warmUp(plan, pacer, ['root'], monotonicClock);
+    warmUp(closed(50), null, [], monotonicClock);
     expect([pacer.total, pacer.dueMs(0), pacer.dueMs(999)]).toEqual(before);
   });
 });
