@@ -10,6 +10,8 @@ import { ResponseParser, type ParseRequest } from './http1-parser.js';
 import { outcomeOfSend } from './outcome-of-send.js';
 import { Recorder, elapsedSince } from '../metrics/recorder.js';
 import type { Clock } from './clock.js';
+import type { TransportKind } from './transport.js';
+import type { HttpVersion, RequestSpec } from '../config/types.js';
 import type { Pacer } from './pacer.js';
 import type { Plan } from './plan.js';
 
@@ -47,6 +49,36 @@ export function wantsWarmUp(plan: Plan, pacer: Pacer | null, sliceCount: number,
  * V8 would drop that code ("weak objects") and compile it again in the first second.
  */
 let keptAlive: unknown[] = [];
+
+export interface SocketWarmUpCase {
+  /** the base URL's origin */
+  origin: string;
+  transport: TransportKind | undefined;
+  httpVersion: HttpVersion | undefined;
+  /** a proxy (the profile's or the environment's) stands before the service */
+  proxied: boolean;
+  requests: readonly RequestSpec[];
+  /** flows in the mix */
+  flows: number;
+  /** --start-at: ms left until t = 0; undefined when the run starts itself */
+  leadMs: number | undefined;
+  /** the head start a socket warm-up needs */
+  neededMs: number;
+}
+
+/**
+ * Whether a busy open-model run also warms its socket path against perfctl's own sink: only
+ * where the sink speaks what the service would (plain HTTP/1.1 over the raw client, no proxy),
+ * where every request is one exchange on the base URL's origin (a WebSocket, an SSE stream, a
+ * flow or an absolute URL would take code the sink does not serve, or another host), and
+ * where t = 0 leaves the time.
+ */
+export function socketWarmUpFits(c: SocketWarmUpCase): boolean {
+  if (!c.origin.startsWith('http:') || (c.transport ?? 'raw') !== 'raw' || c.httpVersion !== undefined || c.proxied) return false;
+  if (c.flows > 0 || c.requests.length === 0) return false;
+  if (c.requests.some((r) => r.stream !== undefined || r.http?.version !== undefined || /^[a-z][a-z0-9+.-]*:/i.test(r.path))) return false;
+  return c.leadMs === undefined || c.leadMs >= c.neededMs;
+}
 
 /** Runs the hot paths on made-up data (a few milliseconds). */
 export function warmUp(plan: Plan, pacer: Pacer | null, groups: readonly string[], clock: Clock): void {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { monotonicClock } from '../../src/engine/clock.js';
 import { createPacer } from '../../src/engine/pacer.js';
 import { buildPlan } from '../../src/engine/plan.js';
-import { promoteHeadStartObjects, wantsWarmUp, warmUp } from '../../src/engine/warm-up.js';
+import { promoteHeadStartObjects, socketWarmUpFits, wantsWarmUp, warmUp, type SocketWarmUpCase } from '../../src/engine/warm-up.js';
 
 const open = (from: number, to: number, durationMs = 5000) => buildPlan('open', [{ name: 's', durationMs, fromLevel: from, toLevel: to }]);
 const closed = (users: number) => buildPlan('closed', [{ name: 's', durationMs: 5000, fromLevel: users, toLevel: users }]);
@@ -28,6 +28,29 @@ describe('wantsWarmUp', () => {
   it.each(cases)('%s', (_name, plan, sliceCount, expected, thinkMs) => {
     const pacer = plan.model === 'open' ? createPacer(plan, { index: 0, count: sliceCount }) : null;
     expect(wantsWarmUp(plan, pacer, sliceCount, thinkMs)).toBe(expected);
+  });
+});
+
+describe('socketWarmUpFits', () => {
+  const get = { name: 'root', method: 'GET', path: '/', headers: {}, expectStatus: null, weight: 1 };
+  const base: SocketWarmUpCase = { origin: 'http://127.0.0.1:8080', transport: undefined, httpVersion: undefined, proxied: false, requests: [get], flows: 0, leadMs: undefined, neededMs: 600 };
+  const cases: Array<[string, Partial<SocketWarmUpCase>, boolean]> = [
+    ['plain HTTP/1.1 over the raw client, starting itself', {}, true],
+    ['the raw client named', { transport: 'raw' }, true],
+    ['--start-at with time to spare', { leadMs: 5000 }, true],
+    ['--start-at too soon for it (the load workers\' shared start)', { leadMs: 50 }, false],
+    ['https (the sink speaks no TLS)', { origin: 'https://127.0.0.1:8443' }, false],
+    ['the undici client', { transport: 'undici' }, false],
+    ['http.version given', { httpVersion: '2' }, false],
+    ['behind a proxy', { proxied: true }, false],
+    ['with flows', { flows: 1 }, false],
+    ['no plain requests', { requests: [] }, false],
+    ['a request to an absolute URL (another host)', { requests: [get, { ...get, path: 'http://127.0.0.2:9000/x' }] }, false],
+    ['a request with its own http.version', { requests: [{ ...get, http: { version: '2' } }] }, false],
+    ['a WebSocket', { requests: [{ ...get, stream: { kind: 'ws' } as never }] }, false],
+  ];
+  it.each(cases)('%s', (_name, change, expected) => {
+    expect(socketWarmUpFits({ ...base, ...change })).toBe(expected);
   });
 });
 
