@@ -401,7 +401,8 @@ export function startLoad(options: LoadRunOptions): LoadRun {
       await Promise.race([execution.done, sleep(drainMs)]);
     }
     if (ticker) clearTimeout(ticker);
-    const durationMs = clock.nowMs() - startMs;
+    // a run stopped in its head start (Ctrl-C during the warm-up) never began: it lasted 0 ms
+    const durationMs = Math.max(0, clock.nowMs() - startMs);
     // the last, partial second still gets its point (and always when it holds a request: one
     // answered within a millisecond of the full second would otherwise miss the timeline)
     if (durationMs > second * 1000 + 1 || recorder.openSecondRequests > 0) closeSecond();

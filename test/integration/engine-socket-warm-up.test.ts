@@ -52,6 +52,30 @@ describe('the socket warm-up', () => {
     expect(sumCells(outcome.cells).errors).toBe(0);
   });
 
+  it('stopped during the warm-up (Ctrl-C before t = 0): interrupted, 0 ms long, and nothing reached the service', async () => {
+    server = await startTestServer();
+    let answered: number | undefined;
+    const run = startLoad({
+      plan: buildPlan('open', [{ name: 'hold', durationMs: 2000, fromLevel: 5000, toLevel: 5000 }]),
+      baseUrl: server.url,
+      requests: [ping],
+      timeoutMs: 5000,
+      maxInFlight: 10_000,
+      thinkTime: { minMs: 0, maxMs: 0 },
+      onSocketWarmUp: (n) => (answered = n),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    run.stop('interrupted');
+    const outcome = await run.finished;
+    expect(outcome.status).toBe('interrupted');
+    expect(outcome.durationMs).toBe(0);
+    expect(server.seen.requests).toBe(0);
+    expect(sumCells(outcome.cells).requests).toBe(0);
+    // the sink was closed (it reports what it answered when it is)
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(answered).toBeGreaterThan(0);
+  });
+
   const none: Array<[string, number, Partial<LoadRunOptions>]> = [
     ['below 2,000/s', 1500, {}],
     ['over the undici client', 3000, { transport: 'undici' }],
