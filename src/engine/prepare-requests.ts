@@ -41,9 +41,12 @@ export function httpFields(
   return fields;
 }
 
+/** `path` is an absolute URL (its own host), not a path joined to the base URL */
+export const isAbsoluteUrl = (path: string): boolean => /^https?:\/\//i.test(path);
+
 /** an absolute URL's origin when it is not the base URL's (its own connection pool) */
 export function originOf(target: Target, path: string): string | undefined {
-  if (!/^https?:\/\//i.test(path)) return undefined;
+  if (!isAbsoluteUrl(path)) return undefined;
   const origin = new URL(path).origin;
   return origin === target.origin ? undefined : origin;
 }

@@ -8,6 +8,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ResponseParser, type ParseRequest } from './http1-parser.js';
 import { outcomeOfSend } from './outcome-of-send.js';
+import { isAbsoluteUrl } from './prepare-requests.js';
 import { Recorder, elapsedSince } from '../metrics/recorder.js';
 import type { Clock } from './clock.js';
 import type { TransportKind } from './transport.js';
@@ -76,7 +77,7 @@ export interface SocketWarmUpCase {
 export function socketWarmUpFits(c: SocketWarmUpCase): boolean {
   if (!c.origin.startsWith('http:') || (c.transport ?? 'raw') !== 'raw' || c.httpVersion !== undefined || c.proxied) return false;
   if (c.flows > 0 || c.requests.length === 0) return false;
-  if (c.requests.some((r) => r.stream !== undefined || r.http?.version !== undefined || /^[a-z][a-z0-9+.-]*:/i.test(r.path))) return false;
+  if (c.requests.some((r) => r.stream !== undefined || r.http?.version !== undefined || isAbsoluteUrl(r.path))) return false;
   return c.leadMs === undefined || c.leadMs >= c.neededMs;
 }
 
