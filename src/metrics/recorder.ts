@@ -2,7 +2,7 @@
 // bounded by the number of groups and phases, plus one small point per second: nothing is
 // kept per request.
 import { addCount, createCell, type Cell } from './cell.js';
-import { createHistogram, encodeHistogram, percentileMs, recordMicros, type LatencyHistogram } from './histogram.js';
+import { createHistogram, encodeHistogram, percentilesMs, recordMicros, type LatencyHistogram } from './histogram.js';
 import type { Outcome } from './outcome.js';
 import { phaseBlockKey } from './cell-codec.js';
 
@@ -40,6 +40,9 @@ export interface TimelinePoint {
   sockets?: number;
 }
 
+/** A timeline point's percentiles, ascending (one scan of the second's histogram). */
+const POINT_PERCENTILES = [50, 95, 99] as const;
+
 /**
  * One second of several parts (workers, scenarios) as one point: counts and levels added, lags the
  * worst of them, percentiles from the parts' histograms added (never averaged).
@@ -48,14 +51,15 @@ export function addTimelinePoints(t: number, points: readonly TimelinePoint[], h
   const sum = (pick: (p: TimelinePoint) => number | undefined): number => points.reduce((s, p) => s + (pick(p) ?? 0), 0);
   const max = (pick: (p: TimelinePoint) => number | undefined): number => Math.max(...points.map((p) => pick(p) ?? 0));
   const any = (pick: (p: TimelinePoint) => number | undefined): boolean => points.some((p) => pick(p) !== undefined);
+  const [p50, p95, p99] = percentilesMs(histogram, POINT_PERCENTILES);
   const point: TimelinePoint = {
     t,
     requests: sum((p) => p.requests),
     errors: sum((p) => p.errors),
     rps: sum((p) => p.rps),
-    p50: percentileMs(histogram, 50),
-    p95: percentileMs(histogram, 95),
-    p99: percentileMs(histogram, 99),
+    p50: p50!,
+    p95: p95!,
+    p99: p99!,
     level: Math.round(sum((p) => p.level) * 10) / 10,
   };
   if (any((p) => p.planned)) point.planned = sum((p) => p.planned);
@@ -171,14 +175,15 @@ export class Recorder {
 
   /** Ends the current second: appends its timeline point and starts the next. */
   closeSecond(meta: SecondMeta): TimelinePoint {
+    const [p50, p95, p99] = percentilesMs(this.secondLatency, POINT_PERCENTILES);
     const point: TimelinePoint = {
       t: meta.t,
       requests: this.secondRequests,
       errors: this.secondErrors,
       rps: this.secondRequests,
-      p50: percentileMs(this.secondLatency, 50),
-      p95: percentileMs(this.secondLatency, 95),
-      p99: percentileMs(this.secondLatency, 99),
+      p50: p50!,
+      p95: p95!,
+      p99: p99!,
       level: round1(meta.level),
     };
     if (meta.planned !== undefined) point.planned = meta.planned;

@@ -3,7 +3,7 @@
 // from earlier versions (and other HdrHistogram tools) decode to the same counts.
 import * as hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
-import { createHistogram, decodeHistogram, encodeHistogram, recordMicros, summariseMs } from '../../src/metrics/histogram.js';
+import { createHistogram, decodeHistogram, encodeHistogram, percentileCurve, percentileMs, percentilesMs, recordMicros, summariseMs } from '../../src/metrics/histogram.js';
 
 const samples: Array<[string, number[]]> = [
   ['one value', [1234]],
@@ -88,5 +88,31 @@ describe('summariseMs: one scan of the counts gives what the getters give', () =
 
   it('an empty histogram is all zeros', () => {
     expect(summariseMs(createHistogram())).toEqual({ min: 0, mean: 0, stdev: 0, p50: 0, p75: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 });
+  });
+});
+
+describe('percentilesMs: one scan gives what one getValueAtPercentile per level gives', () => {
+  const levels = [0, 10, 50, 75, 90, 95, 99, 99.9, 99.99, 100];
+  const cases: Array<[string, number[], boolean]> = [
+    ['one value', [1234], false],
+    ['two values, far apart', [3, 3_600_000_000], false],
+    ['1,000 exact multiples (percentile boundaries land on counts)', Array.from({ length: 1000 }, (_, i) => (i + 1) * 100), false],
+    ['a long tail', Array.from({ length: 5000 }, (_, i) => 200 + Math.round(1e6 / (5000 - i))), false],
+    ['7 values (99.9% of 7 needs the 1-ulp guard)', [10, 20, 30, 40, 50, 60, 70], false],
+    ['sub-microsecond values (recorded as 1 µs)', [0.2, 0.7, 1, 1, 2], false],
+    ['coarse (2 digits), a spread', Array.from({ length: 3000 }, (_, i) => 50 + i * i * 0.3), true],
+  ];
+  it.each(cases)('%s', (_name, micros, coarse) => {
+    const h = createHistogram(coarse);
+    for (const m of micros) recordMicros(h, m);
+    const byGetter = levels.map((p) => Math.round((h.getValueAtPercentile(p) / 1000) * 1000) / 1000);
+    expect(percentilesMs(h, levels)).toEqual(byGetter);
+    expect(percentilesMs(h, levels)).toEqual(levels.map((p) => percentileMs(h, p)));
+    // the report's curve: its 24 levels in one scan, each as the getter gives it
+    expect(percentileCurve(h).map((point) => point.valueMs)).toEqual(percentileCurve(h).map((point) => percentileMs(h, point.percentile)));
+  });
+
+  it('an empty histogram gives 0 at every level', () => {
+    expect(percentilesMs(createHistogram(), [0, 50, 100])).toEqual([0, 0, 0]);
   });
 });
