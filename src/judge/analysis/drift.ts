@@ -16,7 +16,7 @@
 // when even changeLow exceeds its limit, and never for a change under 1 ms (as compare does).
 import { matchesGlob } from '../../config/glob.js';
 import { createCell, addCellInto, requestCells, sumCells, type Cell } from '../../metrics/cell.js';
-import { percentileMs, sampleCount, subtractFrom, type LatencyHistogram } from '../../metrics/histogram.js';
+import { percentilesMs, sampleCount, subtractFrom, type LatencyHistogram } from '../../metrics/histogram.js';
 import { sentRequests } from '../../metrics/stats.js';
 import type { DriftAnalysis, DriftMetric } from '../../result/analysis-types.js';
 import type { ResultCell, TimelinePoint } from '../../result/types.js';
@@ -46,15 +46,12 @@ function relative(early: number, late: number): number | null {
 /** The value at percentile q (0..100) and its 95% confidence bounds for this many samples. */
 export function percentileWithBounds(h: LatencyHistogram, q: number): { value: number; low: number; high: number } {
   const n = sampleCount(h);
-  const value = percentileMs(h, q);
-  if (n === 0) return { value, low: value, high: value };
+  if (n === 0) return { value: 0, low: 0, high: 0 };
   const p = q / 100;
   const half = Z95 * Math.sqrt((p * (1 - p)) / n);
-  return {
-    value,
-    low: percentileMs(h, Math.max(0, p - half) * 100),
-    high: percentileMs(h, Math.min(1, p + half) * 100),
-  };
+  // low <= q <= high: one scan of the counts for the three
+  const [low, value, high] = percentilesMs(h, [Math.max(0, p - half) * 100, q, Math.min(1, p + half) * 100]);
+  return { value: value!, low: low!, high: high! };
 }
 
 /** Early against late for one percentile of two histograms, with the noise interval. */
