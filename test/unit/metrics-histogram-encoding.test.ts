@@ -64,6 +64,16 @@ describe('histogram encoding', () => {
   });
 });
 
+/** Latencies (µs) whose scans the getters check: boundaries, tails, the 1-ulp guard, 2 digits. */
+const SPREADS: Array<[string, number[], boolean]> = [
+  ['one value', [1234], false],
+  ['two values, far apart', [3, 3_600_000_000], false],
+  ['1,000 exact multiples (percentile boundaries land on counts)', Array.from({ length: 1000 }, (_, i) => (i + 1) * 100), false],
+  ['a long tail', Array.from({ length: 5000 }, (_, i) => 200 + Math.round(1e6 / (5000 - i))), false],
+  ['7 values (99.9% of 7 needs the 1-ulp guard)', [10, 20, 30, 40, 50, 60, 70], false],
+  ['coarse (2 digits), a spread', Array.from({ length: 3000 }, (_, i) => 50 + i * i * 0.3), true],
+];
+
 /** What the summary was before it scanned the counts itself: hdr-histogram-js's own getters. */
 function summaryByGetters(h: ReturnType<typeof createHistogram>) {
   const ms = (micros: number): number => Math.round((micros / 1000) * 1000) / 1000;
@@ -72,15 +82,7 @@ function summaryByGetters(h: ReturnType<typeof createHistogram>) {
 }
 
 describe('summariseMs: one scan of the counts gives what the getters give', () => {
-  const cases: Array<[string, number[], boolean]> = [
-    ['one value', [1234], false],
-    ['two values, far apart', [3, 3_600_000_000], false],
-    ['1,000 exact multiples (percentile boundaries land on counts)', Array.from({ length: 1000 }, (_, i) => (i + 1) * 100), false],
-    ['a long tail', Array.from({ length: 5000 }, (_, i) => 200 + Math.round(1e6 / (5000 - i))), false],
-    ['7 values (99.9% of 7 needs the 1-ulp guard)', [10, 20, 30, 40, 50, 60, 70], false],
-    ['coarse (2 digits), a spread', Array.from({ length: 3000 }, (_, i) => 50 + i * i * 0.3), true],
-  ];
-  it.each(cases)('%s', (_name, micros, coarse) => {
+  it.each(SPREADS)('%s', (_name, micros, coarse) => {
     const h = createHistogram(coarse);
     for (const m of micros) recordMicros(h, m);
     expect(summariseMs(h)).toEqual(summaryByGetters(h));
@@ -93,16 +95,7 @@ describe('summariseMs: one scan of the counts gives what the getters give', () =
 
 describe('percentilesMs: one scan gives what one getValueAtPercentile per level gives', () => {
   const levels = [0, 10, 50, 75, 90, 95, 99, 99.9, 99.99, 100];
-  const cases: Array<[string, number[], boolean]> = [
-    ['one value', [1234], false],
-    ['two values, far apart', [3, 3_600_000_000], false],
-    ['1,000 exact multiples (percentile boundaries land on counts)', Array.from({ length: 1000 }, (_, i) => (i + 1) * 100), false],
-    ['a long tail', Array.from({ length: 5000 }, (_, i) => 200 + Math.round(1e6 / (5000 - i))), false],
-    ['7 values (99.9% of 7 needs the 1-ulp guard)', [10, 20, 30, 40, 50, 60, 70], false],
-    ['sub-microsecond values (recorded as 1 µs)', [0.2, 0.7, 1, 1, 2], false],
-    ['coarse (2 digits), a spread', Array.from({ length: 3000 }, (_, i) => 50 + i * i * 0.3), true],
-  ];
-  it.each(cases)('%s', (_name, micros, coarse) => {
+  it.each([...SPREADS, ['sub-microsecond values (recorded as 1 µs)', [0.2, 0.7, 1, 1, 2], false] as [string, number[], boolean]])('%s', (_name, micros, coarse) => {
     const h = createHistogram(coarse);
     for (const m of micros) recordMicros(h, m);
     const byGetter = levels.map((p) => Math.round((h.getValueAtPercentile(p) / 1000) * 1000) / 1000);
