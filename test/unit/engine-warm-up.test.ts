@@ -69,13 +69,18 @@ describe('promoteHeadStartObjects', () => {
   const used = (space: string): number => getHeapSpaceStatistics().find((s) => s.space_name === space)!.space_used_size;
 
   it('moves what is alive in the young generation to the old one, so the first scavenges under load need not copy it', () => {
-    // from an empty young generation (what the tests before left there would otherwise fill
-    // it, and a scavenge in the middle of the allocation would promote part of it early)
-    promoteHeadStartObjects();
-    // objects like the head start's: alive at t = 0, and young (~0.4 MB: within the smallest
-    // young generation V8 keeps)
-    const alive = Array.from({ length: 5_000 }, (_, i) => ({ i, name: `connection ${i}` }));
-    const youngBefore = used('new_space');
+    // each attempt starts from an empty young generation (what the tests before left there
+    // would otherwise fill it) and makes objects like the head start's: alive at t = 0, and
+    // young (~0.4 MB: within the smallest young generation V8 keeps). A scavenge of V8's own
+    // while they are made (the suite runs beside other files) promotes them early: then they
+    // are made again, at most 5 times.
+    let alive: Array<{ i: number; name: string }> = [];
+    let youngBefore = 0;
+    for (let attempt = 0; attempt < 5 && youngBefore <= 200_000; attempt++) {
+      promoteHeadStartObjects();
+      alive = Array.from({ length: 5_000 }, (_, i) => ({ i, name: `connection ${i}` }));
+      youngBefore = used('new_space');
+    }
     expect(youngBefore).toBeGreaterThan(200_000);
     promoteHeadStartObjects();
     expect(used('new_space')).toBeLessThan(youngBefore / 10);

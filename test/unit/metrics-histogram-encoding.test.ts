@@ -3,7 +3,7 @@
 // from earlier versions (and other HdrHistogram tools) decode to the same counts.
 import * as hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
-import { createHistogram, decodeHistogram, encodeHistogram, percentileCurve, percentileMs, percentilesMs, recordMicros, summariseMs } from '../../src/metrics/histogram.js';
+import { addInto, createHistogram, decodeHistogram, encodeHistogram, percentileCurve, percentileMs, percentilesMs, recordMicros, scanHistogram, summariseMs } from '../../src/metrics/histogram.js';
 
 const samples: Array<[string, number[]]> = [
   ['one value', [1234]],
@@ -107,5 +107,83 @@ describe('percentilesMs: one scan gives what one getValueAtPercentile per level 
 
   it('an empty histogram gives 0 at every level', () => {
     expect(percentilesMs(createHistogram(), [0, 50, 100])).toEqual([0, 0, 0]);
+  });
+});
+
+/** Every count, min, max and total of a histogram, read through hdr's own getters. */
+function contents(h: ReturnType<typeof createHistogram>) {
+  const js = h as unknown as { countsArrayLength: number; getCountAtIndex(i: number): number };
+  const counts: Array<[number, number]> = [];
+  for (let i = 0; i < js.countsArrayLength; i++) if (js.getCountAtIndex(i) !== 0) counts.push([i, js.getCountAtIndex(i)]);
+  return { total: h.totalCount, min: h.minNonZeroValue, max: h.maxValue, counts, summary: summariseMs(h) };
+}
+
+describe('addInto: the counts added directly give what hdr-histogram-js\'s add gives', () => {
+  // [what, values already in the target, values added, coarse]
+  const cases: Array<[string, number[], number[], boolean]> = [
+    ['into an empty histogram', [], [5, 900, 1234, 77_000], false],
+    ['into one that has grown beyond the source (lengths differ)', [3_600_000_000], [5, 900, 1234], false],
+    ['into a smaller one (it grows first)', [12], [5, 2_000_000, 90_000_000], false],
+    ['a long tail into a long tail', Array.from({ length: 500 }, (_, i) => 200 + Math.round(1e6 / (500 - i))), Array.from({ length: 700 }, (_, i) => 150 + i * i), false],
+    ['coarse into coarse', Array.from({ length: 300 }, (_, i) => 50 + i * 7), Array.from({ length: 300 }, (_, i) => 60 + i * i * 0.3), true],
+  ];
+  it.each(cases)('%s', (_name, already, added, coarse) => {
+    const fill = (values: number[]) => {
+      const h = createHistogram(coarse);
+      for (const v of values) recordMicros(h, v);
+      return h;
+    };
+    const ours = fill(already);
+    const theirs = fill(already);
+    addInto(ours, fill(added));
+    theirs.add(fill(added));
+    expect(contents(ours)).toEqual(contents(theirs));
+  });
+
+  it('a decoded histogram adds as hdr adds it', () => {
+    const source = createHistogram();
+    for (let i = 1; i <= 2000; i++) recordMicros(source, i * 37);
+    const a = createHistogram();
+    const b = createHistogram();
+    addInto(a, decodeHistogram(encodeHistogram(source)));
+    b.add(decodeHistogram(encodeHistogram(source)));
+    expect(contents(a)).toEqual(contents(b));
+    expect(contents(a).counts).toEqual(contents(source).counts);
+  });
+
+  it('an empty source changes nothing', () => {
+    const h = createHistogram();
+    recordMicros(h, 42);
+    const before = contents(h);
+    addInto(h, createHistogram());
+    expect(contents(h)).toEqual(before);
+  });
+});
+
+describe('scanHistogram: cumulative buckets, sum and added percentiles from the counts', () => {
+  it.each(SPREADS)('%s', (_name, micros, coarse) => {
+    const h = createHistogram(coarse);
+    const half = createHistogram(coarse);
+    micros.forEach((m, i) => {
+      recordMicros(h, m);
+      if (i < micros.length / 2) recordMicros(half, m);
+    });
+    const bounds = [100, 1000, 10_000, 1_000_000];
+    const scan = scanHistogram(h, bounds, half);
+    // by the getters: a value counts below a bound when its bucket starts at or below it
+    const js = h as unknown as { countsArrayLength: number; getCountAtIndex(i: number): number; valueFromIndex(i: number): number };
+    const expected = bounds.map(() => 0);
+    let sum = 0;
+    for (let i = 0; i < js.countsArrayLength; i++) {
+      const count = js.getCountAtIndex(i);
+      if (count === 0) continue;
+      sum += ((js.valueFromIndex(i) + js.valueFromIndex(i + 1)) / 2) * count;
+      bounds.forEach((b, k) => {
+        if (js.valueFromIndex(i) <= b) expected[k]! += count;
+      });
+    }
+    expect(scan.buckets).toEqual(expected);
+    expect(scan.sumSeconds).toBeCloseTo(sum / 1e6, 9);
+    expect(scan.added.count).toBe(h.totalCount - half.totalCount);
   });
 });
