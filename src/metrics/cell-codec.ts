@@ -1,6 +1,6 @@
 // Cells as plain data (histograms as HdrHistogram base64), to cross a thread or a file.
 import { addCellInto, createCell, type Cell } from './cell.js';
-import { decodeHistogram, encodeHistogram, type LatencyHistogram } from './histogram.js';
+import { addInto, decodeHistogram, encodeHistogram, type LatencyHistogram } from './histogram.js';
 
 /** A cell with its two histograms as HdrHistogram base64 (the same fields otherwise). */
 export type EncodedCell = Omit<Cell, 'latency' | 'service'> & { latency: string; service: string };
@@ -65,7 +65,9 @@ export function combineTimeBlocks(all: Iterable<Map<string, LatencyHistogram[]>>
     for (const [group, histograms] of blocks) {
       const into = combined.get(group);
       if (!into) combined.set(group, histograms);
-      else histograms.forEach((h, i) => into[i]?.add(h));
+      else histograms.forEach((h, i) => {
+        if (into[i]) addInto(into[i], h);
+      });
     }
   }
   return combined;

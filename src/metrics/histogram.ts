@@ -150,11 +150,10 @@ const roundMicros = (ms: number): number => Math.round(ms * 1000) / 1000;
 /**
  * A histogram's counts and the layout that maps a counts index to its values, for scans that
  * read them directly. hdr's per-index getters (valueFromIndex, medianEquivalentValue,
- * highestEquivalentValue) each take a log2 and a pow; loops calling them over ~10,000 buckets
- * were most of what V8's optimising compiler did in a 10 s run at 500/s (summaries, percentiles
- * and merges: ~0.2 s of its ~0.4 s). An index's values follow from the layout alone (HdrHistogram's
- * own formulas, tested against the getters). undefined where the histogram is not a typed-array
- * one laid out as hdr-histogram-js 3 lays it out: its getters serve then.
+ * highestEquivalentValue) each take a log2 and a pow, and every summary, percentile scan and
+ * merge loops over ~10,000 buckets. An index's values follow from the layout alone
+ * (HdrHistogram's own formulas, tested against the getters). undefined where the histogram is
+ * not a typed-array one laid out as hdr-histogram-js 3 lays it out (layoutFor copies it then).
  */
 interface CountsLayout {
   counts: Uint32Array | Float64Array | Uint16Array | Uint8Array;
