@@ -306,10 +306,15 @@ async function measureLowRate(ctx, target) {
       const floor = rate === 500 ? await runPreciseFloor(ctx, url, rate, seconds) : null;
       if (n === 1 && hasCommand('hey')) hey = await runHey({ seconds, connections: 10, perWorkerRate: rate / 10, url: `${url}/`, ...ctx.tool });
       const lags = (perfctl.result?.timeline ?? []).filter((p) => (p.planned ?? 0) > 0).map((p) => p.startLagMs ?? 0);
+      // sleeps per request: a schedule kept to each request's time sleeps about twice per
+      // request, autocannon's -R (a connection's share of a second sent back to back) far less
+      const planned = rate * seconds;
+      const perRequest = (switches) => (switches === null || switches === undefined ? null : round(switches / planned, 2));
       rounds.push({
         perfctlCpuS: cpu(perfctl.measure),
         autocannonCpuS: cpu(autocannon.measure),
-        floorCpuS: floor,
+        floorCpuS: floor?.cpuS ?? null,
+        sleepsPerRequest: { perfctl: perRequest(perfctl.measure?.voluntarySwitches), autocannon: perRequest(autocannon.measure?.voluntarySwitches), floor: floor ? perRequest(floor.voluntarySwitches) : null },
         ratioVsAutocannon: ratioOf(cpu(perfctl.measure), cpu(autocannon.measure)),
         perfctlRequests: perfctl.result?.totals?.requests ?? null,
         lags,
@@ -329,6 +334,7 @@ async function measureLowRate(ctx, target) {
       floorCpuS: rate === 500 ? med((r) => r.floorCpuS) : null,
       ratioVsAutocannon: med((r) => r.ratioVsAutocannon),
       floorVsAutocannon: rate === 500 ? ratioOf(med((r) => r.floorCpuS), med((r) => r.autocannonCpuS)) : null,
+      sleepsPerRequest: { perfctl: med((r) => r.sleepsPerRequest.perfctl), autocannon: med((r) => r.sleepsPerRequest.autocannon), floor: rate === 500 ? med((r) => r.sleepsPerRequest.floor) : null },
       perfctlRequests: rounds[0].perfctlRequests,
       medianStartLagMs: round(median(lags), 2),
       maxStartLagMs: round(Math.max(0, ...lags), 2),
@@ -338,7 +344,7 @@ async function measureLowRate(ctx, target) {
   return rows;
 }
 
-/** CPU-seconds of the precise floor at `rate` for `seconds` (null if it failed). */
+/** CPU-seconds and sleeps (voluntary context switches) of the precise floor at `rate` for `seconds` (null if it failed). */
 async function runPreciseFloor(ctx, url, rate, seconds) {
   const run = await runMeasured([...ctx.tool.pinPrefix, process.execPath, path.join(REPO, 'bench', 'lib', 'precise-floor-child.js'), url, String(rate), String(seconds)], {
     timeoutMs: (seconds + 30) * 1000,
@@ -346,7 +352,7 @@ async function runPreciseFloor(ctx, url, rate, seconds) {
     method: ctx.tool.method,
     tmpDir: ctx.tool.tmpDir,
   });
-  return run.code === 0 && run.userS !== null && run.sysS !== null ? run.userS + run.sysS : null;
+  return run.code === 0 && run.userS !== null && run.sysS !== null ? { cpuS: run.userS + run.sysS, voluntarySwitches: run.voluntarySwitches ?? null } : null;
 }
 
 /**
@@ -720,6 +726,8 @@ function render(r) {
       ),
     );
     const goalRow = r.lowRate.find((x) => x.rounds.length > 1);
+    const sleeps = goalRow?.sleepsPerRequest;
+    if (sleeps && sleeps.perfctl !== null) out.push(`   sleeps (voluntary context switches) per request at ${fmt(goalRow.rate)}/s: perfctl ${fmt(sleeps.perfctl, 2)}, the precise floor ${fmt(sleeps.floor, 2)}, autocannon -R ${fmt(sleeps.autocannon, 2)} (each connection sends its share of a second back to back, then waits for the next)`);
     if (goalRow) out.push(`   at ${fmt(goalRow.rate)}/s: medians of ${goalRow.rounds.length} interleaved rounds (perfctl/autocannon: the median of the rounds' ratios); the precise floor is one socket keeping the same schedule and measuring nothing (bench/lib/precise-floor-child.js), ${goalRow.floorVsAutocannon === null ? 'n/a' : `${goalRow.floorVsAutocannon.toFixed(2)}×`} autocannon`);
   }
 

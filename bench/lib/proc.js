@@ -134,6 +134,8 @@ async function runMeasuredInner(argv, { timeoutMs, cwd, method, tmpDir, env }) {
       peakRssKb: num(/Maximum resident set size \(kbytes\): (\d+)/),
       userS: num(/User time \(seconds\): ([\d.]+)/),
       sysS: num(/System time \(seconds\): ([\d.]+)/),
+      // every thread's sleeps (a blocking wait that gave the core away), from getrusage
+      voluntarySwitches: num(/Voluntary context switches: (\d+)/),
       method,
     };
   }
@@ -163,7 +165,7 @@ async function runMeasuredInner(argv, { timeoutMs, cwd, method, tmpDir, env }) {
       child.once('exit', () => clearInterval(poll));
     },
   });
-  return { ...run, wallMs: performance.now() - started, peakRssKb, userS, sysS, method };
+  return { ...run, wallMs: performance.now() - started, peakRssKb, userS, sysS, voluntarySwitches: null, method };
 }
 
 /** Runs argv, collecting stdout/stderr; never rejects on a non-zero exit. */

@@ -58,7 +58,7 @@ export async function runPerfctl({ label, yaml, baseUrl, tmpDir, pinPrefix, meth
 
 function pickMeasure(run) {
   const cpuS = run.userS !== null && run.sysS !== null ? run.userS + run.sysS : null;
-  return { wallMs: Math.round(run.wallMs), peakRssKb: run.peakRssKb, userS: run.userS, sysS: run.sysS, cpuS, method: run.method, machineBusyCores: run.machineBusyCores };
+  return { wallMs: Math.round(run.wallMs), peakRssKb: run.peakRssKb, userS: run.userS, sysS: run.sysS, cpuS, voluntarySwitches: run.voluntarySwitches ?? null, method: run.method, machineBusyCores: run.machineBusyCores };
 }
 
 /** `autocannon ... --json URL`; returns requests, rps and latency (ms) from its JSON. */
