@@ -44,6 +44,8 @@ export interface Execution {
   /** stop starting requests; those in flight still finish */
   stop(): void;
   inFlight(): number;
+  /** open model: the longest deliberate sleep on the run's thread since the last call, ms (precise starts) */
+  longestSleepMs?(): number;
   /** open model: how well perfctl kept to the schedule */
   health?(): ScheduleHealth;
 }

@@ -27,6 +27,15 @@ export function judgeGeneratorHealth(health: ScheduleHealth | null, maxLoopLagMs
   );
 }
 
+/**
+ * A second's event-loop lag, ms: the longest delay of the lag sampler's timer past its period,
+ * less the longest sleep perfctl took on purpose on that thread in the second (a precise start
+ * at a low rate blocks the loop while nothing is in flight; that is no stall of the generator).
+ */
+export function loopLagOf(maxTimerDelayMs: number, samplePeriodMs: number, longestSleepMs: number): number {
+  return Math.max(0, maxTimerDelayMs - samplePeriodMs - longestSleepMs);
+}
+
 /** Error kinds that are perfctl's own machine running out (file descriptors, buffers, ports), never the service's fault. */
 export const OWN_FAILURE_KINDS: ReadonlySet<string> = new Set(['EMFILE', 'ENFILE', 'ENOBUFS', 'EADDRNOTAVAIL']);
 

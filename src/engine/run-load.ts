@@ -21,6 +21,7 @@ import { NegotiatedTransport, type WireProtocol } from './negotiated-transport.j
 import { collectStartUpGarbage, promoteHeadStartObjects, socketWarmUpFits, wantsWarmUp, warmUp } from './warm-up.js';
 import { startWarmUpSink } from './warm-up-sink.js';
 import { lowerOtherThreadsPriority } from './thread-priority.js';
+import { loopLagOf } from './generator-health.js';
 import { Recorder, elapsedSince } from '../metrics/recorder.js';
 import type { HttpVersion, DataSourceSpec, LoadModel, FlowSpec, HttpSpec, RequestSpec, ThinkTime } from '../config/types.js';
 import type { Cell } from '../metrics/cell.js';
@@ -361,7 +362,7 @@ export function startLoad(options: LoadRunOptions): LoadRun {
   const closeSecond = (): void => {
     second++;
     const endMs = second * 1000;
-    const loopLagMs = Math.max(0, loopDelay.max / 1e6 - LOOP_LAG_SAMPLE_MS);
+    const loopLagMs = loopLagOf(loopDelay.max / 1e6, LOOP_LAG_SAMPLE_MS, execution.longestSleepMs?.() ?? 0);
     loopDelay.reset();
     maxLoopLagMs = Math.max(maxLoopLagMs, loopLagMs);
     const planned = pacer ? arrivalsBefore(pacer, endMs) - arrivalsBefore(pacer, endMs - 1000) : undefined;

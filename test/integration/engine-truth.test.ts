@@ -1,7 +1,7 @@
 // Truthful numbers: a stalled service must show in the latencies (no coordinated omission),
 // and a rate perfctl cannot deliver must be called out, not blamed on the service.
 import { afterEach, describe, expect, it } from 'vitest';
-import { judgeGeneratorHealth } from '../../src/engine/generator-health.js';
+import { judgeGeneratorHealth, loopLagOf } from '../../src/engine/generator-health.js';
 import { LATE_START_MS } from '../../src/engine/open-executor.js';
 import { buildPlan } from '../../src/engine/plan.js';
 import { startLoad } from '../../src/engine/run-load.js';
@@ -73,14 +73,18 @@ describe('coordinated omission', () => {
 });
 
 describe('precise starts at a low rate', () => {
-  it('400/s against a service that answers within the gap: each request leaves within a fraction of a ms of its due time', async () => {
-    // 2.5 ms between arrivals, answers in well under that: the start is slept on the run's own
-    // thread after each answer (the helper thread is never needed)
+  it.each([
+    // 2.5 ms between arrivals: a timer wakes the loop 2 ms early, the rest is slept after the answer
+    [400, 1200],
+    // 10 ms between arrivals: with nothing in flight the whole wait is slept, with no timer
+    [100, 300],
+  ])('%s/s for 3 s against a service that answers within the gap: each request leaves within a fraction of a ms of its due time', async (rate, requests) => {
+    // (the helper thread is never needed)
     server = await startTestServer(() => undefined);
-    const outcome = await holdRate(400, 3);
+    const outcome = await holdRate(rate, 3);
     const total = sumCells(outcome.cells);
     const startLag = summariseMs(total.latency).p50 - summariseMs(total.service).p50;
-    expect(server.seen.requests).toBe(1200);
+    expect(server.seen.requests).toBe(requests);
     expect(startLag, `latency p50 − service time p50 = ${startLag.toFixed(3)} ms`).toBeLessThan(1);
     expect(startLag).toBeGreaterThanOrEqual(0);
   });
@@ -97,6 +101,17 @@ describe('generator health', () => {
     expect(outcome.health!.due).toBe(200_000);
     // fewer started than were due: behind (late or never sent), or dropped at maxInFlight
     expect(outcome.health!.launched - outcome.health!.dropped).toBeLessThan(outcome.health!.due);
+  });
+
+  it.each([
+    // [the sampler's longest delay, its period, the longest deliberate sleep, the lag]
+    [50.4, 50, 0, 0.4],
+    [61, 50, 9.8, 1.2],
+    [58, 50, 9.9, 0],
+    [90, 50, 2, 38],
+    [40, 50, 0, 0],
+  ])('loop lag: a delay of %s ms on a %s ms period with a %s ms sleep is %s ms', (delayMs, periodMs, sleptMs, lagMs) => {
+    expect(loopLagOf(delayMs, periodMs, sleptMs)).toBeCloseTo(lagMs, 6);
   });
 
   it('names nothing when perfctl kept to its schedule', () => {
