@@ -8,13 +8,16 @@
 // of the server's GOAWAY: never processed), `h2-goaway` (a stream at or below it, cut by a GOAWAY
 // with an error), `h2-rst-stream`
 // (any other RST_STREAM), and the connection's own codes (ECONNREFUSED, tls, timeout...).
-import http2 from 'node:http2';
+import { nodeHttp2 } from './lazy-builtins.js';
 import type { ClientHttp2Session, ClientHttp2Stream, IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
 import type { Clock } from './clock.js';
 import type { ErrorKind } from '../metrics/outcome.js';
 import { MAX_COLLECTED_BYTES, type CollectedResponse, type PreparedRequest, type SendResult, type Transport, type TransportOptions } from './transport.js';
 
-const { NGHTTP2_REFUSED_STREAM, NGHTTP2_NO_ERROR, NGHTTP2_CANCEL } = http2.constants;
+// HTTP/2's error codes (RFC 9113 section 7), as node:http2's constants give them
+export const NGHTTP2_NO_ERROR = 0x0;
+export const NGHTTP2_REFUSED_STREAM = 0x7;
+export const NGHTTP2_CANCEL = 0x8;
 /** streams a session is assumed to allow until the server's SETTINGS say otherwise (RFC 9113 suggests ≥ 100) */
 const DEFAULT_MAX_STREAMS = 100;
 /** sessions open at most, whatever the connection cap: HTTP/2's point is few connections */
@@ -129,7 +132,7 @@ export class H2Transport implements Transport {
   private open(): Session {
     const url = new URL(this.origin);
     const tls = this.options.tls;
-    const session = http2.connect(this.origin, {
+    const session = nodeHttp2().connect(this.origin, {
       ...(url.protocol === 'https:'
         ? { ALPNProtocols: ['h2'], rejectUnauthorized: !(tls?.insecure ?? false), ...(tls?.ca ? { ca: tls.ca } : {}), ...(tls?.cert ? { cert: tls.cert, key: tls.key } : {}), ...(tls?.servername ? { servername: tls.servername } : {}) }
         : {}),

@@ -2,7 +2,7 @@
 // decides the client for the whole run: HTTP/2 (h2-transport.ts) where the server picks h2, the
 // HTTP/1.1 client otherwise. Requests sent before the answer wait for it (in their latency).
 // On http:// there is nothing to negotiate: HTTP/1.1 (h2c only when asked for with version 2).
-import tls from 'node:tls';
+import { nodeTls } from './lazy-builtins.js';
 import type { PreparedRequest, SendResult, Transport, TransportOptions } from './transport.js';
 
 /** `h2` over TLS, `h2c` in clear text, or `http/1.1` */
@@ -71,7 +71,7 @@ export function offersH2(origin: string, options: TransportOptions): Promise<boo
   // SNI carries a name, never an address
   const servername = settings.servername ?? (/^[\d.]+$|:/.test(url.hostname) ? undefined : url.hostname);
   return new Promise((resolve) => {
-    const socket = tls.connect({
+    const socket = nodeTls().connect({
       host: url.hostname.replace(/^\[|\]$/g, ''),
       port: Number(url.port || 443),
       ALPNProtocols: ['h2', 'http/1.1'],

@@ -1,7 +1,7 @@
 // A short connectivity probe before any load: a service that refuses every connection
 // from the start is a clear message and exit 3, not a run full of ECONNREFUSED.
 import net from 'node:net';
-import tls from 'node:tls';
+import { nodeTls } from './lazy-builtins.js';
 import type { TlsSettings } from './transport.js';
 
 export async function probeTcp(origin: string, attempts = 3, waitMs = 300): Promise<string | null> {
@@ -43,7 +43,7 @@ export async function probeTls(origin: string, settings: TlsSettings | undefined
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const servername = settings?.servername ?? (net.isIP(host) === 0 ? host : undefined);
   return new Promise((resolve) => {
-    const socket = tls.connect({
+    const socket = nodeTls().connect({
       host,
       port: Number(url.port || 443),
       ...(servername !== undefined ? { servername } : {}),

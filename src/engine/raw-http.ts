@@ -3,7 +3,8 @@
 // client ~90 µs; this one writes a request built once into a kept-alive socket and hands the
 // answer to a reused parser (http1-parser.ts) that reads only what a load test needs.
 import net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
+import { nodeTls } from './lazy-builtins.js';
 import { Parse, ResponseParser, type ParseRequest } from './http1-parser.js';
 import type { TlsSettings } from './transport.js';
 
@@ -181,7 +182,7 @@ export class RawConnection {
     const settings = this.options.tls!;
     // SNI only for names: an IP address as servername is deprecated (DEP0123)
     const servername = settings.servername ?? (net.isIP(host) === 0 ? host : undefined);
-    return tls.connect({
+    return nodeTls().connect({
       ...(tunnel !== null ? { socket: tunnel } : { host, port }),
       ...(servername !== undefined ? { servername } : {}),
       ALPNProtocols: ['http/1.1'],
