@@ -4,7 +4,8 @@
 // its end (or before `until`) is an `sse-broken` error; a status that is not 2xx, `status`; a
 // stream longer than the timeout, `timeout`. Uses node:http directly: a stream is one long
 // response, which needs none of the pooling of the request clients.
-import { nodeHttp, nodeHttps } from './lazy-builtins.js';
+import http from 'node:http';
+import { nodeHttps } from './lazy-builtins.js';
 import type { SseSpec } from '../config/types.js';
 import type { ErrorKind } from '../metrics/outcome.js';
 import { createMatcher, renderMessage } from './message-match.js';
@@ -51,7 +52,7 @@ export function runSseStream(spec: SseSpec, run: StreamRun): LiveStream {
     run.done({ failed: errorKind !== null, unanswered: !answered });
   };
 
-  const client = url.protocol === 'https:' ? nodeHttps() : nodeHttp();
+  const client = url.protocol === 'https:' ? nodeHttps() : http;
   const request = client.request(url, { method: 'GET', headers, agent: false, ...(url.protocol === 'https:' ? tlsOptions(ctx.tls) : {}) }, (response) => {
     status = response.statusCode ?? null;
     if (status === null || status < 200 || status > 299) {

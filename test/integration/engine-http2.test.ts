@@ -3,6 +3,7 @@
 // latency from the due time, and RST_STREAM / refused streams / GOAWAY counted by kind.
 import http2 from 'node:http2';
 import { afterEach, describe, expect, it } from 'vitest';
+import { NGHTTP2_CANCEL, NGHTTP2_NO_ERROR, NGHTTP2_REFUSED_STREAM } from '../../src/engine/h2-transport.js';
 import { buildPlan } from '../../src/engine/plan.js';
 import { startLoad } from '../../src/engine/run-load.js';
 import { sumCells, type Cell } from '../../src/metrics/cell.js';
@@ -137,5 +138,15 @@ describe('HTTP/2 (h2c)', () => {
     } finally {
       await h1.close();
     }
+  });
+});
+
+describe("HTTP/2's error codes, as h2-transport.ts spells them (it does not load node:http2 to read them)", () => {
+  it.each([
+    ['NO_ERROR', NGHTTP2_NO_ERROR, 'NGHTTP2_NO_ERROR'],
+    ['REFUSED_STREAM', NGHTTP2_REFUSED_STREAM, 'NGHTTP2_REFUSED_STREAM'],
+    ['CANCEL', NGHTTP2_CANCEL, 'NGHTTP2_CANCEL'],
+  ])('%s is node:http2 constants.%s', (_name, ours, constant) => {
+    expect(ours).toBe((http2.constants as Record<string, number>)[constant]);
   });
 });
