@@ -174,14 +174,24 @@ describe('perfctl run (built CLI)', () => {
 
 // A run loads only the Node modules its protocols need (src/engine/lazy-builtins.ts): node:tls,
 // node:http2 and node:https cost ~7 ms of CPU at every start, and a plain http:// run never uses
-// them. A preload lists, at the CLI's exit, the built-in modules it loaded.
+// them. Nor does it load hdr-histogram-js's JavaScript zlib and base64 (src/metrics/histogram.ts
+// gives it node's own). A preload lists, at the CLI's exit, the built-in modules it loaded and
+// the files it compiled.
 describe('what a plain http:// run loads (built CLI)', () => {
-  it('neither node:tls, node:http2 nor node:https, and it sends all it should', async () => {
+  it('neither node:tls, node:http2, node:https, pako nor base64-js, and it sends all it should', async () => {
     server = await startTestServer();
     dir = makeTempDir('perfctl-loads-');
     const listFile = join(dir, 'modules.txt');
     const preload = join(dir, 'list-modules.cjs');
-    writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(listFile)}, process.moduleLoadList.join('\\n')));\n`);
+    const filesFile = join(dir, 'files.txt');
+    writeFileSync(
+      preload,
+      `process.on('exit', () => {
+        const { writeFileSync } = require('node:fs');
+        writeFileSync(${JSON.stringify(listFile)}, process.moduleLoadList.join('\\n'));
+        writeFileSync(${JSON.stringify(filesFile)}, Object.values(require.cache).map((m) => m.filename ?? '').join('\\n'));
+      });\n`,
+    );
     const file = writeProfile(dir, 'plain', profile('plain', 'duration: 1s, rate: 20'));
     const run = await runCli(['run', file, '--out', join(dir, 'out'), '--quiet'], { cwd: dir, env: { TARGET_URL: server.url, NODE_OPTIONS: `--require ${preload}` } });
     expect(run.code, describeRun(run)).toBe(0);
@@ -193,5 +203,8 @@ describe('what a plain http:// run loads (built CLI)', () => {
     // the preload's own list is real: the modules a plain run needs are in it
     expect(loaded).toEqual(expect.arrayContaining(['net', 'zlib']));
     expect(loaded.filter((name) => ['tls', 'http2', 'https', '_tls_wrap'].includes(name))).toEqual([]);
+    const files = readFileSync(filesFile, 'utf8').split('\n');
+    expect(files.some((f) => f.endsWith('JsHistogram.encoding.js'))).toBe(true);
+    expect(files.filter((f) => /node_modules[\\/](pako|base64-js)[\\/]/.test(f))).toEqual([]);
   }, 60_000);
 });

@@ -1,9 +1,10 @@
 // perfctl loads only the parts of hdr-histogram-js it uses (src/metrics/histogram.ts); its
 // encoded histograms must stay what the package's own API writes and reads, so result.json files
 // from earlier versions (and other HdrHistogram tools) decode to the same counts.
+// (ours first: it gives hdr-histogram-js node's base64 before the package's index loads its own)
+import { addInto, createHistogram, decodeHistogram, encodeHistogram, percentileCurve, percentileMs, percentilesMs, recordMicros, scanHistogram, summariseMs } from '../../src/metrics/histogram.js';
 import * as hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
-import { addInto, createHistogram, decodeHistogram, encodeHistogram, percentileCurve, percentileMs, percentilesMs, recordMicros, scanHistogram, summariseMs } from '../../src/metrics/histogram.js';
 
 const samples: Array<[string, number[]]> = [
   ['one value', [1234]],
@@ -31,6 +32,23 @@ describe('histogram encoding', () => {
     expect(decoded.totalCount).toBe(micros.length);
     // (a decoded max is its bucket's top, whoever encoded it: compare decoded with decoded)
     expect(summariseMs(decoded)).toEqual(summariseMs(decodeHistogram(encodeHistogram(ours))));
+  });
+
+  // written by perfctl before its base64 went from base64-js to node's Buffer (and by
+  // hdr-histogram-js's own encodeIntoCompressedBase64): the same text, byte for byte
+  it.each([
+    [false, 'empty', [], 'HISTFAAAABt4nJNpmSzMwMDACMXMDBDACKEEGOB8ADPOAV4='],
+    [false, 'one', [1], 'HISTFAAAACJ4nJNpmSzMwMDAxMDAwMjAwMDMAAGMEEqAAc5nAgA1UQFh'],
+    [false, 'few', [3, 250, 250, 999, 4096], 'HISTFAAAACx4nJNpmSzMwMDAzcDAwMjAwMDMAAGMEEqAAcZnZXrNzHKdm2m9AhMAU4wEFg=='],
+    [false, 'wide', Array.from({ length: 300 }, (_, i) => Math.round(1.07 ** i)), 'HISTFAAAAXR4nHXQP0hbURTH8fv75lWrViqEUgIVEQcpDg4OHRwcnJwcnBw7OTo5S6lSOoiEUEoIEkREgoiIlCLiEIqUUqQUEZFQQpAgIg6liIjIk3fSV2768B4O7x/vfu7vvJjLpZ3jyDkn51zKNVZ070bCMPz3/KSr/XFLEAQBAY3lrKMiZZeUdYpH1lG1WrXRRodVJ0+t0qR5xnMyZOimh1766OclAwwyxCuGGWGUMcaZYJLXTDHNDLO8F1mxJNbEtiiLA/FLXIg7cSoWRUGsik2xJ76LE3EmbsQbWBAfxbJ93RFfxZGoiz/iHayID6IoSuKz2Bc/RVX8tn+/iJxtXmqmL42uGZ03eitBh4rovNEbYtejr8Q80fsGve7RtZgue6k/Jeiql9qnz42+09/UKx59bLO6stTFh+m3RLvlmukfHl2xg/1HV2L6xg6WpOsxXTB62aMPPXo3Tl1K0KEFzNpI1xL0rbj2Br5p9Ld44NdG542+B+R3oXc='],
+    [true, 'empty', [], 'HISTFAAAABt4nJNpmSzMwMDACMVMDBDACKEEGOB8ADO0AV0='],
+    [true, 'one', [1], 'HISTFAAAACB4nJNpmSzMwMDAxMDAwAilGaBsBgYGAQY4nwkANTYBYA=='],
+    [true, 'few', [3, 250, 250, 999, 4096], 'HISTFAAAACx4nJNpmSzMwMDAzcDAwMjAwMDEAAGMEEqAAcZnZXrNzPKbmambhQkAU3QD8Q=='],
+    [true, 'wide', Array.from({ length: 300 }, (_, i) => Math.round(1.07 ** i)), 'HISTFAAAALd4nIWQCwqDMBBEt2P6sR80hBAWG3qUXq436IEtTrZqoNQMS/SxO2Tn/noHEfQishMRSDnTtzzHcZz/r/35dHDOOTiUI6xJaHg1rAZ71qQj1aLFhbqhowICIhIUioyMDh6eLM4skBaWMGBARmSfN6Zkan3FMZFtO6pNp2r66+j/vjHZex7W540pWfzhOFTTatvUTM3R23RxzNy6q9iydUkiGsurbJet/SqJJcd1tr9y3Nr6A8KgGuw='],
+  ] as const)('coarse %s, %s: the text perfctl wrote before', (coarse, _name, micros, text) => {
+    const h = createHistogram(coarse);
+    for (const m of micros) recordMicros(h, m);
+    expect(encodeHistogram(h)).toBe(text);
   });
 
   it('a decoded histogram still grows (a merge of a larger value never throws)', () => {
