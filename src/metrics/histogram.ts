@@ -19,8 +19,8 @@ const encodingRequire = createRequire(require.resolve(ENCODING));
 provideModule(encodingRequire.resolve('pako'), {});
 provideModule(encodingRequire.resolve('base64-js'), {
   fromByteArray: (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
+  // (the package's index decodes with it; perfctl itself decodes with Buffer)
   toByteArray: (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'base64')),
-  byteLength: (text: string): number => Buffer.byteLength(text, 'base64'),
 });
 
 /** What `require(path)` gives from now on, unless something loaded it first. */
