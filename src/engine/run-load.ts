@@ -21,6 +21,7 @@ import { NegotiatedTransport, type WireProtocol } from './negotiated-transport.j
 import { collectStartUpGarbage, promoteHeadStartObjects, socketWarmUpFits, wantsWarmUp, warmUp } from './warm-up.js';
 import { startWarmUpSink } from './warm-up-sink.js';
 import { lowerOtherThreadsPriority } from './thread-priority.js';
+import { holdLowRateBudget, isLowRate } from './compiler-budget.js';
 import { loopLagOf } from './generator-health.js';
 import { Recorder, elapsedSince } from '../metrics/recorder.js';
 import type { HttpVersion, DataSourceSpec, LoadModel, FlowSpec, HttpSpec, RequestSpec, ThinkTime } from '../config/types.js';
@@ -305,6 +306,9 @@ export function startLoad(options: LoadRunOptions): LoadRun {
       leadMs: options.startAtMs === undefined ? undefined : options.startAtMs - clock.nowMs(),
       neededMs: SOCKET_WARM_HEAD_START_MS,
     });
+  // a low rate gains nothing from V8's optimising compiler and pays its CPU: it waits longer
+  // (the flag is the process's, so only the main thread's load sets it)
+  const releaseBudget = isMainThread && options.isWarmUp !== true && !warm && isLowRate(plan, slice.count) ? holdLowRateBudget() : undefined;
   if (warm) {
     warmUp(plan, pacer, requests.map((r) => r.name), clock);
     collectStartUpGarbage();
@@ -402,6 +406,7 @@ export function startLoad(options: LoadRunOptions): LoadRun {
       await Promise.race([execution.done, sleep(drainMs)]);
     }
     if (ticker) clearTimeout(ticker);
+    releaseBudget?.();
     // a run stopped in its head start (Ctrl-C during the warm-up) never began: it lasted 0 ms
     const durationMs = Math.max(0, clock.nowMs() - startMs);
     // the last, partial second still gets its point (and always when it holds a request: one

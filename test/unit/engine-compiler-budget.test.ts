@@ -1,0 +1,67 @@
+// Which loads raise V8's interrupt budget, and that the default is back once the last of them ends.
+import { describe, expect, it } from 'vitest';
+import { buildPlan } from '../../src/engine/plan.js';
+import {
+  budgetChosenByUser,
+  DEFAULT_INTERRUPT_BUDGET,
+  holdLowRateBudget,
+  isLowRate,
+  LOW_RATE_INTERRUPT_BUDGET,
+} from '../../src/engine/compiler-budget.js';
+
+const open = (...levels: number[]) => buildPlan('open', levels.map((level, i) => ({ name: `s${i}`, durationMs: 5000, fromLevel: i === 0 ? level : levels[i - 1]!, toLevel: level })));
+const closed = (users: number) => buildPlan('closed', [{ name: 's', durationMs: 5000, fromLevel: users, toLevel: users }]);
+
+describe('isLowRate', () => {
+  const cases: Array<[string, ReturnType<typeof buildPlan>, number, boolean]> = [
+    ['100/s', open(100), 1, true],
+    ['500/s', open(500), 1, true],
+    ['1,000/s', open(1000), 1, true],
+    ['1,999/s', open(1999), 1, true],
+    ['2,000/s (warmed up instead)', open(2000), 1, false],
+    ['a ramp from 100/s to 5,000/s: its peak counts', open(100, 5000), 1, false],
+    ['a spike to 3,000/s after a quiet stage', open(200, 200, 3000), 1, false],
+    ['6,000/s over 4 shards (1,500/s each)', open(6000), 4, true],
+    ['10 users, closed model (their rate is the service\'s)', closed(10), 1, false],
+  ];
+  it.each(cases)('%s', (_name, plan, slices, expected) => {
+    expect(isLowRate(plan, slices)).toBe(expected);
+  });
+});
+
+describe('budgetChosenByUser', () => {
+  const cases: Array<[string[], string | undefined, boolean]> = [
+    [[], undefined, false],
+    [['--max-old-space-size=4096'], '--enable-source-maps', false],
+    [['--interrupt-budget=1000'], undefined, true],
+    [['--interrupt_budget=1000'], undefined, true],
+    [[], '--enable-source-maps --interrupt-budget=9999', true],
+    [['--interrupt-budget-for-feedback-allocation=10'], undefined, false],
+  ];
+  it.each(cases)('execArgv %j, NODE_OPTIONS %j -> %s', (execArgv, nodeOptions, expected) => {
+    expect(budgetChosenByUser(execArgv, nodeOptions)).toBe(expected);
+  });
+});
+
+describe('holdLowRateBudget', () => {
+  it('raises the budget once for loads at once, and restores the default when the last ends', () => {
+    const set: string[] = [];
+    const first = holdLowRateBudget((flags) => set.push(flags));
+    const second = holdLowRateBudget((flags) => set.push(flags));
+    expect(set).toEqual([`--interrupt-budget=${LOW_RATE_INTERRUPT_BUDGET}`]);
+    first();
+    first(); // a second release of the same hold changes nothing
+    expect(set).toHaveLength(1);
+    second();
+    expect(set).toEqual([`--interrupt-budget=${LOW_RATE_INTERRUPT_BUDGET}`, `--interrupt-budget=${DEFAULT_INTERRUPT_BUDGET}`]);
+    // and a later load raises it again
+    holdLowRateBudget((flags) => set.push(flags))();
+    expect(set).toHaveLength(4);
+  });
+
+  it("keeps V8's own default: the value restored is what node reports", async () => {
+    const { execFileSync } = await import('node:child_process');
+    const options = execFileSync(process.execPath, ['--v8-options'], { encoding: 'utf8' });
+    expect(options).toContain(`default: --interrupt-budget=${DEFAULT_INTERRUPT_BUDGET}\n`);
+  });
+});
