@@ -16,12 +16,12 @@ describe('isLowRate', () => {
   const cases: Array<[string, ReturnType<typeof buildPlan>, number, boolean]> = [
     ['100/s', open(100), 1, true],
     ['500/s', open(500), 1, true],
-    ['1,000/s', open(1000), 1, true],
-    ['1,999/s', open(1999), 1, true],
-    ['2,000/s (warmed up instead)', open(2000), 1, false],
+    ['501/s (arrivals under 2 ms apart)', open(501), 1, false],
+    ['1,000/s', open(1000), 1, false],
     ['a ramp from 100/s to 5,000/s: its peak counts', open(100, 5000), 1, false],
     ['a spike to 3,000/s after a quiet stage', open(200, 200, 3000), 1, false],
-    ['6,000/s over 4 shards (1,500/s each)', open(6000), 4, true],
+    ['2,000/s over 4 shards (500/s each)', open(2000), 4, true],
+    ['a ramp from 0 to 500/s', open(0, 500), 1, true],
     ['10 users, closed model (their rate is the service\'s)', closed(10), 1, false],
   ];
   it.each(cases)('%s', (_name, plan, slices, expected) => {
