@@ -7,9 +7,14 @@
 import { setFlagsFromString } from 'node:v8';
 import { peakLevel, type Plan } from './plan.js';
 
-/** V8's own budget (node 20's V8 11.3: `node --v8-options`), restored when no low-rate load runs. */
+/**
+ * V8's own budget (node 20's V8 11.3: `node --v8-options`), restored when no low-rate load runs.
+ * V8 has no getter for a flag, and other versions have other defaults (and tiers): the budget is
+ * only raised on the V8 it was measured on.
+ */
 export const DEFAULT_INTERRUPT_BUDGET = 67584;
-/** The budget of a low-rate load: 8× (over 10 rounds at 500/s, a run's CPU -10%; 4× and 16× no better). */
+const MEASURED_ON_V8 = '11.3.';
+/** The budget of a low-rate load: 8× (at 500/s a run's CPU -5 to -11%, medians of 8-12 rounds; 4× and 16× less). */
 export const LOW_RATE_INTERRUPT_BUDGET = 8 * DEFAULT_INTERRUPT_BUDGET;
 /**
  * Open-model loads whose rate never passes this are low-rate: arrivals at least 2 ms apart, the
@@ -23,10 +28,13 @@ export function isLowRate(plan: Plan, sliceCount: number): boolean {
   return plan.model === 'open' && peakLevel(plan) / sliceCount <= LOW_RATE_MOST_PER_SECOND;
 }
 
-/** Whether the user chose V8's budget (node's command line or NODE_OPTIONS): perfctl leaves it alone. */
-export function budgetChosenByUser(execArgv: readonly string[], nodeOptions: string | undefined): boolean {
+/**
+ * Whether perfctl may set the budget: on the V8 whose default it knows, and unless the user chose
+ * one (node's command line or NODE_OPTIONS).
+ */
+export function mayRaiseBudget(v8Version: string, execArgv: readonly string[], nodeOptions: string | undefined): boolean {
   const chosen = (arg: string): boolean => /^--interrupt[-_]budget(=|$)/.test(arg);
-  return execArgv.some(chosen) || (nodeOptions ?? '').split(/\s+/).some(chosen);
+  return v8Version.startsWith(MEASURED_ON_V8) && !execArgv.some(chosen) && !(nodeOptions ?? '').split(/\s+/).some(chosen);
 }
 
 let lowRateLoads = 0;
@@ -36,7 +44,7 @@ let lowRateLoads = 0;
  * Loads at once (scenarios) share it: the default is back when the last one ends.
  */
 export function holdLowRateBudget(set: (flags: string) => void = setFlagsFromString): () => void {
-  if (budgetChosenByUser(process.execArgv, process.env['NODE_OPTIONS'])) return () => undefined;
+  if (!mayRaiseBudget(process.versions.v8, process.execArgv, process.env['NODE_OPTIONS'])) return () => undefined;
   if (lowRateLoads++ === 0) set(`--interrupt-budget=${LOW_RATE_INTERRUPT_BUDGET}`);
   let released = false;
   return () => {

@@ -406,7 +406,6 @@ export function startLoad(options: LoadRunOptions): LoadRun {
       await Promise.race([execution.done, sleep(drainMs)]);
     }
     if (ticker) clearTimeout(ticker);
-    releaseBudget?.();
     // a run stopped in its head start (Ctrl-C during the warm-up) never began: it lasted 0 ms
     const durationMs = Math.max(0, clock.nowMs() - startMs);
     // the last, partial second still gets its point (and always when it holds a request: one
@@ -427,7 +426,8 @@ export function startLoad(options: LoadRunOptions): LoadRun {
       maxLoopLagMs: Math.round(maxLoopLagMs * 10) / 10,
       firstSendAt: firstSendMs === undefined ? null : new Date(startedAt.getTime() + (firstSendMs - startMs)),
     };
-  })();
+    // (V8's default budget is back before the caller goes on to the report's code, whatever happened)
+  })().finally(() => releaseBudget?.());
 
   return {
     stop(reason) {

@@ -2,11 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../src/engine/plan.js';
 import {
-  budgetChosenByUser,
   DEFAULT_INTERRUPT_BUDGET,
   holdLowRateBudget,
   isLowRate,
   LOW_RATE_INTERRUPT_BUDGET,
+  mayRaiseBudget,
 } from '../../src/engine/compiler-budget.js';
 
 const open = (...levels: number[]) => buildPlan('open', levels.map((level, i) => ({ name: `s${i}`, durationMs: 5000, fromLevel: i === 0 ? level : levels[i - 1]!, toLevel: level })));
@@ -29,17 +29,20 @@ describe('isLowRate', () => {
   });
 });
 
-describe('budgetChosenByUser', () => {
-  const cases: Array<[string[], string | undefined, boolean]> = [
-    [[], undefined, false],
-    [['--max-old-space-size=4096'], '--enable-source-maps', false],
-    [['--interrupt-budget=1000'], undefined, true],
-    [['--interrupt_budget=1000'], undefined, true],
-    [[], '--enable-source-maps --interrupt-budget=9999', true],
-    [['--interrupt-budget-for-feedback-allocation=10'], undefined, false],
+describe('mayRaiseBudget', () => {
+  const v8 = '11.3.244.8-node.38';
+  const cases: Array<[string, string[], string | undefined, boolean]> = [
+    [v8, [], undefined, true],
+    [v8, ['--max-old-space-size=4096'], '--enable-source-maps', true],
+    [v8, ['--interrupt-budget=1000'], undefined, false],
+    [v8, ['--interrupt_budget=1000'], undefined, false],
+    [v8, [], '--enable-source-maps --interrupt-budget=9999', false],
+    [v8, ['--interrupt-budget-for-feedback-allocation=10'], undefined, true],
+    // another V8 has another default: perfctl could not put it back
+    ['12.4.254.21-node.33', [], undefined, false],
   ];
-  it.each(cases)('execArgv %j, NODE_OPTIONS %j -> %s', (execArgv, nodeOptions, expected) => {
-    expect(budgetChosenByUser(execArgv, nodeOptions)).toBe(expected);
+  it.each(cases)('V8 %s, execArgv %j, NODE_OPTIONS %j -> %s', (version, execArgv, nodeOptions, expected) => {
+    expect(mayRaiseBudget(version, execArgv, nodeOptions)).toBe(expected);
   });
 });
 
