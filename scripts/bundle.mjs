@@ -20,6 +20,7 @@ await build({
   platform: 'node',
   external: [/^node:/, /^@opentelemetry\//],
   logLevel: 'warn',
+  plugins: [fastStringWidth()],
   // CommonJS, not ES modules: Node compiles an ES module's whole text up front and links every
   // import through its ES loader (~10 ms more per start), and only CommonJS can be compiled with
   // V8's code cache on Node 20 (src/compile-cache.ts)
@@ -33,3 +34,15 @@ for (const file of readdirSync(out)) {
   if (found) throw new Error(`dist/bundle/${file}: ${found[0]} (import it statically: see scripts/bundle.mjs)`);
 }
 console.log('bundled the CLI into dist/bundle/');
+
+/** cli-table3's `string-width` is scripts/bundle/string-width.cjs in the bundle (see there why). */
+function fastStringWidth() {
+  const replacement = join(root, 'scripts', 'bundle', 'string-width.cjs');
+  return {
+    name: 'fast-string-width',
+    resolveId(source, importer) {
+      if (source === 'string-width' && importer !== undefined && /[\\/]cli-table3[\\/]/.test(importer)) return replacement;
+      return null;
+    },
+  };
+}
