@@ -102,8 +102,9 @@ export function addInto(target: LatencyHistogram, source: LatencyHistogram): voi
   const counts = a.counts;
   const other = b.counts;
   const length = Math.min(counts.length, other.length);
+  const range = occupied(from, b);
   let added = 0;
-  for (let i = 0; i < length; i++) {
+  for (let i = range.from, to = Math.min(range.to, length); i < to; i++) {
     const count = other[i]!;
     if (count === 0) continue;
     counts[i] = counts[i]! + count;
@@ -211,6 +212,24 @@ function layoutFor(histogram: LatencyHistogram): { h: hdr.JsHistogram; layout: C
   return { h: copy, layout: layoutOf(copy)! };
 }
 
+/**
+ * The counts indexes that hold anything: from the minimum's to the maximum's, as hdr tracks
+ * them (a few hundred of the ~10,000 for a run's latencies), index 0 too where it counts
+ * zeros. Checked against the total: where the range's counts fall short of it, all of them.
+ * Every scan below looks at these alone.
+ */
+function occupied(h: hdr.JsHistogram, layout: CountsLayout): { from: number; to: number } {
+  const counts = layout.counts;
+  const all = { from: 0, to: counts.length };
+  if (!(h.maxValue > 0 && h.minNonZeroValue <= h.maxValue)) return all;
+  const index = (value: number): number => (h as unknown as { countsArrayIndex(value: number): number }).countsArrayIndex(value);
+  const from = counts[0] !== 0 ? 0 : Math.min(counts.length, index(h.minNonZeroValue));
+  const to = Math.max(from, Math.min(counts.length, index(h.maxValue) + 1));
+  let inRange = 0;
+  for (let i = from; i < to; i++) inRange += counts[i]!;
+  return inRange === h.totalCount ? { from, to } : all;
+}
+
 /** Value at a percentile (0..100) in ms; 0 for an empty histogram. */
 export function percentileMs(histogram: LatencyHistogram, percentile: number): number {
   if (histogram.totalCount === 0) return 0;
@@ -235,7 +254,8 @@ export function percentilesMs(histogram: LatencyHistogram, ascending: readonly n
   let cumulative = 0;
   let k = 0;
   let target = countAtPercentile(ascending[0]!, total);
-  for (let i = 0; i < counts.length && k < ascending.length; i++) {
+  const range = occupied(h, layout);
+  for (let i = range.from; i < range.to && k < ascending.length; i++) {
     const count = counts[i]!;
     if (count === 0) continue;
     cumulative += count;
@@ -276,7 +296,8 @@ export function summariseMs(histogram: LatencyHistogram): LatencySummaryMs {
   const values: number[] = [];
   let cumulative = 0;
   let sum = 0;
-  for (let i = 0, k = 0; i < counts.length; i++) {
+  const range = occupied(h, layout);
+  for (let i = range.from, k = 0; i < range.to; i++) {
     const count = counts[i]!;
     if (count === 0) continue;
     cumulative += count;
@@ -288,7 +309,7 @@ export function summariseMs(histogram: LatencyHistogram): LatencySummaryMs {
   }
   const mean = sum / total;
   let squares = 0;
-  for (let i = 0; i < counts.length; i++) {
+  for (let i = range.from; i < range.to; i++) {
     const count = counts[i]!;
     if (count === 0) continue;
     const deviation = lowestAt(i, layout) + Math.floor(2 ** widthLog2(i, layout) / 2) - mean;
@@ -351,10 +372,12 @@ export function scanHistogram(histogram: LatencyHistogram, boundsMicros: readonl
   let below = 0;
   let added = 0;
   if (histogram.totalCount > 0) {
-    const { layout } = layoutFor(js);
+    const { h, layout } = layoutFor(js);
     const counts = layout.counts;
     const previousCounts = before === undefined ? undefined : layoutFor(before).layout.counts;
-    for (let i = 0; i < counts.length; i++) {
+    // an earlier state of the same counts lies within the current's range
+    const range = occupied(h, layout);
+    for (let i = range.from; i < range.to; i++) {
       const count = counts[i]!;
       if (count === 0) continue;
       const value = lowestAt(i, layout);

@@ -205,3 +205,35 @@ describe('scanHistogram: cumulative buckets, sum and added percentiles from the 
     expect(scan.added.count).toBe(h.totalCount - half.totalCount);
   });
 });
+
+describe('the scans look only between the minimum and the maximum, and at all counts where those are wrong', () => {
+  const levels = [0, 50, 90, 99, 100];
+  const spread = Array.from({ length: 2000 }, (_, i) => 150 + i * 7);
+  const byGetters = (h: ReturnType<typeof createHistogram>) => levels.map((p) => Math.round((h.getValueAtPercentile(p) / 1000) * 1000) / 1000);
+
+  it.each([
+    ['zeros beside the spread (another tool\'s histogram: index 0 counts them, the minimum does not)', (h: ReturnType<typeof createHistogram>) => h.recordValue(0)],
+    ['a maximum tracked too low', (h: ReturnType<typeof createHistogram>) => { (h as unknown as { maxValue: number }).maxValue = 400; }],
+    ['a minimum tracked too high', (h: ReturnType<typeof createHistogram>) => { (h as unknown as { minNonZeroValue: number }).minNonZeroValue = 10_000; }],
+  ])('%s', (_name, spoil) => {
+    const h = createHistogram();
+    for (const m of spread) recordMicros(h, m);
+    spoil(h);
+    expect(percentilesMs(h, levels)).toEqual(byGetters(h));
+    const summary = summariseMs(h);
+    const getters = summaryByGetters(h);
+    expect({ ...summary, min: 0, max: 0 }).toEqual({ ...getters, min: 0, max: 0 });
+    // (a merge sizes its target by the maximum, so only a minimum or zeros can be off there)
+    if (h.maxValue >= 150 + 1999 * 7) {
+      const sum = createHistogram();
+      addInto(sum, h);
+      expect(sum.totalCount).toBe(h.totalCount);
+      expect(percentilesMs(sum, levels)).toEqual(byGetters(h));
+    }
+    // the same counts, tracked rightly
+    const clean = createHistogram();
+    for (const m of spread) recordMicros(clean, m);
+    if (h.getCountAtIndex(0) > 0) clean.recordValue(0);
+    expect(scanHistogram(h, [1000, 10_000, 20_000])).toEqual(scanHistogram(clean, [1000, 10_000, 20_000]));
+  });
+});
