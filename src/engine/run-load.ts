@@ -20,7 +20,7 @@ import { H2Transport } from './h2-transport.js';
 import { NegotiatedTransport, type WireProtocol } from './negotiated-transport.js';
 import { collectStartUpGarbage, promoteHeadStartObjects, socketWarmUpFits, wantsWarmUp, warmUp } from './warm-up.js';
 import { startWarmUpSink } from './warm-up-sink.js';
-import { lowerOtherThreadsPriority } from './thread-priority.js';
+import { idleLoweredThreads, lowerOtherThreadsPriority } from './thread-priority.js';
 import { holdLowRateBudget, isLowRate } from './compiler-budget.js';
 import { loopLagOf } from './generator-health.js';
 import { Recorder, elapsedSince } from '../metrics/recorder.js';
@@ -315,7 +315,11 @@ export function startLoad(options: LoadRunOptions): LoadRun {
   }
   // the schedule's thread first: the process's other threads yield to it (not in worker
   // threads, where the other threads include the other load workers)
-  if (isMainThread) lowerOtherThreadsPriority();
+  if (isMainThread) {
+    lowerOtherThreadsPriority();
+    // and where the open model's first second is busy, out of its way at once (thread-priority.ts)
+    if (warm && pacer !== null) void idleLoweredThreads();
+  }
   const startMs = options.startAtMs ?? clock.nowMs() + (socketWarm ? SOCKET_WARM_HEAD_START_MS : warm ? WARM_HEAD_START_MS : PREWARM_HEAD_START_MS);
   const socketWarmUp = socketWarm ? startSocketWarmUp(options, target.basePath, arrivalsBefore(pacer!, 1000), startMs - WARM_HEAD_START_MS - SOCKET_WARM_UP_WIND_DOWN_MS, clock) : undefined;
   if (warm) {
