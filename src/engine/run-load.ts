@@ -123,6 +123,8 @@ export interface LoadRunOutcome {
   firstSendAt: Date | null;
   /** per request group, its latencies in TIME_BLOCKS time blocks */
   timeBlocks: Map<string, LatencyHistogram[]>;
+  /** a warm-up's connections, left open when it ended: its caller closes them (see startSocketWarmUp) */
+  teardown?: () => Promise<void>;
 }
 
 export interface LoadRun {
@@ -417,8 +419,12 @@ export function startLoad(options: LoadRunOptions): LoadRun {
     if (durationMs > second * 1000 + 1 || recorder.openSecondRequests > 0) closeSecond();
     loopDelay.disable();
     streams?.destroy();
-    await transport.destroy().catch(() => undefined);
+    const closeTransport = (): Promise<void> => transport.destroy().catch(() => undefined);
+    if (options.isWarmUp !== true) await closeTransport();
+    // and the socket warm-up's, now that the run's code no longer matters
+    await socketWarmUp?.close();
     return {
+      ...(options.isWarmUp === true ? { teardown: closeTransport } : {}),
       status,
       startedAt,
       endedAt: new Date(startedAt.getTime() + durationMs),
@@ -440,7 +446,8 @@ export function startLoad(options: LoadRunOptions): LoadRun {
       socketWarmUp?.stop();
       execution.stop();
       // what was not yet on the wire is never sent; only what is in flight gets the drain time
-      transport.stopStarting?.();
+      // (not in a warm-up: its transport's state would change under the run's optimised code)
+      if (options.isWarmUp !== true) transport.stopStarting?.();
       stopRequested?.();
     },
     finished,
@@ -468,7 +475,7 @@ const SOCKET_WARM_UP_SHARE = 0.5;
  * before and 3 of 8 with the same head start and no warm-up. The service sees nothing of it:
  * no proxy (the run goes direct, see socketWarmUpFits), no environment.
  */
-function startSocketWarmUp(options: LoadRunOptions, basePath: string, perSecond: number, endByMs: number, clock: Clock): { stop(): void } {
+function startSocketWarmUp(options: LoadRunOptions, basePath: string, perSecond: number, endByMs: number, clock: Clock): SocketWarmUp {
   const loads: LoadRun[] = [];
   let stopped = false;
   const cut = (): void => {
@@ -478,11 +485,10 @@ function startSocketWarmUp(options: LoadRunOptions, basePath: string, perSecond:
     stopped = true;
     cut();
   };
-  void (async () => {
+  const warmed = (async () => {
     const sink = await startWarmUpSink();
-    let answered = 0;
     try {
-      if (stopped) return;
+      if (stopped) return { sink, outcomes: [] };
       const level = (perSecond * SOCKET_WARM_UP_SHARE) / SOCKET_WARM_UP_LOADS;
       for (let i = 0; i < SOCKET_WARM_UP_LOADS; i++) {
         loads.push(
@@ -506,20 +512,34 @@ function startSocketWarmUp(options: LoadRunOptions, basePath: string, perSecond:
         );
       }
       const cutOff = setTimeout(cut, endByMs - clock.nowMs());
-      await Promise.all(loads.map((load) => load.finished));
+      const outcomes = await Promise.all(loads.map((load) => load.finished));
       clearTimeout(cutOff);
-    } finally {
-      answered = await sink.close();
+      await sink.rest();
+      return { sink, outcomes };
+    } catch (error) {
+      await sink.close();
+      throw error;
     }
+  })();
+  // until the run has ended, the warm-up's connections stay open and the sink keeps them: closing
+  // them sets fields, on objects of the run's classes, that V8's code for the run assumed would not
+  // change, and it threw that code away in the first 200 ms (`--trace-deopt`: "code dependencies")
+  const close = async (): Promise<void> => {
+    const done = await warmed.catch(() => undefined);
+    if (done === undefined) return; // no loopback port, say: the run only lost the saving
+    await Promise.all(done.outcomes.map((outcome) => outcome.teardown?.()));
+    // (on its own line: `f?.(await x)` would not evaluate x where there is no f)
+    const answered = await done.sink.close();
     options.onSocketWarmUp?.(answered);
-    // No full collection after it: until the run's own connections and sockets have been used
-    // (at t = 0), the warm-up's dead ones are the only objects of their hidden classes, and a
-    // full collection would drop the code V8 optimised against those ("weak objects"). The
-    // scavenges just before t = 0 free what it left in the young generation.
-  })().catch(() => {
-    // no loopback port, say: the run only loses the saving
-  });
-  return { stop };
+  };
+  return { stop, close };
+}
+
+interface SocketWarmUp {
+  /** stops sending (Ctrl-C in the head start, or the cut-off) */
+  stop(): void;
+  /** after the run: closes the warm-up's connections and its sink */
+  close(): Promise<void>;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());

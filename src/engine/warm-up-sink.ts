@@ -8,6 +8,11 @@ import { Worker } from 'node:worker_threads';
 export interface WarmUpSink {
   /** http://127.0.0.1:PORT */
   readonly origin: string;
+  /**
+   * The warm-up is over: the sink's thread goes to nice 19 and stays idle, keeping its
+   * connections, until close(); resolves with the thread's nice value (19 where Linux allows it).
+   */
+  rest(): Promise<number>;
   /** Stops the server; resolves with how many requests it answered. */
   close(): Promise<number>;
 }
@@ -62,7 +67,13 @@ const server = net.createServer((socket) => {
 });
 server.on('error', (error) => parentPort.postMessage({ failed: String(error) }));
 server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
-parentPort.on('message', () => {
+parentPort.on('message', (message) => {
+  if (message === 'rest') {
+    // pid 0 is this thread on Linux: the run's own thread is never slowed by an idle sink
+    const os = require('node:os');
+    try { os.setPriority(0, 19); } catch {}
+    return parentPort.postMessage({ nice: os.getPriority(0) });
+  }
   for (const socket of sockets) socket.destroy();
   server.close(() => parentPort.postMessage({ answered }));
 });
@@ -78,15 +89,24 @@ export function startWarmUpSink(): Promise<WarmUpSink> {
         void worker.terminate();
         return reject(new Error(message.failed ?? 'the warm-up sink did not start'));
       }
+      // one question at a time; a thread that died answers nothing, and the run must not wait for it
+      const ask = <T>(question: string, answer: (reply: T) => number): Promise<number> =>
+        new Promise<number>((done) => {
+          const onExit = (): void => done(0);
+          worker.once('exit', onExit);
+          worker.once('message', (reply: T) => {
+            worker.off('exit', onExit);
+            done(answer(reply));
+          });
+          worker.postMessage(question);
+        });
       resolve({
         origin: `http://127.0.0.1:${message.port}`,
+        rest: () => ask<{ nice?: number }>('rest', (reply) => reply.nice ?? 0),
         close: () =>
-          new Promise<number>((done) => {
-            worker.once('message', (last: { answered?: number }) => {
-              void worker.terminate();
-              done(last.answered ?? 0);
-            });
-            worker.postMessage('close');
+          ask<{ answered?: number }>('close', (last) => {
+            void worker.terminate();
+            return last.answered ?? 0;
           }),
       });
     });
